@@ -1,0 +1,5 @@
+"""Entry point for `python -m citedesk`."""
+
+from citedesk.cli import main
+
+raise SystemExit(main())

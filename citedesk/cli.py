@@ -1,0 +1,224 @@
+"""The `citedesk` command: argument parsing and terminal output, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+
+from citedesk import __version__, jobs
+from citedesk.library import queries
+from citedesk.library.db import LIBRARY_ENV, default_library_path, open_library
+from citedesk.library.statements import citing_groups, paper_counts
+from citedesk.model import Cancelled, CitedeskError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except CitedeskError as exc:
+        print(f"citedesk: {exc}", file=sys.stderr)
+        return 1
+    except (Cancelled, KeyboardInterrupt):
+        print("citedesk: cancelled, the library is as it was", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="citedesk",
+        description="A reference manager that shows the statements citing each paper.",
+        epilog=f"The library is one SQLite file; by default {default_library_path()} (or ${LIBRARY_ENV}).",
+    )
+    parser.add_argument("--version", action="version", version=f"citedesk {__version__}")
+    parser.add_argument("--library", metavar="PATH", help="the library file to use")
+    parser.set_defaults(run=_run_window)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_import(commands)
+    _add_export(commands)
+    _add_command(commands, "list", _run_list, "list papers, optionally matching a search").add_argument(
+        "query", nargs="*", help="words to search for in titles, authors, venues, abstracts, keywords, keys"
+    )
+    _add_command(commands, "show", _run_show, "show one paper: fields, abstract and citing statements").add_argument(
+        "key", help="the paper's citation key"
+    )
+    _add_command(commands, "stats", _run_stats, "counts of papers, files and statements")
+    _add_command(commands, "import-statements", _run_import_statements, "load citing statements from a file")\
+        .add_argument("file", help="JSON Lines or CSV file (see docs/statement-files.md)")
+    return parser
+
+
+def _add_command(commands, name: str, run: Callable, help_text: str) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=help_text, description=help_text)
+    command.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS, help="the library file to use")
+    command.set_defaults(run=run)
+    return command
+
+
+def _add_import(commands) -> None:
+    command = _add_command(commands, "import", _run_import, "import BibTeX files into the library")
+    command.add_argument("files", nargs="+", metavar="FILE", help=".bib files")
+    command.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="import entries whose key or DOI is already in the library, under a suffixed key",
+    )
+
+
+def _add_export(commands) -> None:
+    command = _add_command(commands, "export", _run_export, "export BibTeX")
+    command.add_argument("-o", "--output", required=True, metavar="OUT", help="the .bib file to write")
+    which = command.add_mutually_exclusive_group()
+    which.add_argument("--keys", nargs="+", metavar="KEY", help="only these papers")
+    which.add_argument("--file-of", metavar="SOURCE", help="one imported file, byte for byte as it was")
+    command.add_argument("--latex", action="store_true", help="write non-ASCII letters as LaTeX for old BibTeX")
+
+
+def _run_window(args: argparse.Namespace) -> int:
+    print(
+        "citedesk: the window is not part of this version yet; use the commands below.\n",
+        file=sys.stderr,
+    )
+    _parser().print_help(sys.stderr)
+    return 2
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    progress = _TerminalProgress("Importing")
+    report = jobs.import_bibtex(args.library, args.files, progress=progress, allow_duplicates=args.allow_duplicates)
+    progress.end()
+    for problem in report.failed:
+        print(f"{problem.source}:{problem.line}: failed to parse: {problem.reason}", file=sys.stderr)
+    for problem in report.duplicates:
+        print(f"{problem.source}:{problem.line}: skipped {problem.key}: {problem.reason}", file=sys.stderr)
+    for old, new in report.renamed:
+        print(f"imported duplicate {old} as {new}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    result = jobs.export_bibtex(args.library, args.output, args.keys, args.file_of, args.latex)
+    print(f"Wrote {result.entries} entries ({result.size:,} bytes) to {result.path}")
+    return 0
+
+
+def _run_list(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        for paper in queries.search_papers(db, " ".join(args.query)):
+            year = paper["year"] or "    "
+            print(f"{paper['citekey']:<24} {year}  {_clip(paper['authors_short'], 22):<22}  {_clip(paper['title'], 70)}")
+    return 0
+
+
+def _run_show(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        paper = queries.paper_by_key(db, args.key)
+        _print_paper(paper)
+        _print_citations(paper_counts(db, paper["id"]), citing_groups(db, paper["id"]))
+    return 0
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    with _open(args) as db:
+        stats = queries.library_stats(db)
+        print(f"Library: {stats['path']}")
+        for label, name in (("Papers", "papers"), ("Imported files", "files"), ("Citing works", "works")):
+            print(f"{label + ':':<20}{stats[name]:>10,}")
+        print(f"{'Statements:':<20}{stats['statements']:>10,}")
+        for stance, count in stats["stances"].items():
+            print(f"  {stance + ':':<18}{count:>10,}")
+        for name, count in stats["per_file"]:
+            print(f"  {count:>8,}  {name}")
+    return 0
+
+
+def _run_import_statements(args: argparse.Namespace) -> int:
+    progress = _TerminalProgress("Loading")
+    report = jobs.import_statements(args.library, args.file, progress=progress)
+    progress.end()
+    for problem in [*report.unmatched, *report.invalid]:
+        print(f"{problem.source}:{problem.line}: {problem.reason}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+class _open:
+    """Open the library named on the command line for reading, and close it after."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.db = open_library(args.library)
+
+    def __enter__(self):
+        return self.db
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+
+def _print_paper(paper: dict) -> None:
+    print(f"{paper['citekey']}  (@{paper['entry_type']})")
+    print(f"  {paper['title'] or '(no title)'}")
+    for label in ("authors", "year", "venue", "doi", "arxiv", "url", "keywords"):
+        if paper.get(label):
+            print(f"  {label.capitalize() + ':':<10}{paper[label]}")
+    if paper.get("abstract"):
+        print("\nAbstract\n" + textwrap.fill(paper["abstract"], 88, initial_indent="  ", subsequent_indent="  "))
+    print("\nBibTeX fields")
+    for name, value in paper["field_list"]:
+        print(f"  {name} = {' '.join(value.split())}")
+
+
+def _print_citations(counts: dict[str, int], groups: list) -> None:
+    print(
+        f"\nCited by {counts['cited_by']:,} publications ({counts['citation_statements']:,} citation statements); "
+        f"references {counts['references']:,} publications ({counts['reference_statements']:,} reference statements)"
+    )
+    if not counts["citation_statements"]:
+        print("  No citing statements are stored for this paper yet.")
+        return
+    print(
+        "  " + " · ".join(f"{name} {counts[name]:,}" for name in ("supporting", "mentioning", "contrasting", "unclassified"))
+    )
+    for group in groups:
+        print(f"\n  {group.year or '----'}  {group.title or '(untitled)'}")
+        if group.authors or group.venue:
+            print(f"        {_clip(group.authors, 50)}{' — ' + group.venue if group.venue else ''}")
+        for statement in group.statements:
+            print(textwrap.fill(statement.text, 88, initial_indent="      • ", subsequent_indent="        "))
+            print(f"        {_describe(statement)}")
+
+
+def _describe(statement) -> str:
+    confidence = f", confidence {statement.confidence:.0%}" if statement.confidence is not None else ""
+    section = statement.raw_section or statement.section.value
+    return f"[{statement.stance.value}{confidence}; section: {section}; source: {statement.source}]"
+
+
+def _clip(text: str | None, width: int) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class _TerminalProgress:
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.shown = label, False
+
+    def __call__(self, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            filled = 30 * done // max(total, 1)
+            percent = 100 * done // max(total, 1)
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}%")
+            sys.stderr.flush()
+            self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")

@@ -1,0 +1,173 @@
+"""What a person does with a library, as plain functions the command line and the window share."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from citedesk.library import exporter
+from citedesk.library.bibtex.encoding import decode_bytes
+from citedesk.library.db import fts_deferred, open_library
+from citedesk.library.importer import FileImport, KnownIds, store_file
+from citedesk.library.parsing import parse_text
+from citedesk.library.statement_files import store_statements
+from citedesk.model import Cancelled, CitedeskError, ImportReport, StatementImportReport
+
+Progress = Callable[[int, int], None]
+IsCancelled = Callable[[], bool]
+PathLike = str | os.PathLike[str]
+
+
+def _no_progress(done: int, total: int) -> None:
+    """Progress callback that ignores progress."""
+
+
+def _never() -> bool:
+    return False
+
+
+def default_workers() -> int:
+    """Processes used to parse a large file: the cores there are, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def import_bibtex(
+    library: PathLike | None,
+    files: Sequence[PathLike],
+    progress: Progress = _no_progress,
+    cancelled: IsCancelled = _never,
+    allow_duplicates: bool = False,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import .bib files in one transaction: all of them, or (cancelled, failed) none."""
+    contents = [(Path(path), read_file(path)) for path in files]
+    total = sum(len(data) for _, data in contents) or 1
+    report = ImportReport(files=[str(path) for path, _ in contents])
+    with _library(library) as db, _writing(db), fts_deferred(db, "papers"):
+        known, done = KnownIds.of_library(db), 0
+        for path, data in contents:
+            _check(cancelled)
+            decoded = decode_bytes(data)
+            blocks = parse_text(decoded.text, workers or default_workers())
+            _check(cancelled)
+            store_file(db, FileImport(path, data, decoded, blocks), known, report, allow_duplicates, cancelled)
+            done += len(data)
+            progress(done, total)
+    return report
+
+
+def read_file(path: PathLike) -> bytes:
+    """A file's bytes, or a one-line error that says what is wrong with the path."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CitedeskError(f"No such file: {path}") from None
+    except IsADirectoryError:
+        raise CitedeskError(f"{path} is a folder, not a file") from None
+    except PermissionError:
+        raise CitedeskError(f"Not allowed to read {path}") from None
+    except OSError as exc:
+        raise CitedeskError(f"Cannot read {path}: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    entries: int
+    size: int
+
+
+def export_bibtex(
+    library: PathLike | None,
+    output: PathLike,
+    keys: Sequence[str] | None = None,
+    file_of: str | None = None,
+    seven_bit: bool = False,
+) -> ExportResult:
+    """Export the whole library, the papers with the given keys, or one imported file as it was."""
+    with _library(library) as db:
+        if file_of is not None:
+            file_id = find_source_file(db, file_of)
+            data = exporter.file_bytes(db, file_id)
+            count = db.execute("SELECT count(*) FROM papers WHERE source_file_id = ?", [file_id]).fetchone()[0]
+        else:
+            ids = exporter.ids_of_keys(db, keys) if keys else None
+            text = exporter.entries_text(db, ids, seven_bit)
+            data = text.encode("utf-8")
+            count = len(ids) if ids is not None else db["papers"].count
+    write_atomically(Path(output), data)
+    return ExportResult(Path(output), count, len(data))
+
+
+def find_source_file(db: sqlite_utils.Database, name: str) -> int:
+    """The id of an imported file named by id, full path or file name (the newest import wins)."""
+    rows = db.execute(
+        "SELECT id FROM source_files WHERE CAST(id AS TEXT) = ?1 OR path = ?1 OR name = ?1 "
+        "OR path = ?2 ORDER BY id DESC",
+        [name, str(Path(name).expanduser().resolve())],
+    ).fetchall()
+    if not rows:
+        raise CitedeskError(f"No imported file called {name!r} (see `citedesk stats` for the list)")
+    return rows[0][0]
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file so that a failure (a full disk) leaves any earlier file untouched."""
+    try:
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except FileNotFoundError:
+        raise CitedeskError(f"The folder {path.parent} does not exist") from None
+    except OSError as exc:
+        raise CitedeskError(f"Cannot write to {path.parent}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise CitedeskError(f"Cannot write {path}: {exc.strerror or exc}") from None
+
+
+def import_statements(
+    library: PathLike | None,
+    path: PathLike,
+    progress: Progress = _no_progress,
+    cancelled: IsCancelled = _never,
+) -> StatementImportReport:
+    """Load citing statements from a JSON Lines or CSV file (see docs/statement-files.md)."""
+    with _library(library) as db, _writing(db):
+        return store_statements(db, path, progress, cancelled)
+
+
+@contextmanager
+def _library(path: PathLike | None) -> Iterator[sqlite_utils.Database]:
+    db = open_library(path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+@contextmanager
+def _writing(db: sqlite_utils.Database) -> Iterator[None]:
+    """One transaction; storage errors (a full disk, a locked file) become a clear message."""
+    try:
+        with db.atomic():
+            yield
+    except sqlite3.OperationalError as exc:
+        raise CitedeskError(f"The library could not be written, nothing was changed: {exc}") from exc
+
+
+def _check(cancelled: IsCancelled) -> None:
+    if cancelled():
+        raise Cancelled

@@ -1,0 +1,1 @@
+"""The library: one SQLite file holding papers, their BibTeX and their citation data."""

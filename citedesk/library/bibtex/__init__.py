@@ -1,0 +1,1 @@
+"""Reading and writing BibTeX without losing a byte."""

@@ -1,0 +1,34 @@
+"""Write entries back as BibTeX: raw text when untouched, fields in their original order when edited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from citedesk.library.bibtex.latex import unicode_to_latex
+
+_HEADER = re.compile(r"(@\s*[A-Za-z]+\s*[{(]\s*)([^,\s]*)")
+
+
+def serialize_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]], newline: str = "\n") -> str:
+    """An entry written from its fields; each value is written as stored (raw BibTeX, enclosed)."""
+    width = max((len(name) for name, _ in fields), default=0)
+    lines = [f"@{entry_type}{{{key},"]
+    lines += [f"  {name.ljust(width)} = {value.strip()}," for name, value in fields]
+    lines.append("}")
+    return newline.join(lines)
+
+
+def with_key(raw: str, old_key: str, new_key: str) -> str:
+    """The raw text of an entry with its citation key replaced, nothing else touched."""
+    if old_key == new_key:
+        return raw
+    match = _HEADER.match(raw)
+    if not match or match.group(2) != old_key:
+        return raw
+    return raw[: match.start(2)] + new_key + raw[match.end(2) :]
+
+
+def to_seven_bit(text: str) -> str:
+    """Text with non-ASCII letters written as LaTeX macros, for BibTeX before Unicode."""
+    return unicode_to_latex(text)

@@ -1,0 +1,228 @@
+"""Open a library file: where it lives, WAL mode, and the schema built by migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from citedesk.model import CitedeskError
+
+LIBRARY_ENV = "CITEDESK_LIBRARY"
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+migrations = Migrations("citedesk")
+
+
+def default_library_path() -> Path:
+    """The library file used when none is named: $CITEDESK_LIBRARY or the user data dir."""
+    named = os.environ.get(LIBRARY_ENV)
+    if named:
+        return Path(named).expanduser()
+    return Path(platformdirs.user_data_dir("CiteDesk", appauthor=False)) / "library.sqlite"
+
+
+def open_library(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the library at `path` and bring its schema up to date."""
+    path = Path(path) if path is not None else default_library_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        migrations.apply(db)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise CitedeskError(f"Cannot open the library {path}: {exc}") from exc
+    return db
+
+
+@contextmanager
+def fts_deferred(db: sqlite_utils.Database, table: str) -> Iterator[None]:
+    """Inside a transaction that only inserts into `table`: index the new rows in one bulk
+    statement at the end instead of one trigger call per row (about six times faster)."""
+    triggers = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", [table]
+    ).fetchall()
+    columns = [row[1] for row in db.execute(f"PRAGMA table_info([{table}_fts])")]
+    last_id = db.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0]
+    for name, _ in triggers:
+        db.execute(f"DROP TRIGGER [{name}]")
+    yield
+    names = ", ".join(f"[{column}]" for column in columns)
+    db.execute(
+        f"INSERT INTO [{table}_fts] (rowid, {names}) SELECT rowid, {names} FROM [{table}] WHERE rowid > ?",
+        [last_id],
+    )
+    for _, sql in triggers:
+        db.execute(sql)
+
+
+@migrations()
+def m001_bibtex(db: sqlite_utils.Database) -> None:
+    """Papers, the files they came from, the blocks between them, and tags."""
+    db["source_files"].create(
+        {
+            "id": int,
+            "path": str,
+            "name": str,
+            "encoding": str,
+            "bom": int,
+            "newline": str,
+            "sha256": str,
+            "size": int,
+            "imported_at": str,
+        },
+        pk="id",
+    )
+    db["papers"].create(
+        {
+            "id": int,
+            "citekey": str,
+            "entry_type": str,
+            "title": str,
+            "authors": str,
+            "authors_short": str,
+            "year": int,
+            "venue": str,
+            "doi": str,
+            "arxiv": str,
+            "url": str,
+            "abstract": str,
+            "keywords": str,
+            "fields": str,
+            "raw": str,
+            "modified": int,
+            "source_file_id": int,
+            "position": int,
+            "line": int,
+            "added_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("source_file_id", "source_files", "id")],
+        not_null={"citekey", "entry_type", "fields", "raw"},
+        defaults={"modified": 0},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_papers_citekey ON papers (citekey COLLATE NOCASE)")
+    db["papers"].create_index(["doi"])
+    db["papers"].create_index(["source_file_id", "position"])
+    db["papers"].create_index(["added_at"])
+    db["papers"].enable_fts(
+        ["title", "authors", "venue", "abstract", "keywords", "citekey"],
+        create_triggers=True,
+        tokenize=FTS_TOKENIZER,
+    )
+    db["file_blocks"].create(
+        {
+            "id": int,
+            "source_file_id": int,
+            "position": int,
+            "kind": str,
+            "raw": str,
+            "line": int,
+            "error": str,
+            "key": str,
+        },
+        pk="id",
+        foreign_keys=[("source_file_id", "source_files", "id")],
+        not_null={"source_file_id", "position", "kind", "raw"},
+    )
+    db["file_blocks"].create_index(["source_file_id", "position"], unique=True)
+    db["tags"].create({"id": int, "name": str}, pk="id", not_null={"name"})
+    db["tags"].create_index(["name"], unique=True)
+    db["paper_tags"].create(
+        {"paper_id": int, "tag_id": int},
+        pk=("paper_id", "tag_id"),
+        foreign_keys=[("paper_id", "papers", "id"), ("tag_id", "tags", "id")],
+    )
+
+
+@migrations()
+def m002_citations(db: sqlite_utils.Database) -> None:
+    """Works outside or inside the library, who cites whom, the statements, and metrics."""
+    db["works"].create(
+        {
+            "id": int,
+            "doi": str,
+            "s2_id": str,
+            "openalex_id": str,
+            "title": str,
+            "authors": str,
+            "year": int,
+            "venue": str,
+            "publication_type": str,
+            "paper_id": int,
+        },
+        pk="id",
+        foreign_keys=[("paper_id", "papers", "id")],
+    )
+    db["works"].create_index(["doi"], unique=True)
+    db["works"].create_index(["s2_id"], unique=True)
+    db["works"].create_index(["paper_id"], unique=True)
+    db["citations"].create(
+        {
+            "id": int,
+            "citing_work_id": int,
+            "cited_work_id": int,
+            "is_influential": int,
+            "self_citation": int,
+            "sources": str,
+        },
+        pk="id",
+        foreign_keys=[("citing_work_id", "works", "id"), ("cited_work_id", "works", "id")],
+        not_null={"citing_work_id", "cited_work_id"},
+    )
+    db["citations"].create_index(["citing_work_id", "cited_work_id"], unique=True)
+    db["citations"].create_index(["cited_work_id"])
+    db["statements"].create(
+        {
+            "id": int,
+            "citation_id": int,
+            "text": str,
+            "marker_start": int,
+            "marker_end": int,
+            "section": str,
+            "raw_section": str,
+            "intents": str,
+            "stance": str,
+            "confidence": float,
+            "classifier_version": str,
+            "source": str,
+            "fetched_at": str,
+        },
+        pk="id",
+        foreign_keys=[("citation_id", "citations", "id")],
+        not_null={"citation_id", "text"},
+        defaults={"stance": "unclassified", "section": "unknown"},
+    )
+    db["statements"].create_index(["citation_id", "text"], unique=True)
+    db["statements"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZER)
+    db["metrics"].create(
+        {
+            "id": int,
+            "work_id": int,
+            "source": str,
+            "cited_by": int,
+            "citing_publications": int,
+            "statements": int,
+            "supporting": int,
+            "mentioning": int,
+            "contrasting": int,
+            "unclassified": int,
+            "references_count": int,
+            "counts_by_year": str,
+            "fetched_at": str,
+        },
+        pk="id",
+        foreign_keys=[("work_id", "works", "id")],
+        not_null={"work_id", "source", "fetched_at"},
+    )
+    db["metrics"].create_index(["work_id", "source"], unique=True)

@@ -1,0 +1,132 @@
+"""Rebuild BibTeX from the library: an imported file byte for byte, or any set of papers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+
+import sqlite_utils
+
+from citedesk.library.bibtex.encoding import encode_text
+from citedesk.library.bibtex.writer import serialize_entry, to_seven_bit, with_key
+from citedesk.model import CitedeskError
+
+_FILE_PARTS = """
+SELECT position, raw, fields, entry_type, citekey, modified, 1 AS is_paper FROM papers WHERE source_file_id = :id
+UNION ALL
+SELECT position, raw, NULL, NULL, NULL, 0, 0 FROM file_blocks WHERE source_file_id = :id
+ORDER BY position
+"""
+
+
+def file_bytes(db: sqlite_utils.Database, source_file_id: int) -> bytes:
+    """The imported file as it was, with edited entries rewritten and deleted ones left out."""
+    source = db.execute(
+        "SELECT encoding, bom, newline FROM source_files WHERE id = ?", [source_file_id]
+    ).fetchone()
+    if source is None:
+        raise CitedeskError(f"No imported file with id {source_file_id} in the library")
+    encoding, bom, newline = source
+    parts = db.execute(_FILE_PARTS, {"id": source_file_id})
+    text = "".join(_file_part(row, newline) for row in parts)
+    return encode_text(text, encoding, bool(bom))
+
+
+def _file_part(row: tuple, newline: str) -> str:
+    _, raw, fields, entry_type, citekey, modified, _ = row
+    if not modified:
+        return raw
+    return serialize_entry(entry_type, citekey, json.loads(fields), newline)
+
+
+def entries_text(db: sqlite_utils.Database, paper_ids: Sequence[int] | None = None, seven_bit: bool = False) -> str:
+    """BibTeX for the given papers (all when None): the @string and @preamble blocks they
+    may need, the entries, then any crossref parents not already among them."""
+    ids = list(paper_ids) if paper_ids is not None else _all_ids(db)
+    chunks = list(_preambles_and_strings(db, ids))
+    chunks += [_entry_text(row) for row in _paper_rows(db, ids)]
+    chunks += [_entry_text(row) for row in _paper_rows(db, _missing_parents(db, ids))]
+    text = "\n\n".join(chunks) + "\n" if chunks else ""
+    return to_seven_bit(text) if seven_bit else text
+
+
+def ids_of_keys(db: sqlite_utils.Database, keys: Iterable[str]) -> list[int]:
+    """Paper ids for citation keys, in the order given; an unknown key is an error."""
+    found = {key: _id_of_key(db, key) for key in keys}
+    missing = [key for key, paper_id in found.items() if paper_id is None]
+    if missing:
+        raise CitedeskError(f"Not in the library: {', '.join(missing)}")
+    return [paper_id for paper_id in found.values() if paper_id is not None]
+
+
+def _id_of_key(db: sqlite_utils.Database, key: str) -> int | None:
+    row = db.execute("SELECT id FROM papers WHERE citekey = ? COLLATE NOCASE", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _all_ids(db: sqlite_utils.Database) -> list[int]:
+    return [row[0] for row in db.execute("SELECT id FROM papers ORDER BY source_file_id, position, id")]
+
+
+def _paper_rows(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple]:
+    for chunk in _batches(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            f"SELECT id, raw, fields, entry_type, citekey, modified FROM papers WHERE id IN ({marks})", chunk
+        ).fetchall()
+        by_id = {row[0]: row for row in rows}
+        yield from (by_id[paper_id] for paper_id in chunk if paper_id in by_id)
+
+
+def _entry_text(row: tuple) -> str:
+    _, raw, fields, entry_type, citekey, modified = row
+    field_list = json.loads(fields)
+    if modified:
+        return serialize_entry(entry_type, citekey, field_list)
+    return with_key(raw, _original_key(raw), citekey).strip()
+
+
+def _original_key(raw: str) -> str:
+    head = raw.split(",", 1)[0]
+    return head[max(head.find("{"), head.find("(")) + 1 :].strip()
+
+
+def _preambles_and_strings(db: sqlite_utils.Database, ids: list[int]) -> Iterator[str]:
+    seen: set[str] = set()
+    for file_id in sorted({row[0] for row in _file_ids(db, ids)}):
+        rows = db.execute(
+            "SELECT raw FROM file_blocks WHERE source_file_id = ? AND kind IN ('string', 'preamble') "
+            "ORDER BY position",
+            [file_id],
+        )
+        for (raw,) in rows:
+            if raw.strip() not in seen:
+                seen.add(raw.strip())
+                yield raw.strip()
+
+
+def _file_ids(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple]:
+    for chunk in _batches(ids):
+        marks = ",".join("?" * len(chunk))
+        yield from db.execute(
+            f"SELECT DISTINCT source_file_id FROM papers WHERE id IN ({marks}) AND source_file_id IS NOT NULL",
+            chunk,
+        )
+
+
+def _missing_parents(db: sqlite_utils.Database, ids: list[int]) -> list[int]:
+    """Ids of papers named in a `crossref` field of the given papers but not among them."""
+    chosen, parents = set(ids), []
+    for _, _, fields, *_ in _paper_rows(db, ids):
+        for name, value in json.loads(fields):
+            if name.lower() == "crossref":
+                parent = _id_of_key(db, value.strip('{}" '))
+                if parent is not None and parent not in chosen:
+                    chosen.add(parent)
+                    parents.append(parent)
+    return parents
+
+
+def _batches(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

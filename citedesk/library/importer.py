@@ -1,0 +1,152 @@
+"""Store the parsed blocks of one .bib file: papers, the other blocks, and what went wrong."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from citedesk.library.bibtex.encoding import Decoded
+from citedesk.library.entries import DISPLAY_COLUMNS
+from citedesk.library.parsing import Block
+from citedesk.model import Cancelled, ImportReport, Problem
+
+PAPER_COLUMNS = (
+    "citekey",
+    "entry_type",
+    *DISPLAY_COLUMNS,
+    *"fields raw modified source_file_id position line added_at updated_at".split(),
+)
+_DOI = DISPLAY_COLUMNS.index("doi")
+_INSERT_PAPER = f"INSERT INTO papers ({', '.join(PAPER_COLUMNS)}) VALUES ({', '.join('?' * len(PAPER_COLUMNS))})"
+_INSERT_BLOCK = (
+    "INSERT INTO file_blocks (source_file_id, position, kind, raw, line, error, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass
+class KnownIds:
+    """Citation keys (case-folded) and DOIs already in the library or earlier in this import."""
+
+    keys: set[str] = field(default_factory=set)
+    dois: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of_library(cls, db: sqlite_utils.Database) -> KnownIds:
+        """Load the keys and DOIs of every paper in the library."""
+        rows = db.execute("SELECT lower(citekey), doi FROM papers").fetchall()
+        return cls({key for key, _ in rows}, {doi for _, doi in rows if doi})
+
+    def clash(self, key: str, doi: str | None) -> str | None:
+        """Why an entry with this key and DOI would be a duplicate, or None."""
+        if key.lower() in self.keys:
+            return f"the citation key {key!r} is already in the library"
+        if doi and doi in self.dois:
+            return f"the DOI {doi} is already in the library"
+        return None
+
+    def free_key(self, key: str) -> str:
+        """The key with the first suffix -2, -3, ... that is not taken."""
+        suffix = 2
+        while f"{key}-{suffix}".lower() in self.keys:
+            suffix += 1
+        return f"{key}-{suffix}"
+
+    def add(self, key: str, doi: str | None) -> None:
+        """Remember a stored entry."""
+        self.keys.add(key.lower())
+        if doi:
+            self.dois.add(doi)
+
+
+@dataclass
+class FileImport:
+    """One file's bytes, decoded text and parsed blocks, ready to store."""
+
+    path: Path
+    data: bytes
+    decoded: Decoded
+    blocks: list[Block]
+
+
+def store_file(
+    db: sqlite_utils.Database,
+    item: FileImport,
+    known: KnownIds,
+    report: ImportReport,
+    allow_duplicates: bool = False,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> None:
+    """Insert one file's papers and blocks; the caller holds the transaction."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    file_id = _insert_source_file(db, item, now)
+    papers, others = [], []
+    for position, block in enumerate(item.blocks):
+        if position % 2000 == 0 and cancelled():
+            raise Cancelled
+        key = _key_to_store(block, str(item.path), known, report, allow_duplicates)
+        if key is None:
+            others.append(_other_row(file_id, position, block, str(item.path), report))
+        else:
+            papers.append(_paper_row(key, block, file_id, position, now))
+    db.conn.executemany(_INSERT_PAPER, papers)
+    db.conn.executemany(_INSERT_BLOCK, others)
+    report.imported += len(papers)
+
+
+def _insert_source_file(db: sqlite_utils.Database, item: FileImport, now: str) -> int:
+    row = {
+        "path": str(item.path),
+        "name": item.path.name,
+        "encoding": item.decoded.encoding,
+        "bom": int(item.decoded.bom),
+        "newline": item.decoded.newline,
+        "sha256": hashlib.sha256(item.data).hexdigest(),
+        "size": len(item.data),
+        "imported_at": now,
+    }
+    return db["source_files"].insert(row).last_pk
+
+
+def _key_to_store(block: Block, source: str, known: KnownIds, report: ImportReport, allow_duplicates: bool) -> str | None:
+    """The citation key to store an entry under, or None if the block is not stored as a paper."""
+    if block.kind != "entry":
+        return None
+    doi = block.columns[_DOI]
+    clash = known.clash(block.key, doi)
+    key = block.key
+    if clash and not allow_duplicates:
+        report.duplicates.append(Problem(source, block.line, clash, block.raw, block.key))
+        return None
+    if clash:
+        key = known.free_key(block.key)
+        report.renamed.append((block.key, key))
+    known.add(key, doi)
+    return key
+
+
+def _other_row(file_id: int, position: int, block: Block, source: str, report: ImportReport) -> tuple:
+    kind = "duplicate" if block.kind == "entry" else block.kind
+    if block.kind == "failed":
+        report.failed.append(Problem(source, block.line, block.error, block.report_text))
+    return (file_id, position, kind, block.raw, block.line, block.error or None, block.key or None)
+
+
+def _paper_row(key: str, block: Block, file_id: int, position: int, now: str) -> tuple:
+    return (
+        key,
+        block.entry_type.lower(),
+        *block.columns,
+        block.fields_json,
+        block.raw,
+        0,
+        file_id,
+        position,
+        block.line,
+        now,
+        now,
+    )

@@ -1,0 +1,119 @@
+"""Parse a decoded .bib text into segments and display columns, in parallel for large files."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import NamedTuple
+
+import bibtexparser
+from bibtexparser import model
+
+from citedesk.library.bibtex.reader import Segment, block_starts, split_segments, string_blocks
+from citedesk.library.bibtex.values import evaluate, strip_enclosing
+from citedesk.library.entries import DISPLAY_COLUMNS, display_columns, evaluated_fields, inherit_crossref
+
+PARALLEL_MIN_CHARS = 1_000_000
+
+
+class Block(NamedTuple):
+    """A parsed segment in the compact form that crosses process boundaries and is stored."""
+
+    kind: str
+    raw: str
+    line: int
+    key: str
+    entry_type: str
+    fields_json: str  # entries and @string: [[name, raw value], ...] in file order
+    error: str
+    report_text: str
+    columns: tuple | None  # entries: values in DISPLAY_COLUMNS order
+
+
+def parse_text(text: str, workers: int = 1) -> list[Block]:
+    """Split and describe every block; a large text is cut at block starts and parsed by
+    `workers` processes, each knowing the file's @string macros."""
+    macros = read_macros(text)
+    cuts = block_starts(text, workers) if workers > 1 and len(text) >= PARALLEL_MIN_CHARS else []
+    pieces = _pieces(text, cuts, macros)
+    if len(pieces) == 1:
+        results = [_parse_piece(pieces[0])]
+    else:
+        with ProcessPoolExecutor(len(pieces), mp_context=get_context("spawn")) as pool:
+            results = list(pool.map(_parse_piece, pieces))
+    blocks = [block for result in results for block in result]
+    _resolve_crossrefs(blocks, macros)
+    return blocks
+
+
+def read_macros(text: str) -> dict[str, str]:
+    """The @string macros a text defines, evaluated in order, by case-folded name."""
+    source = string_blocks(text)
+    macros: dict[str, str] = {}
+    if not source:
+        return macros
+    for block in bibtexparser.parse_string(source, parse_stack=[]).blocks:
+        if isinstance(block, model.String):
+            macros[block.key.lower()] = evaluate(block.value, macros)
+    return macros
+
+
+def _pieces(text: str, cuts: list[int], macros: dict[str, str]) -> list[tuple[str, int, dict[str, str]]]:
+    bounds = [0, *cuts, len(text)]
+    pieces, line = [], 0
+    for start, end in zip(bounds, bounds[1:]):
+        pieces.append((text[start:end], line, macros))
+        line += text.count("\n", start, end)
+    return pieces
+
+
+def _parse_piece(piece: tuple[str, int, dict[str, str]]) -> list[Block]:
+    text, first_line, macros = piece
+    return [_block_of(segment, macros) for segment in split_segments(text, first_line)]
+
+
+def _block_of(segment: Segment, macros: dict[str, str]) -> Block:
+    columns = None
+    if segment.kind == "entry":
+        columns = _column_values(evaluated_fields(segment.fields, macros))
+    fields_json = json.dumps(segment.fields, ensure_ascii=False) if segment.fields else ""
+    return Block(
+        segment.kind,
+        segment.raw,
+        segment.line,
+        segment.key,
+        segment.entry_type,
+        fields_json,
+        segment.error,
+        segment.block_text or segment.raw,
+        columns,
+    )
+
+
+def _column_values(values: dict[str, str]) -> tuple:
+    columns = display_columns(values)
+    return tuple(columns[name] for name in DISPLAY_COLUMNS)
+
+
+def _resolve_crossrefs(blocks: list[Block], macros: dict[str, str]) -> None:
+    """Give crossref children the year, venue and editors of their parent, for display."""
+    children = [i for i, block in enumerate(blocks) if block.kind == "entry" and '"crossref"' in block.fields_json.lower()]
+    if not children:
+        return
+    entries = {block.key.lower(): block for block in reversed(blocks) if block.kind == "entry"}
+    for index in children:
+        fields = _fields(blocks[index])
+        parent = entries.get(_crossref(fields).lower())
+        if parent is not None:
+            inherited = inherit_crossref(evaluated_fields(fields, macros), evaluated_fields(_fields(parent), macros))
+            blocks[index] = blocks[index]._replace(columns=_column_values(inherited))
+
+
+def _fields(block: Block) -> list[tuple[str, str]]:
+    return [tuple(pair) for pair in json.loads(block.fields_json)]
+
+
+def _crossref(fields: list[tuple[str, str]]) -> str:
+    raw = next((raw for name, raw in fields if name.lower() == "crossref"), "")
+    return strip_enclosing(raw).strip()

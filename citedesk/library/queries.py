@@ -1,0 +1,84 @@
+"""Read papers back: full-text search that never fails on user input, one paper, library totals."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import sqlite_utils
+
+from citedesk.model import CitedeskError
+
+_TOKENS = re.compile(r'"([^"]*)"|(\w+)', re.UNICODE)
+_LIST_COLUMNS = ", ".join(f"papers.{name}" for name in ("id", "citekey", "year", "authors_short", "title", "venue", "entry_type"))
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 query for what a person typed: quoted phrases stay phrases, every other
+    word must match as a prefix, and operators or stray punctuation are plain text."""
+    parts = []
+    for phrase, word in _TOKENS.findall(text):
+        words = re.findall(r"\w+", phrase or word)
+        if phrase and words:
+            parts.append('"' + " ".join(words) + '"')
+        elif word:
+            parts.append(f'"{word}"*')
+    return " ".join(parts) or None
+
+
+def search_papers(db: sqlite_utils.Database, text: str = "", limit: int | None = None) -> Iterator[dict]:
+    """Papers matching the words typed (best match first), or all papers in import order."""
+    query = fts_query(text)
+    sql_limit = -1 if limit is None else limit
+    if query is None:
+        sql = f"SELECT {_LIST_COLUMNS} FROM papers ORDER BY papers.id LIMIT ?"
+        cursor = db.execute(sql, [sql_limit])
+    else:
+        sql = (
+            f"SELECT {_LIST_COLUMNS} FROM papers_fts JOIN papers ON papers.id = papers_fts.rowid "
+            "WHERE papers_fts MATCH ? ORDER BY papers_fts.rank LIMIT ?"
+        )
+        cursor = db.execute(sql, [query, sql_limit])
+    names = [column[0] for column in cursor.description]
+    return (dict(zip(names, row)) for row in cursor)
+
+
+def paper_by_key(db: sqlite_utils.Database, key: str) -> dict:
+    """Every column of the paper with this citation key, plus its fields as a list."""
+    cursor = db.execute("SELECT * FROM papers WHERE citekey = ? COLLATE NOCASE", [key])
+    row = cursor.fetchone()
+    if row is None:
+        raise CitedeskError(f"No paper with the key {key!r} in the library{_suggestion(db, key)}")
+    paper = dict(zip([column[0] for column in cursor.description], row))
+    paper["field_list"] = json.loads(paper["fields"])
+    return paper
+
+
+def _suggestion(db: sqlite_utils.Database, key: str) -> str:
+    rows = db.execute(
+        "SELECT citekey FROM papers WHERE citekey LIKE ? ORDER BY length(citekey) LIMIT 3", [f"%{key[:6]}%"]
+    ).fetchall()
+    return f" (did you mean {', '.join(row[0] for row in rows)}?)" if rows else ""
+
+
+def library_stats(db: sqlite_utils.Database) -> dict:
+    """Totals for `citedesk stats`: papers, files, works, statements by stance, papers per file."""
+    stances = dict(db.execute("SELECT stance, count(*) FROM statements GROUP BY stance ORDER BY 2 DESC").fetchall())
+    per_file = db.execute(
+        "SELECT source_files.path, count(papers.id) FROM source_files "
+        "LEFT JOIN papers ON papers.source_file_id = source_files.id GROUP BY source_files.id ORDER BY source_files.id"
+    ).fetchall()
+    return {
+        "path": db.execute("PRAGMA database_list").fetchone()[2],
+        "papers": _count(db, "SELECT count(*) FROM papers"),
+        "files": _count(db, "SELECT count(*) FROM source_files"),
+        "works": _count(db, "SELECT count(*) FROM works WHERE paper_id IS NULL"),
+        "statements": _count(db, "SELECT count(*) FROM statements"),
+        "stances": stances,
+        "per_file": per_file,
+    }
+
+
+def _count(db: sqlite_utils.Database, sql: str) -> int:
+    return db.execute(sql).fetchone()[0]

@@ -1,0 +1,177 @@
+"""End to end on real data: the ACL Anthology .bib, then Athar's citation sentences shown per cited paper."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from citedesk.jobs import import_bibtex, import_statements
+from citedesk.library.db import open_library
+from citedesk.library.statements import citing_groups, paper_counts
+from citedesk.model import Stance, StatementImportReport
+
+pytestmark = pytest.mark.slow
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+ACL_BIBS = SHARED / "corpus" / "bibtex" / "acl-anthology-split" / "outputs" / "bibs"
+ATHAR = (
+    SHARED / "corpus" / "citations" / "athar-citation-sentiment" / "impactcite-mirror"
+    / "ImpactCite_Sentiment" / "data" / "complete_corpus.txt"
+)
+SENTIMENTS = {"o": "objective", "p": "positive", "n": "negative"}
+ATHAR_SENTENCES = 8_736
+CITED_IN_ACL = 157  # SOURCES.md: 157 of the 194 cited papers have entries in the ACL split ...
+SENTENCES_IN_ACL = 7_376  # ... and 7,376 of the sentences cite them
+BLEU = "P02-1040"
+
+
+@dataclass(frozen=True)
+class AtharRow:
+    """One line of Athar's corpus."""
+
+    line: int
+    citing: str
+    cited: str
+    sentiment: str
+    text: str
+
+
+@dataclass
+class Imported:
+    """The library after both imports, and what each import reported."""
+
+    db: object
+    keys: set[str]
+    first: StatementImportReport
+    second: StatementImportReport
+
+
+@pytest.fixture(scope="module")
+def athar() -> list[AtharRow]:
+    """Athar's corpus: TSV without header, CRLF, quoted text, read with the csv module."""
+    with ATHAR.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle, delimiter="\t")
+        return [AtharRow(number, *row) for number, row in enumerate(rows, start=1)]
+
+
+def build_acl_bib(path: Path) -> Path:
+    """Concatenate the gzipped venue files of the ACL split into one .bib, like zcat."""
+    with path.open("wb") as out:
+        for part in sorted(ACL_BIBS.glob("*/all_*.bib.gz")):
+            out.write(gzip.decompress(part.read_bytes()))
+    return path
+
+
+def write_athar_jsonl(rows: list[AtharRow], path: Path) -> Path:
+    """One statement per Athar sentence; the sentiment is kept as the source's own intent label."""
+    with path.open("w", encoding="utf-8") as out:
+        for row in rows:
+            record = {"cited_key": row.cited, "citing_key": row.citing, "text": row.text,
+                      "intents": [SENTIMENTS[row.sentiment]], "source": "athar-2011"}
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory, athar) -> Imported:
+    """Import the ACL .bib, then the Athar statements twice."""
+    root = tmp_path_factory.mktemp("athar")
+    library_path = root / "library.sqlite"
+    import_bibtex(library_path, [build_acl_bib(root / "acl.bib")])
+    jsonl = write_athar_jsonl(athar, root / "athar.jsonl")
+    first = import_statements(library_path, jsonl)
+    second = import_statements(library_path, jsonl)
+    db = open_library(library_path)
+    keys = {key for (key,) in db.execute("SELECT citekey FROM papers")}
+    yield Imported(db, keys, first, second)
+    db.close()
+
+
+def paper_id(db, key: str) -> int:
+    """The id of the library paper with this key."""
+    return db.execute("SELECT id FROM papers WHERE citekey = ?", [key]).fetchone()[0]
+
+
+def distinct_statements(rows: list[AtharRow]) -> int:
+    """Statements as the library counts them: one per (citing, cited, text)."""
+    return len({(row.citing, row.cited, row.text) for row in rows})
+
+
+def test_corpus_is_as_documented(athar):
+    assert len(athar) == ATHAR_SENTENCES
+    assert Counter(row.sentiment for row in athar) == {"o": 7_627, "p": 829, "n": 280}
+
+
+def test_cited_papers_in_the_library_get_their_statements(imported, athar):
+    cited_in_library = {row.cited for row in athar} & imported.keys
+    assert len(cited_in_library) == CITED_IN_ACL
+    for key in sorted(cited_in_library):
+        expected = [row for row in athar if row.cited == key]
+        counts = paper_counts(imported.db, paper_id(imported.db, key))
+        assert counts["citation_statements"] == distinct_statements(expected), key
+        assert counts["cited_by"] == len({row.citing for row in expected}), key
+        assert counts["unclassified"] == counts["citation_statements"], key
+
+
+def test_first_import_report(imported, athar):
+    matched = [row for row in athar if row.cited in imported.keys]
+    assert len(matched) == SENTENCES_IN_ACL
+    report = imported.first
+    assert report.statements == distinct_statements(matched)
+    assert report.statements + report.already_present == SENTENCES_IN_ACL
+    assert report.invalid == []
+
+
+def test_the_rest_is_reported_as_unmatched(imported, athar):
+    unmatched = [row for row in athar if row.cited not in imported.keys]
+    assert len(unmatched) == ATHAR_SENTENCES - SENTENCES_IN_ACL
+    assert [(p.line, p.reason, p.raw) for p in imported.first.unmatched] == [
+        (row.line, f"cites {row.cited}, which is not in the library", row.text) for row in unmatched
+    ]
+
+
+def test_sentiment_is_kept_as_intent_not_as_stance(imported, athar):
+    matched = {(row.citing, row.cited, row.text): SENTIMENTS[row.sentiment] for row in athar if row.cited in imported.keys}
+    stored = imported.db.execute("SELECT intents, stance, source FROM statements").fetchall()
+    assert Counter(json.loads(intents)[0] for intents, _, _ in stored) == Counter(matched.values())
+    assert {(stance, source) for _, stance, source in stored} == {(Stance.UNCLASSIFIED.value, "athar-2011")}
+
+
+def test_bleu_statements_and_citing_works_match_the_corpus(imported, athar):
+    bleu = [row for row in athar if row.cited == BLEU]
+    assert bleu, "P02-1040 (BLEU) is cited in Athar's corpus"
+    citing = {row.citing for row in bleu}
+    counts = paper_counts(imported.db, paper_id(imported.db, BLEU))
+    assert (counts["citation_statements"], counts["cited_by"]) == (distinct_statements(bleu), len(citing))
+    groups = citing_groups(imported.db, paper_id(imported.db, BLEU))
+    assert len(groups) == len(citing)
+    assert sum(len(group.statements) for group in groups) == distinct_statements(bleu)
+    for group in groups:
+        key = group.in_library_key or group.title
+        assert [s.text for s in group.statements] == list(dict.fromkeys(r.text for r in bleu if r.citing == key))
+
+
+def test_citing_works_in_the_library_are_linked(imported, athar):
+    bleu = [row for row in athar if row.cited == BLEU]
+    groups = citing_groups(imported.db, paper_id(imported.db, BLEU))
+    linked = {group.in_library_key for group in groups if group.in_library_key}
+    assert linked == {row.citing for row in bleu} & imported.keys
+    titles = dict(imported.db.execute("SELECT citekey, title FROM papers WHERE citekey IN (SELECT value FROM json_each(?))",
+                                      [json.dumps(sorted(linked))]).fetchall())
+    assert all(group.title == titles[group.in_library_key] for group in groups if group.in_library_key)
+    years = [group.year for group in groups if group.year is not None]
+    assert years == sorted(years, reverse=True)
+
+
+def test_importing_the_file_again_adds_nothing(imported):
+    report = imported.second
+    assert (report.statements, report.already_present) == (0, SENTENCES_IN_ACL)
+    assert len(report.unmatched) == len(imported.first.unmatched)
+    total = imported.db.execute("SELECT count(*) FROM statements").fetchone()[0]
+    assert total == imported.first.statements
