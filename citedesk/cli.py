@@ -97,7 +97,7 @@ def _run_import(args: argparse.Namespace) -> int:
     for problem in report.duplicates:
         print(f"{problem.source}:{problem.line}: skipped {problem.key}: {problem.reason}", file=sys.stderr)
     for old, new in report.renamed:
-        print(f"imported duplicate {old} as {new}", file=sys.stderr)
+        print(f"imported {'an entry without a key' if not old else 'duplicate ' + old} as {new}", file=sys.stderr)
     print(report.summary())
     return 0
 

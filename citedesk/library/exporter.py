@@ -56,7 +56,7 @@ def ids_of_keys(db: sqlite_utils.Database, keys: Iterable[str]) -> list[int]:
     missing = [key for key, paper_id in found.items() if paper_id is None]
     if missing:
         raise CitedeskError(f"Not in the library: {', '.join(missing)}")
-    return [paper_id for paper_id in found.values() if paper_id is not None]
+    return list(dict.fromkeys(paper_id for paper_id in found.values() if paper_id is not None))
 
 
 def _id_of_key(db: sqlite_utils.Database, key: str) -> int | None:
@@ -83,12 +83,7 @@ def _entry_text(row: tuple) -> str:
     field_list = json.loads(fields)
     if modified:
         return serialize_entry(entry_type, citekey, field_list)
-    return with_key(raw, _original_key(raw), citekey).strip()
-
-
-def _original_key(raw: str) -> str:
-    head = raw.split(",", 1)[0]
-    return head[max(head.find("{"), head.find("(")) + 1 :].strip()
+    return with_key(raw, citekey).strip()
 
 
 def _preambles_and_strings(db: sqlite_utils.Database, ids: list[int]) -> Iterator[str]:

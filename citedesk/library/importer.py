@@ -22,6 +22,8 @@ PAPER_COLUMNS = (
     *"fields raw modified source_file_id position line added_at updated_at".split(),
 )
 _DOI = DISPLAY_COLUMNS.index("doi")
+_AUTHORS_SHORT = DISPLAY_COLUMNS.index("authors_short")
+_YEAR = DISPLAY_COLUMNS.index("year")
 _INSERT_PAPER = f"INSERT INTO papers ({', '.join(PAPER_COLUMNS)}) VALUES ({', '.join('?' * len(PAPER_COLUMNS))})"
 _INSERT_BLOCK = (
     "INSERT INTO file_blocks (source_file_id, position, kind, raw, line, error, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -50,7 +52,9 @@ class KnownIds:
         return None
 
     def free_key(self, key: str) -> str:
-        """The key with the first suffix -2, -3, ... that is not taken."""
+        """The key itself if it is free, else with the first suffix -2, -3, ... that is."""
+        if key.lower() not in self.keys:
+            return key
         suffix = 2
         while f"{key}-{suffix}".lower() in self.keys:
             suffix += 1
@@ -117,6 +121,11 @@ def _key_to_store(block: Block, source: str, known: KnownIds, report: ImportRepo
     if block.kind != "entry":
         return None
     doi = block.columns[_DOI]
+    if not block.key.strip():
+        key = known.free_key(_generated_key(block))
+        report.renamed.append(("", key))
+        known.add(key, doi)
+        return key
     clash = known.clash(block.key, doi)
     key = block.key
     if clash and not allow_duplicates:
@@ -127,6 +136,13 @@ def _key_to_store(block: Block, source: str, known: KnownIds, report: ImportRepo
         report.renamed.append((block.key, key))
     known.add(key, doi)
     return key
+
+
+def _generated_key(block: Block) -> str:
+    """A key for an entry that has none: first author's family name and year, like JabRef's."""
+    authors = block.columns[_AUTHORS_SHORT] or ""
+    family = "".join(char for char in authors.split(" ")[0] if char.isalnum())
+    return f"{family or 'entry'}{block.columns[_YEAR] or ''}"
 
 
 def _other_row(file_id: int, position: int, block: Block, source: str, report: ImportReport) -> tuple:

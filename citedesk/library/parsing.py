@@ -77,7 +77,7 @@ def _block_of(segment: Segment, macros: dict[str, str]) -> Block:
     columns = None
     if segment.kind == "entry":
         columns = _column_values(evaluated_fields(segment.fields, macros))
-    fields_json = json.dumps(segment.fields, ensure_ascii=False) if segment.fields else ""
+    fields_json = json.dumps(segment.fields, ensure_ascii=False)
     return Block(
         segment.kind,
         segment.raw,

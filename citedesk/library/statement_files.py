@@ -66,13 +66,15 @@ def read_statement_rows(path: str | os.PathLike[str]) -> Iterator[tuple[int, dic
     """Yield (line number, raw row) from a .jsonl/.ndjson/.csv/.tsv file; unreadable rows as MalformedRow."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise CitedeskError(f"{path} is a folder, not a statements file")
+    if not path.exists():
+        raise CitedeskError(f"No such file: {path}")
     if suffix not in JSONL_SUFFIXES and suffix not in CSV_DELIMITERS:
         raise CitedeskError(
-            f"Cannot read statements from {path.name}: unsupported file type "
+            f"Cannot read statements from {path}: unsupported file type "
             f"'{suffix or '(none)'}' (use .jsonl, .ndjson, .csv or .tsv)"
         )
-    if not path.is_file():
-        raise CitedeskError(f"Cannot read statements file {path}: no such file")
     return _rows(path, suffix)
 
 
@@ -423,7 +425,7 @@ class _StatementWriter:
 
     def _cited_paper(self, row: StatementInput) -> dict | None:
         """The cited paper by key, else by DOI."""
-        paper = self._paper("citekey = ?", row.cited_key) if row.cited_key else None
+        paper = self._paper("citekey = ? COLLATE NOCASE", row.cited_key) if row.cited_key else None
         if paper is None and row.cited_doi:
             paper = self._paper("doi = ?", row.cited_doi)
         return paper
@@ -458,7 +460,7 @@ class _StatementWriter:
 
     def _citing_work(self, row: StatementInput) -> int:
         """The citing work: the library paper by key, else by DOI, else by (title, year)."""
-        paper = self._paper("citekey = ?", row.citing_key) if row.citing_key else None
+        paper = self._paper("citekey = ? COLLATE NOCASE", row.citing_key) if row.citing_key else None
         if paper is None and row.citing_doi:
             paper = self._paper("doi = ?", row.citing_doi)
         if paper is not None:

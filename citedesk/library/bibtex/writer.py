@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from citedesk.library.bibtex.latex import unicode_to_latex
 
-_HEADER = re.compile(r"(@\s*[A-Za-z]+\s*[{(]\s*)([^,\s]*)")
+_HEADER = re.compile(r"@\s*[A-Za-z]+\s*(?:\{\s*([^,\s{}]*)|\(\s*([^,\s{}]*?)\)?(?=[,\s]|$))")
 
 
 def serialize_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]], newline: str = "\n") -> str:
@@ -19,14 +19,13 @@ def serialize_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]]
     return newline.join(lines)
 
 
-def with_key(raw: str, old_key: str, new_key: str) -> str:
+def with_key(raw: str, new_key: str) -> str:
     """The raw text of an entry with its citation key replaced, nothing else touched."""
-    if old_key == new_key:
-        return raw
     match = _HEADER.match(raw)
-    if not match or match.group(2) != old_key:
+    group = 1 if match and match.group(1) is not None else 2
+    if not match or match.group(group) == new_key:
         return raw
-    return raw[: match.start(2)] + new_key + raw[match.end(2) :]
+    return raw[: match.start(group)] + new_key + raw[match.end(group) :]
 
 
 def to_seven_bit(text: str) -> str:
