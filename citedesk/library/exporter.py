@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import sqlite_utils
 
 from citedesk.library.bibtex.encoding import encode_text
-from citedesk.library.bibtex.writer import serialize_entry, to_seven_bit, with_key
+from citedesk.library.bibtex.writer import serialize_entry, to_seven_bit, with_key, written_type
 from citedesk.model import CitedeskError
 
 _FILE_PARTS = """
@@ -36,7 +36,7 @@ def _file_part(row: tuple, newline: str) -> str:
     _, raw, fields, entry_type, citekey, modified, _ = row
     if not modified:
         return raw
-    return serialize_entry(entry_type, citekey, json.loads(fields), newline)
+    return serialize_entry(written_type(raw, entry_type), citekey, json.loads(fields), newline)
 
 
 def entries_text(db: sqlite_utils.Database, paper_ids: Sequence[int] | None = None, seven_bit: bool = False) -> str:
@@ -82,7 +82,7 @@ def _entry_text(row: tuple) -> str:
     _, raw, fields, entry_type, citekey, modified = row
     field_list = json.loads(fields)
     if modified:
-        return serialize_entry(entry_type, citekey, field_list)
+        return serialize_entry(written_type(raw, entry_type), citekey, field_list)
     return with_key(raw, citekey).strip()
 
 

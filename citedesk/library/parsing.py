@@ -40,8 +40,9 @@ def parse_text(text: str, workers: int = 1) -> list[Block]:
     if len(pieces) == 1:
         results = [_parse_piece(pieces[0])]
     else:
-        with ProcessPoolExecutor(len(pieces), mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(_parse_piece, pieces))
+        with ProcessPoolExecutor(len(pieces) - 1, mp_context=get_context("spawn")) as pool:
+            others = pool.map(_parse_piece, pieces[1:])
+            results = [_parse_piece(pieces[0]), *others]  # this process parses the first piece meanwhile
     blocks = [block for result in results for block in result]
     _resolve_crossrefs(blocks, macros)
     return blocks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 
@@ -75,6 +76,7 @@ def _fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@lru_cache(maxsize=1 << 16)
 def _parse_name(text: str) -> Name:
     parts = [_words(part) for part in _split_top_level(text.strip(), _COMMA)]
     if len(parts) == 1:

@@ -28,6 +28,12 @@ def with_key(raw: str, new_key: str) -> str:
     return raw[: match.start(group)] + new_key + raw[match.end(group) :]
 
 
+def written_type(raw: str, entry_type: str) -> str:
+    """The entry type spelled as in the raw text (`Article`), if it is still the same type."""
+    match = re.match(r"\s*@\s*([A-Za-z]+)", raw)
+    return match.group(1) if match and match.group(1).lower() == entry_type.lower() else entry_type
+
+
 def to_seven_bit(text: str) -> str:
     """Text with non-ASCII letters written as LaTeX macros, for BibTeX before Unicode."""
     return unicode_to_latex(text)
