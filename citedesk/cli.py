@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         "key", help="the paper's citation key"
     )
     _add_command(commands, "stats", _run_stats, "counts of papers, files and statements")
-    _add_command(commands, "import-statements", _run_import_statements, "load citing statements from a file")\
-        .add_argument("file", help="JSON Lines or CSV file (see docs/statement-files.md)")
+    statements = _add_command(commands, "import-statements", _run_import_statements, "load citing statements from a file")
+    statements.add_argument("file", help="JSON Lines or CSV file (see docs/statement-files.md)")
+    statements.add_argument("-v", "--verbose", action="store_true", help="list every row that was not stored")
     return parser
 
 
@@ -68,6 +69,7 @@ def _add_import(commands) -> None:
         action="store_true",
         help="import entries whose key or DOI is already in the library, under a suffixed key",
     )
+    command.add_argument("-v", "--verbose", action="store_true", help="list every skipped or failed block")
 
 
 def _add_export(commands) -> None:
@@ -92,14 +94,25 @@ def _run_import(args: argparse.Namespace) -> int:
     progress = _TerminalProgress("Importing")
     report = jobs.import_bibtex(args.library, args.files, progress=progress, allow_duplicates=args.allow_duplicates)
     progress.end()
-    for problem in report.failed:
-        print(f"{problem.source}:{problem.line}: failed to parse: {problem.reason}", file=sys.stderr)
-    for problem in report.duplicates:
-        print(f"{problem.source}:{problem.line}: skipped {problem.key}: {problem.reason}", file=sys.stderr)
-    for old, new in report.renamed:
-        print(f"imported {'an entry without a key' if not old else 'duplicate ' + old} as {new}", file=sys.stderr)
+    limit = None if args.verbose else _SHOWN_PROBLEMS
+    failed = [f"{p.source}:{p.line}: failed to parse: {p.reason}" for p in report.failed]
+    skipped = [f"{p.source}:{p.line}: skipped {p.key}: {p.reason}" for p in report.duplicates]
+    renamed = [f"imported {'an entry without a key' if not old else 'duplicate ' + old} as {new}" for old, new in report.renamed]
+    for lines in (failed, skipped, renamed):
+        _print_some(lines, limit)
     print(report.summary())
     return 0
+
+
+_SHOWN_PROBLEMS = 20
+
+
+def _print_some(lines: list[str], limit: int | None) -> None:
+    """Print lines to stderr, at most `limit` of them and a count of the rest."""
+    for line in lines[:limit]:
+        print(line, file=sys.stderr)
+    if limit is not None and len(lines) > limit:
+        print(f"... and {len(lines) - limit} more like these (--verbose lists them all)", file=sys.stderr)
 
 
 def _run_export(args: argparse.Namespace) -> int:
@@ -142,8 +155,8 @@ def _run_import_statements(args: argparse.Namespace) -> int:
     progress = _TerminalProgress("Loading")
     report = jobs.import_statements(args.library, args.file, progress=progress)
     progress.end()
-    for problem in [*report.unmatched, *report.invalid]:
-        print(f"{problem.source}:{problem.line}: {problem.reason}", file=sys.stderr)
+    problems = [f"{p.source}:{p.line}: {p.reason}" for p in [*report.unmatched, *report.invalid]]
+    _print_some(problems, None if args.verbose else _SHOWN_PROBLEMS)
     print(report.summary())
     return 0
 

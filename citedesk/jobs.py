@@ -48,7 +48,7 @@ def import_bibtex(
 ) -> ImportReport:
     """Import .bib files in one transaction: all of them, or (cancelled, failed) none."""
     contents = [(Path(path), read_file(path)) for path in files]
-    total = sum(len(data) for _, data in contents) or 1
+    total = sum(len(data) for _, data in contents)
     report = ImportReport(files=[str(path) for path, _ in contents])
     with _library(library) as db, _writing(db), fts_deferred(db, "papers"):
         known, done = KnownIds.of_library(db), 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 
 from citedesk.library.bibtex.latex import latex_to_unicode
@@ -104,5 +105,11 @@ def _year(values: Mapping[str, str]) -> int | None:
 def _venue(values: Mapping[str, str]) -> str | None:
     for key in _VENUE_FIELDS:
         if values.get(key):
-            return _text(values[key])
+            return _venue_text(values[key])
     return None
+
+
+@lru_cache(maxsize=1 << 12)
+def _venue_text(value: str) -> str | None:
+    """Venues repeat across a library, so their decoded text is kept for reuse."""
+    return _text(value)

@@ -133,6 +133,7 @@ def _key_to_store(block: Block, source: str, known: KnownIds, report: ImportRepo
         return None
     if clash:
         key = known.free_key(block.key)
+    if key != block.key:
         report.renamed.append((block.key, key))
     known.add(key, doi)
     return key

@@ -15,6 +15,7 @@ from citedesk.library.bibtex.values import evaluate, strip_enclosing
 from citedesk.library.entries import DISPLAY_COLUMNS, display_columns, evaluated_fields, inherit_crossref
 
 PARALLEL_MIN_CHARS = 1_000_000
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class Block(NamedTuple):
@@ -78,7 +79,7 @@ def _block_of(segment: Segment, macros: dict[str, str]) -> Block:
     columns = None
     if segment.kind == "entry":
         columns = _column_values(evaluated_fields(segment.fields, macros))
-    fields_json = json.dumps(segment.fields, ensure_ascii=False)
+    fields_json = _to_json(segment.fields) if segment.kind in ("entry", "string") else ""
     return Block(
         segment.kind,
         segment.raw,

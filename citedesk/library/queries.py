@@ -56,8 +56,9 @@ def paper_by_key(db: sqlite_utils.Database, key: str) -> dict:
 
 
 def _suggestion(db: sqlite_utils.Database, key: str) -> str:
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", key[:6]) + "%"
     rows = db.execute(
-        "SELECT citekey FROM papers WHERE citekey LIKE ? ORDER BY length(citekey) LIMIT 3", [f"%{key[:6]}%"]
+        "SELECT citekey FROM papers WHERE citekey LIKE ? ESCAPE '\\' ORDER BY length(citekey) LIMIT 3", [pattern]
     ).fetchall()
     return f" (did you mean {', '.join(row[0] for row in rows)}?)" if rows else ""
 

@@ -167,11 +167,6 @@ def test_string_with_quotes_and_parentheses_keeps_raw_value() -> None:
     assert segment.fields == (("jan", '"January"'),)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reader._segment_of treats every DuplicateBlockKeyBlock as an entry; a repeated @string "
-    "name wraps a String, which has no .fields -> AttributeError",
-)
 def test_repeated_string_name_is_two_string_segments() -> None:
     text = "@string{acl = {Proc. of ACL}}\n@string{acl = {Other}}\n@article{a, journal = acl}\n"
     segments = split_segments(text)

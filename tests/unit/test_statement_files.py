@@ -118,7 +118,7 @@ def test_csv_row_with_too_many_fields_is_a_row_problem(tmp_path):
 
 def test_missing_file_gives_a_clear_error(tmp_path):
     missing = tmp_path / "nowhere" / "statements.jsonl"
-    with pytest.raises(CitedeskError, match="Cannot read statements file .*statements.jsonl: no such file"):
+    with pytest.raises(CitedeskError, match="No such file: .*statements.jsonl"):
         read_statement_rows(missing)
 
 

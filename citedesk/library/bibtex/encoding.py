@@ -94,9 +94,9 @@ def _decode_exactly(data: bytes, encoding: str) -> str | None:
     """Decode only if encoding the text again gives exactly the same bytes."""
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         return None
     try:
         return text if text.encode(encoding) == data else None
-    except UnicodeEncodeError:
+    except UnicodeError:
         return None

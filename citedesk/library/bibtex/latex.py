@@ -91,7 +91,7 @@ _PUNCTUATION: dict[str, str] = {
     "``": "“", "''": "”", "~": "\u00a0", "--": "–", "---": "—",
     "{": "", "}": "", "$": "",
 }
-_LATEX_SYNTAX = re.compile(r"[\\{}$~`'-]")
+_LATEX_SYNTAX = re.compile(r"[\\{}$~]|--|``|''")
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 # Tables for unicode_to_latex.

@@ -113,8 +113,8 @@ def _locate(text: str, block: model.Block, pos: int) -> tuple[int, int]:
 
 
 def _segment_of(block: model.Block, raw: str, line: int) -> Segment:
-    if isinstance(block, model.DuplicateBlockKeyBlock):
-        return _entry_segment(block.ignore_error_block, raw, line)
+    if isinstance(block, model.DuplicateBlockKeyBlock):  # an entry or @string whose key came before
+        return _segment_of(block.ignore_error_block, raw, line)
     if isinstance(block, model.ParsingFailedBlock):
         block_text = "" if raw == block.raw else (block.raw or "")
         return Segment("failed", raw, line, error=describe_error(block), block_text=block_text)
