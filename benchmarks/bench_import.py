@@ -83,7 +83,9 @@ def run_step(code: str, bib: Path, folder: Path, fresh_library: bool) -> dict:
             stale.unlink()
     program = PRELUDE + code + POSTLUDE
     args = [sys.executable, "-c", program, str(bib), str(library), str(folder / "out.bib")]
-    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    done = subprocess.run(args, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark: a step failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

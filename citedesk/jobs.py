@@ -17,7 +17,7 @@ from citedesk.library.bibtex.encoding import decode_bytes
 from citedesk.library.db import fts_deferred, open_library
 from citedesk.library.importer import FileImport, KnownIds, store_file
 from citedesk.library.parsing import parse_text
-from citedesk.library.statement_files import store_statements
+from citedesk.library.statement_store import store_statements
 from citedesk.model import Cancelled, CitedeskError, ImportReport, StatementImportReport
 
 Progress = Callable[[int, int], None]

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from citedesk.library.db import open_library
-from citedesk.library.statement_files import MalformedRow, read_statement_rows, store_statements
+from citedesk.library.statement_files import MalformedRow, read_statement_rows
+from citedesk.library.statement_store import store_statements
 from citedesk.library.statements import citing_groups, paper_counts, reference_groups
 from citedesk.model import Cancelled, CitedeskError, Section, Stance
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from citedesk.library.bibtex.latex import unicode_to_latex
 
-_HEADER = re.compile(r"@\s*[A-Za-z]+\s*(?:\{\s*([^,\s{}]*)|\(\s*([^,\s{}]*?)\)?(?=[,\s]|$))")
+_HEADER = re.compile(r"@\s*[^\s{(@]+\s*(?:\{\s*([^,\s{}]*)|\(\s*([^,\s{}]*?)\)?(?=[,\s]|$))")
 
 
 def serialize_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]], newline: str = "\n") -> str:
@@ -30,7 +30,7 @@ def with_key(raw: str, new_key: str) -> str:
 
 def written_type(raw: str, entry_type: str) -> str:
     """The entry type spelled as in the raw text (`Article`), if it is still the same type."""
-    match = re.match(r"\s*@\s*([A-Za-z]+)", raw)
+    match = re.match(r"\s*@\s*([^\s{(@]+)", raw)
     return match.group(1) if match and match.group(1).lower() == entry_type.lower() else entry_type
 
 
