@@ -96,6 +96,8 @@ def _decode_exactly(data: bytes, encoding: str) -> str | None:
         text = data.decode(encoding)
     except (UnicodeError, LookupError):
         return None
+    if encoding == "utf-8":
+        return text  # strict UTF-8 decoding is one-to-one: no need to encode again to check
     try:
         return text if text.encode(encoding) == data else None
     except UnicodeError:
