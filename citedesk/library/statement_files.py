@@ -7,7 +7,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -18,29 +18,12 @@ from citedesk.model import CitedeskError, Section, Stance
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_DELIMITERS = {".csv": ",", ".tsv": "\t"}
-PROGRESS_EVERY = 200
 _EXTRA = "\0extra"
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
-_PUBLICATION_TYPES = {
-    "article": "journal-article",
-    "inproceedings": "conference-paper",
-    "conference": "conference-paper",
-    "proceedings": "proceedings",
-    "book": "book",
-    "inbook": "book-chapter",
-    "incollection": "book-chapter",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "techreport": "report",
-}
 
 _SECTIONS = {section.value for section in Section}
 _STANCES = {stance.value for stance in Stance}
-_PAPER_COLUMNS = ("id", "citekey", "entry_type", "title", "authors", "year", "venue", "doi")
-
-Progress = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
 
 
 class MalformedRow(dict):
