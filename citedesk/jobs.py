@@ -16,7 +16,7 @@ from citedesk.library import exporter
 from citedesk.library.bibtex.encoding import decode_bytes
 from citedesk.library.db import fts_deferred, open_library
 from citedesk.library.importer import FileImport, KnownIds, store_file
-from citedesk.library.parsing import parse_text
+from citedesk.library.parsing import parse_pieces
 from citedesk.library.statement_store import store_statements
 from citedesk.model import Cancelled, CitedeskError, ImportReport, StatementImportReport
 
@@ -55,9 +55,8 @@ def import_bibtex(
         for path, data in contents:
             _check(cancelled)
             decoded = decode_bytes(data)
-            blocks = parse_text(decoded.text, workers or default_workers())
-            _check(cancelled)
-            store_file(db, FileImport(path, data, decoded, blocks), known, report, allow_duplicates, cancelled)
+            pieces = parse_pieces(decoded.text, workers or default_workers())
+            store_file(db, FileImport(path, data, decoded, pieces), known, report, allow_duplicates, cancelled)
             done += len(data)
             progress(done, total)
     return report

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,7 +13,7 @@ import sqlite_utils
 
 from citedesk.library.bibtex.encoding import Decoded
 from citedesk.library.entries import DISPLAY_COLUMNS
-from citedesk.library.parsing import Block
+from citedesk.library.parsing import Block, crossref_key, display_with_crossref, read_macros
 from citedesk.model import Cancelled, ImportReport, Problem
 
 PAPER_COLUMNS = (
@@ -69,12 +70,12 @@ class KnownIds:
 
 @dataclass
 class FileImport:
-    """One file's bytes, decoded text and parsed blocks, ready to store."""
+    """One file's bytes, decoded text and its blocks, parsed piece by piece, ready to store."""
 
     path: Path
     data: bytes
     decoded: Decoded
-    blocks: list[Block]
+    pieces: Iterable[list[Block]]
 
 
 def store_file(
@@ -88,18 +89,41 @@ def store_file(
     """Insert one file's papers and blocks; the caller holds the transaction."""
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     file_id = _insert_source_file(db, item, now)
-    papers, others = [], []
-    for position, block in enumerate(item.blocks):
-        if position % 2000 == 0 and cancelled():
+    position = 0
+    for blocks in item.pieces:
+        if cancelled():
             raise Cancelled
-        key = _key_to_store(block, str(item.path), known, report, allow_duplicates)
-        if key is None:
-            others.append(_other_row(file_id, position, block, str(item.path), report))
-        else:
-            papers.append(_paper_row(key, block, file_id, position, now))
-    db.conn.executemany(_INSERT_PAPER, papers)
-    db.conn.executemany(_INSERT_BLOCK, others)
-    report.imported += len(papers)
+        papers, others = [], []
+        for block in blocks:
+            if position % 2000 == 0 and cancelled():
+                raise Cancelled
+            key = _key_to_store(block, str(item.path), known, report, allow_duplicates)
+            if key is None:
+                others.append(_other_row(file_id, position, block, str(item.path), report))
+            else:
+                papers.append(_paper_row(key, block, file_id, position, now))
+            position += 1
+        db.conn.executemany(_INSERT_PAPER, papers)
+        db.conn.executemany(_INSERT_BLOCK, others)
+        report.imported += len(papers)
+    _resolve_crossrefs(db, file_id, read_macros(item.decoded.text))
+
+
+def _resolve_crossrefs(db: sqlite_utils.Database, file_id: int, macros: dict[str, str]) -> None:
+    """Give the file's crossref children the year, venue and editors of their parent, for display."""
+    children = db.execute(
+        "SELECT id, fields FROM papers WHERE source_file_id = ? AND fields LIKE '%\"crossref\"%'", [file_id]
+    ).fetchall()
+    for paper_id, fields_json in children:
+        fields = json.loads(fields_json)
+        parent = db.execute(
+            "SELECT fields FROM papers WHERE citekey = ? COLLATE NOCASE ORDER BY source_file_id = ? DESC LIMIT 1",
+            [crossref_key(fields), file_id],
+        ).fetchone()
+        if parent is not None:
+            columns = display_with_crossref(fields, json.loads(parent[0]), macros)
+            assignments = ", ".join(f"{name} = ?" for name in DISPLAY_COLUMNS)
+            db.execute(f"UPDATE papers SET {assignments} WHERE id = ?", [*columns, paper_id])
 
 
 def _insert_source_file(db: sqlite_utils.Database, item: FileImport, now: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import NamedTuple
@@ -12,7 +13,7 @@ from bibtexparser import model
 
 from citedesk.library.bibtex.reader import Segment, block_starts, split_segments, string_blocks
 from citedesk.library.bibtex.values import evaluate, strip_enclosing
-from citedesk.library.entries import DISPLAY_COLUMNS, display_columns, evaluated_fields, inherit_crossref
+from citedesk.library.entries import DISPLAY_COLUMNS, Fields, display_columns, evaluated_fields, inherit_crossref
 
 PARALLEL_MIN_CHARS = 1_000_000
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
@@ -33,20 +34,25 @@ class Block(NamedTuple):
 
 
 def parse_text(text: str, workers: int = 1) -> list[Block]:
-    """Split and describe every block; a large text is cut at block starts and parsed by
-    `workers` processes, each knowing the file's @string macros."""
+    """Every block of a text, in order (see `parse_pieces`)."""
+    return [block for piece in parse_pieces(text, workers) for block in piece]
+
+
+def parse_pieces(text: str, workers: int = 1) -> Iterator[list[Block]]:
+    """The blocks of a text, piece by piece in file order. A large text is cut at block starts;
+    worker processes parse the later pieces while this one parses the first and the caller
+    stores it, so storing overlaps parsing."""
     macros = read_macros(text)
     cuts = block_starts(text, workers) if workers > 1 and len(text) >= PARALLEL_MIN_CHARS else []
     pieces = _pieces(text, cuts, macros)
     if len(pieces) == 1:
-        results = [_parse_piece(pieces[0])]
-    else:
-        with ProcessPoolExecutor(len(pieces) - 1, mp_context=get_context("spawn")) as pool:
-            others = pool.map(_parse_piece, pieces[1:])
-            results = [_parse_piece(pieces[0]), *others]  # this process parses the first piece meanwhile
-    blocks = [block for result in results for block in result]
-    _resolve_crossrefs(blocks, macros)
-    return blocks
+        yield _parse_piece(pieces[0])
+        return
+    with ProcessPoolExecutor(len(pieces) - 1, mp_context=get_context("spawn")) as pool:
+        later = [pool.submit(_parse_piece, piece) for piece in pieces[1:]]
+        yield _parse_piece(pieces[0])
+        for future in later:
+            yield future.result()
 
 
 def read_macros(text: str) -> dict[str, str]:
@@ -98,24 +104,13 @@ def _column_values(values: dict[str, str]) -> tuple:
     return tuple(columns[name] for name in DISPLAY_COLUMNS)
 
 
-def _resolve_crossrefs(blocks: list[Block], macros: dict[str, str]) -> None:
-    """Give crossref children the year, venue and editors of their parent, for display."""
-    children = [i for i, block in enumerate(blocks) if block.kind == "entry" and '"crossref"' in block.fields_json.lower()]
-    if not children:
-        return
-    entries = {block.key.lower(): block for block in reversed(blocks) if block.kind == "entry"}
-    for index in children:
-        fields = _fields(blocks[index])
-        parent = entries.get(_crossref(fields).lower())
-        if parent is not None:
-            inherited = inherit_crossref(evaluated_fields(fields, macros), evaluated_fields(_fields(parent), macros))
-            blocks[index] = blocks[index]._replace(columns=_column_values(inherited))
+def display_with_crossref(fields: Fields, parent: Fields | None, macros: dict[str, str]) -> tuple:
+    """Display columns of an entry that inherits what it lacks from its crossref parent."""
+    values = evaluated_fields(fields, macros)
+    return _column_values(inherit_crossref(values, evaluated_fields(parent, macros) if parent else None))
 
 
-def _fields(block: Block) -> list[tuple[str, str]]:
-    return [tuple(pair) for pair in json.loads(block.fields_json)]
-
-
-def _crossref(fields: list[tuple[str, str]]) -> str:
+def crossref_key(fields: Fields) -> str:
+    """The key named in an entry's crossref field, or ''."""
     raw = next((raw for name, raw in fields if name.lower() == "crossref"), "")
     return strip_enclosing(raw).strip()

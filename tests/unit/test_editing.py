@@ -87,3 +87,18 @@ def test_changed_fields_keeps_order_and_appends_new_ones():
         ["title", "{U}"],
         ["note", "{n}"],
     ]
+
+
+def test_crossref_parent_from_an_earlier_file_fills_the_display_columns(tmp_path):
+    parent = tmp_path / "proceedings.bib"
+    parent.write_text("@proceedings{conf19, title = {Proc. of Conf}, year = 2019}\n", encoding="utf-8")
+    child = tmp_path / "papers.bib"
+    child.write_text("@inproceedings{paper, title = {A Paper}, crossref = {CONF19}}\n", encoding="utf-8")
+    path = tmp_path / "library.sqlite"
+    jobs.import_bibtex(path, [parent])
+    jobs.import_bibtex(path, [child])
+    db = open_library(path)
+    paper = paper_by_key(db, "paper")
+    assert (paper["venue"], paper["year"]) == ("Proc. of Conf", 2019)
+    assert paper["field_list"] == [["title", "{A Paper}"], ["crossref", "{CONF19}"]]
+    db.close()
