@@ -48,11 +48,14 @@ def parse_pieces(text: str, workers: int = 1) -> Iterator[list[Block]]:
     if len(pieces) == 1:
         yield _parse_piece(pieces[0])
         return
-    with ProcessPoolExecutor(len(pieces) - 1, mp_context=get_context("spawn")) as pool:
+    pool = ProcessPoolExecutor(len(pieces) - 1, mp_context=get_context("spawn"))
+    try:
         later = [pool.submit(_parse_piece, piece) for piece in pieces[1:]]
         yield _parse_piece(pieces[0])
         for future in later:
             yield future.result()
+    finally:  # when the caller stops early (Cancel), do not wait for pieces nobody wants
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def read_macros(text: str) -> dict[str, str]:
