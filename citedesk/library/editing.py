@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from citedesk.library.entries import DISPLAY_COLUMNS, display_columns, evaluated_fields
-from citedesk.library.parsing import read_macros
+from citedesk.library.entries import DISPLAY_COLUMNS
+from citedesk.library.importer import crossref_parent
+from citedesk.library.parsing import display_with_crossref, read_macros
 from citedesk.model import CitedeskError
 
 
@@ -27,9 +28,9 @@ def edit_paper(
     fields = changed_fields(json.loads(row[0]), changes)
     key = citekey or row[1]
     _check_key_free(db, key, paper_id)
-    columns = display_columns(evaluated_fields(fields, _macros_of_file(db, row[3])))
+    columns = display_with_crossref(fields, crossref_parent(db, fields, row[3]), _macros_of_file(db, row[3]))
     values = {
-        **{name: columns[name] for name in DISPLAY_COLUMNS},
+        **dict(zip(DISPLAY_COLUMNS, columns)),
         "fields": json.dumps(fields, ensure_ascii=False),
         "citekey": key,
         "entry_type": (entry_type or row[2]).lower(),

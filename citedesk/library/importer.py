@@ -116,14 +116,23 @@ def _resolve_crossrefs(db: sqlite_utils.Database, file_id: int, macros: dict[str
     ).fetchall()
     for paper_id, fields_json in children:
         fields = json.loads(fields_json)
-        parent = db.execute(
-            "SELECT fields FROM papers WHERE citekey = ? COLLATE NOCASE ORDER BY source_file_id = ? DESC LIMIT 1",
-            [crossref_key(fields), file_id],
-        ).fetchone()
+        parent = crossref_parent(db, fields, file_id)
         if parent is not None:
-            columns = display_with_crossref(fields, json.loads(parent[0]), macros)
+            columns = display_with_crossref(fields, parent, macros)
             assignments = ", ".join(f"{name} = ?" for name in DISPLAY_COLUMNS)
             db.execute(f"UPDATE papers SET {assignments} WHERE id = ?", [*columns, paper_id])
+
+
+def crossref_parent(db: sqlite_utils.Database, fields: list, file_id: int | None) -> list | None:
+    """The fields of the paper a crossref field names, preferring one from the same file."""
+    key = crossref_key(fields)
+    if not key:
+        return None
+    parent = db.execute(
+        "SELECT fields FROM papers WHERE citekey = ? COLLATE NOCASE ORDER BY source_file_id IS ? DESC LIMIT 1",
+        [key, file_id],
+    ).fetchone()
+    return json.loads(parent[0]) if parent else None
 
 
 def _insert_source_file(db: sqlite_utils.Database, item: FileImport, now: str) -> int:

@@ -97,7 +97,7 @@ def _block_of(segment: Segment, macros: dict[str, str]) -> Block:
         segment.entry_type,
         fields_json,
         segment.error,
-        segment.block_text or segment.raw,
+        segment.text_for_report,
         columns,
     )
 

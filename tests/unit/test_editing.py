@@ -102,3 +102,19 @@ def test_crossref_parent_from_an_earlier_file_fills_the_display_columns(tmp_path
     assert (paper["venue"], paper["year"]) == ("Proc. of Conf", 2019)
     assert paper["field_list"] == [["title", "{A Paper}"], ["crossref", "{CONF19}"]]
     db.close()
+
+
+def test_an_edited_crossref_child_keeps_what_it_inherits(tmp_path):
+    source = tmp_path / "refs.bib"
+    source.write_text(
+        "@proceedings{conf19, title = {Proc. of Conf}, year = 2019}\n"
+        "@inproceedings{paper, title = {A Paper}, crossref = {conf19}}\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "library.sqlite"
+    jobs.import_bibtex(path, [source])
+    db = open_library(path)
+    edit_paper(db, paper_by_key(db, "paper")["id"], {"title": "{A Better Paper}"})
+    paper = paper_by_key(db, "paper")
+    assert (paper["title"], paper["venue"], paper["year"]) == ("A Better Paper", "Proc. of Conf", 2019)
+    db.close()
