@@ -14,7 +14,7 @@ import sqlite_utils
 
 from citedesk.library import exporter
 from citedesk.library.bibtex.encoding import decode_bytes
-from citedesk.library.db import fts_deferred, open_library
+from citedesk.library.db import SORT_INDEXES, fts_deferred, indexes_deferred, open_library
 from citedesk.library.importer import FileImport, KnownIds, store_file
 from citedesk.library.parsing import parse_pieces
 from citedesk.library.statement_store import store_statements
@@ -50,7 +50,7 @@ def import_bibtex(
     contents = [(Path(path), read_file(path)) for path in files]
     total = sum(len(data) for _, data in contents)
     report = ImportReport(files=[str(path) for path, _ in contents])
-    with _library(library) as db, _writing(db), fts_deferred(db, "papers"):
+    with _library(library) as db, _writing(db), fts_deferred(db, "papers"), _sort_indexes(db, contents):
         known, done = KnownIds.of_library(db), 0
         for path, data in contents:
             _check(cancelled)
@@ -60,6 +60,18 @@ def import_bibtex(
             done += len(data)
             progress(done, total)
     return report
+
+
+@contextmanager
+def _sort_indexes(db: sqlite_utils.Database, contents: list[tuple[Path, bytes]]) -> Iterator[None]:
+    """Rebuild the list's sort indexes after the import when it brings at least as many entries
+    as the library holds (a first import); update them row by row when it is small beside it."""
+    incoming = sum(data.count(b"@") for _, data in contents)
+    if incoming < db.execute("SELECT count(*) FROM papers").fetchone()[0]:
+        yield
+        return
+    with indexes_deferred(db, SORT_INDEXES):
+        yield
 
 
 def read_file(path: PathLike) -> bytes:

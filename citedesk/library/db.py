@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -12,10 +12,25 @@ import platformdirs
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from citedesk.library.tallies import TALLY_COLUMNS, mark_self_citations, update_tallies
 from citedesk.model import CitedeskError
 
 LIBRARY_ENV = "CITEDESK_LIBRARY"
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+# One index per sort of the library list; listing.py sorts by exactly these expressions.
+SORT_INDEXES = {
+    "idx_sort_title": "coalesce(title, '') COLLATE NOCASE",
+    "idx_sort_authors": "coalesce(authors_short, '') COLLATE NOCASE",
+    "idx_sort_year": "coalesce(year, 0)",
+    "idx_sort_venue": "coalesce(venue, '') COLLATE NOCASE",
+    "idx_sort_type": "coalesce(entry_type, '') COLLATE NOCASE",
+    "idx_sort_citekey": "coalesce(citekey, '') COLLATE NOCASE",
+    "idx_sort_added": "coalesce(added_at, '')",
+    "idx_sort_cited_by": "coalesce(cited_by, 0)",
+    "idx_sort_supporting": "coalesce(supporting, 0)",
+    "idx_sort_mentioning": "coalesce(mentioning, 0)",
+    "idx_sort_contrasting": "coalesce(contrasting, 0)",
+}
 
 migrations = Migrations("citedesk")
 
@@ -62,6 +77,22 @@ def fts_deferred(db: sqlite_utils.Database, table: str) -> Iterator[None]:
         [last_id],
     )
     for _, sql in triggers:
+        db.execute(sql)
+
+
+@contextmanager
+def indexes_deferred(db: sqlite_utils.Database, names: Iterable[str]) -> Iterator[None]:
+    """Inside a transaction: drop the named indexes and build them again at the end, which is
+    faster than updating them row by row when a bulk insert is large beside the table."""
+    sqls = [
+        row[0]
+        for name in names
+        for row in db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", [name])
+    ]
+    for name in names:
+        db.execute(f"DROP INDEX IF EXISTS [{name}]")
+    yield
+    for sql in sqls:
         db.execute(sql)
 
 
@@ -226,3 +257,26 @@ def m002_citations(db: sqlite_utils.Database) -> None:
         not_null={"work_id", "source", "fetched_at"},
     )
     db["metrics"].create_index(["work_id", "source"], unique=True)
+
+
+@migrations()
+def m003_list_columns(db: sqlite_utils.Database) -> None:
+    """Tallies on each paper, indexes for every sort of the library list, and full-text
+    triggers that fire only when indexed text changes (not when a tally or a stance does)."""
+    for name in TALLY_COLUMNS:
+        db.execute(f"ALTER TABLE papers ADD COLUMN {name} INTEGER")
+    _only_on_text_update(db, "papers", ["title", "authors", "venue", "abstract", "keywords", "citekey"])
+    _only_on_text_update(db, "statements", ["text"])
+    for name, expression in SORT_INDEXES.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS [{name}] ON papers ({expression})")
+    update_tallies(db)
+    mark_self_citations(db)
+
+
+def _only_on_text_update(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
+    """Recreate the table's full-text update trigger as AFTER UPDATE OF its indexed columns."""
+    trigger = f"{table}_au"
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [trigger]).fetchone()[0]
+    names = ", ".join(f'"{column}"' for column in columns)
+    db.execute(f"DROP TRIGGER [{trigger}]")
+    db.execute(sql.replace(f'AFTER UPDATE ON "{table}"', f'AFTER UPDATE OF {names} ON "{table}"', 1))

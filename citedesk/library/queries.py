@@ -8,38 +8,27 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
+from citedesk.library.search import fts_query, parse_search
 from citedesk.model import CitedeskError
 
-_TOKENS = re.compile(r'"([^"]*)"|(\w+)', re.UNICODE)
+__all__ = ["fts_query", "search_papers", "paper_by_key", "library_stats"]
+
 _LIST_COLUMNS = ", ".join(f"papers.{name}" for name in ("id", "citekey", "year", "authors_short", "title", "venue", "entry_type"))
 
 
-def fts_query(text: str) -> str | None:
-    """An FTS5 query for what a person typed: quoted phrases stay phrases, every other
-    word must match as a prefix, and operators or stray punctuation are plain text."""
-    parts = []
-    for phrase, word in _TOKENS.findall(text):
-        words = re.findall(r"\w+", phrase or word)
-        if phrase and words:
-            parts.append('"' + " ".join(words) + '"')
-        elif word:
-            parts.append(f'"{word}"*')
-    return " ".join(parts) or None
-
-
 def search_papers(db: sqlite_utils.Database, text: str = "", limit: int | None = None) -> Iterator[dict]:
-    """Papers matching the words typed (best match first), or all papers in import order."""
-    query = fts_query(text)
-    sql_limit = -1 if limit is None else limit
-    if query is None:
-        sql = f"SELECT {_LIST_COLUMNS} FROM papers ORDER BY papers.id LIMIT ?"
-        cursor = db.execute(sql, [sql_limit])
+    """Papers matching a search (see `search.parse_search`): best match first, or in import order."""
+    search = parse_search(text)
+    where, params = search.where(with_fts=False)
+    if search.fts_query is None:
+        sql = f"SELECT {_LIST_COLUMNS} FROM papers WHERE {where} ORDER BY papers.id LIMIT ?"
     else:
         sql = (
             f"SELECT {_LIST_COLUMNS} FROM papers_fts JOIN papers ON papers.id = papers_fts.rowid "
-            "WHERE papers_fts MATCH ? ORDER BY papers_fts.rank LIMIT ?"
+            f"WHERE papers_fts MATCH ? AND {where} ORDER BY papers_fts.rank LIMIT ?"
         )
-        cursor = db.execute(sql, [query, sql_limit])
+        params.insert(0, search.fts_query)
+    cursor = db.execute(sql, [*params, -1 if limit is None else limit])
     names = [column[0] for column in cursor.description]
     return (dict(zip(names, row)) for row in cursor)
 

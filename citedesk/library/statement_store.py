@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from citedesk.library.tallies import mark_self_citations, update_tallies
 from citedesk.library.statement_files import MalformedRow, RowError, StatementInput, parse_row, read_statement_rows
 from citedesk.model import Cancelled, Problem, StatementImportReport
 
@@ -53,6 +54,8 @@ def store_statements(
             writer.add(line, raw)
             if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(rows)):
                 progress(done, len(rows))
+        mark_self_citations(db)
+        update_tallies(db, writer.cited_papers)
     return writer.report
 
 
@@ -77,6 +80,7 @@ class _StatementWriter:
         self.default_source = default_source
         self.fetched_at = _now()
         self.report = StatementImportReport()
+        self.cited_papers: set[int] = set()
         self._untitled: dict[tuple[str, int | None], int] | None = None
 
     def add(self, line: int, raw: dict) -> None:
@@ -100,6 +104,7 @@ class _StatementWriter:
             self.report.unmatched.append(Problem(self.file, line, reason, row.text, key))
             return
         cited_work = self._work_for_paper(cited)
+        self.cited_papers.add(cited["id"])
         citing_work = self._citing_work(row)
         if citing_work == cited_work:
             self.report.invalid.append(Problem(self.file, line, "the paper cites itself", row.text))

@@ -1,0 +1,195 @@
+"""The library list: its columns, the scope and search that filter it, keyset pages, counts and the sidebar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
+
+import sqlite_utils
+
+from citedesk.library.db import SORT_INDEXES
+from citedesk.library.search import Search, parse_search
+
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the list: its name, header, the papers column shown and the indexed sort expression."""
+
+    name: str
+    label: str
+    sql: str
+
+    @property
+    def key(self) -> str:
+        """The expression rows are sorted by: exactly that of the column's index, so sorting seeks."""
+        return SORT_INDEXES[f"idx_sort_{self.name}"]
+
+
+COLUMNS = (
+    Column("title", "Title", "title"),
+    Column("authors", "Authors", "authors_short"),
+    Column("year", "Year", "year"),
+    Column("venue", "Venue", "venue"),
+    Column("type", "Type", "entry_type"),
+    Column("citekey", "Key", "citekey"),
+    Column("cited_by", "Cited by", "cited_by"),
+    Column("supporting", "Supporting", "supporting"),
+    Column("mentioning", "Mentioning", "mentioning"),
+    Column("contrasting", "Contrasting", "contrasting"),
+    Column("added", "Added", "added_at"),
+)
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+_BY_NAME = {column.name: column for column in COLUMNS}
+_VALUES = ", ".join(f"papers.{column.sql}" for column in COLUMNS)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the library the sidebar selects: everything, recent additions, one file or one tag."""
+
+    kind: str = "all"  # all | recent | file | tag
+    id: int | None = None
+
+    def where(self) -> tuple[str, list[object]]:
+        """The SQL condition over `papers` for this scope."""
+        if self.kind == "recent":
+            return "papers.added_at >= ?", [recent_cutoff()]
+        if self.kind == "file":
+            return "papers.source_file_id = ?", [self.id]
+        if self.kind == "tag":
+            return "papers.id IN (SELECT paper_id FROM paper_tags WHERE tag_id = ?)", [self.id]
+        return "1", []
+
+
+ALL = Scope()
+
+
+def recent_cutoff() -> str:
+    """The added_at value from which a paper counts as recently added."""
+    moment = datetime.now(timezone.utc) - timedelta(days=RECENT_DAYS)
+    return moment.isoformat(timespec="seconds")
+
+
+class SortKey(NamedTuple):
+    """Where a row stands in the sort order: the keyset to continue after."""
+
+    value: object
+    id: int
+
+
+class Page(NamedTuple):
+    """Rows (the id, then the COLUMNS values) and the key to continue after, None at the end."""
+
+    rows: list[tuple]
+    after: SortKey | None
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A scope, a search text and a sort: everything that decides which rows are listed, in what order."""
+
+    scope: Scope = ALL
+    search: str = ""
+    sort: str = "added"
+    descending: bool = True
+    parsed: Search = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.sort not in _BY_NAME:
+            raise ValueError(f"unknown sort column {self.sort!r}")
+        object.__setattr__(self, "parsed", parse_search(self.search))
+
+    def where(self, with_fts: bool = True) -> tuple[str, list[object]]:
+        """The SQL condition over `papers` and its parameters (see `Search.where`)."""
+        scope_sql, scope_params = self.scope.where()
+        search_sql, search_params = self.parsed.where(with_fts)
+        return f"{scope_sql} AND {search_sql}", [*scope_params, *search_params]
+
+    @property
+    def key(self) -> str:
+        """The sort expression; the id breaks ties. Missing values count as '' or 0."""
+        return _BY_NAME[self.sort].key
+
+    def order_sql(self) -> str:
+        direction = " DESC" if self.descending else ""
+        return f"{self.key}{direction}, papers.id{direction}"
+
+    def after_sql(self) -> str:
+        """The condition for rows after a key; parameters: value, value, id. The first,
+        redundant comparison lets SQLite seek in the sort index instead of scanning."""
+        later = "<" if self.descending else ">"
+        return f"{self.key} {later}= ? AND ({self.key}, papers.id) {later} (?, ?)"
+
+
+def page(db: sqlite_utils.Database, query: ListQuery, after: SortKey | None = None, limit: int = 200) -> Page:
+    """Up to `limit` rows after the key (from the start when None), by keyset: no OFFSET scans."""
+    where, params = query.where()
+    if after is not None:
+        where += f" AND {query.after_sql()}"
+        params += [after.value, after.value, after.id]
+    sql = f"SELECT {query.key}, papers.id, {_VALUES} FROM papers WHERE {where} ORDER BY {query.order_sql()} LIMIT ?"
+    found = db.execute(sql, [*params, limit + 1]).fetchall()
+    rows = [row[1:] for row in found[:limit]]
+    more = len(found) > limit
+    return Page(rows, SortKey(*found[limit - 1][:2]) if more else None)
+
+
+def count(db: sqlite_utils.Database, query: ListQuery) -> int:
+    """How many papers the query lists; a search counts from the full-text matches outwards."""
+    if query.parsed.fts_query is None:
+        where, params = query.where()
+        return db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()[0]
+    where, params = query.where(with_fts=False)
+    if not params and where == "1 AND 1":
+        return db.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", [query.parsed.fts_query]).fetchone()[0]
+    sql = f"SELECT count(*) FROM papers_fts JOIN papers ON papers.id = papers_fts.rowid WHERE papers_fts MATCH ? AND {where}"
+    return db.execute(sql, [query.parsed.fts_query, *params]).fetchone()[0]
+
+
+def matching_ids(db: sqlite_utils.Database, query: ListQuery) -> list[int]:
+    """The ids of every listed paper, in list order (for exporting a search result)."""
+    where, params = query.where()
+    sql = f"SELECT papers.id FROM papers WHERE {where} ORDER BY {query.order_sql()}"
+    return [row[0] for row in db.execute(sql, params)]
+
+
+def position_of(db: sqlite_utils.Database, query: ListQuery, paper_id: int) -> int | None:
+    """The row number of a paper in the list, None if the query does not list it."""
+    where, params = query.where()
+    key = db.execute(f"SELECT {query.key} FROM papers WHERE {where} AND papers.id = ?", [*params, paper_id]).fetchone()
+    if key is None:
+        return None
+    earlier = ">" if query.descending else "<"
+    # two counts that walk the sort index alone, cheaper than one row-value comparison per row
+    sql = f"SELECT count(*) FROM papers WHERE {where} AND {query.key} {earlier} ?"
+    ahead = db.execute(sql, [*params, key[0]]).fetchone()[0]
+    sql = f"SELECT count(*) FROM papers WHERE {where} AND {query.key} = ? AND papers.id {earlier} ?"
+    return ahead + db.execute(sql, [*params, key[0], paper_id]).fetchone()[0]
+
+
+@dataclass
+class Sidebar:
+    """What the sidebar lists, with counts: the whole library, recent additions, files and tags."""
+
+    total: int
+    recent: int
+    files: list[tuple[int, str, int]]
+    tags: list[tuple[int, str, int]]
+
+
+def sidebar(db: sqlite_utils.Database) -> Sidebar:
+    """The sidebar's entries and counts, in one pass over small tables and two indexed counts."""
+    files = db.execute(
+        "SELECT f.id, f.name, count(p.id) FROM source_files f LEFT JOIN papers p ON p.source_file_id = f.id "
+        "GROUP BY f.id HAVING count(p.id) > 0 ORDER BY f.name COLLATE NOCASE, f.id"
+    ).fetchall()
+    tags = db.execute(
+        "SELECT tags.id, tags.name, count(pt.paper_id) FROM tags LEFT JOIN paper_tags pt ON pt.tag_id = tags.id "
+        "GROUP BY tags.id ORDER BY tags.name COLLATE NOCASE"
+    ).fetchall()
+    total = db.execute("SELECT count(*) FROM papers").fetchone()[0]
+    recent = db.execute("SELECT count(*) FROM papers WHERE added_at >= ?", [recent_cutoff()]).fetchone()[0]
+    return Sidebar(total, recent, files, tags)
