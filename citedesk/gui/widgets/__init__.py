@@ -1,0 +1,1 @@
+"""The panes of the main window: details, citation report, citing statements."""

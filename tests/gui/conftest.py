@@ -1,0 +1,81 @@
+"""Shared fixtures for the window's tests: offscreen Qt and small real libraries built in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from citedesk import jobs  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+SMALL_BIB = r"""@string{psyres = "Psychiatry Research"}
+
+@article{tse2017,
+  title = {A one-year longitudinal qualitative study of peer support services in a non-{W}estern context},
+  author = {Tse, Samson and Mak, Winnie W. S. and Lo, Iris W. K. and Liu, Lucia L.},
+  journal = psyres,
+  year = 2017,
+  doi = {10.1016/j.psychres.2017.05.007},
+  abstract = {Peer support services are recognised as a key component of recovery-oriented mental health care. We interviewed peer support workers, service users and co-workers in Hong Kong over one year; $\alpha$ = 0.8.},
+  keywords = {peer support, recovery, qualitative},
+}
+
+@inproceedings{smith2019,
+  title = {Peer workers in community mental health: a replication},
+  author = {Smith, Ann and Lee, Bo},
+  booktitle = {Proceedings of the Mental Health Services Conference},
+  year = 2019,
+}
+
+@article{garcia2021,
+  title = {Evaluating peer support: a randomised trial},
+  author = {Garc{\'\i}a, Mar{\'\i}a and Tse, Samson},
+  journal = {Journal of Mental Health},
+  year = 2021,
+  doi = {10.1000/jmh.2021.1},
+}
+
+@book{nolan2015,
+  title = {Recovery Stories},
+  author = {Nolan, Peter},
+  publisher = {Routledge},
+  year = 2015,
+}
+"""
+
+# Statements citing tse2017: from papers in the library and from works outside it.
+SMALL_STATEMENTS = [
+    {"cited_key": "tse2017", "citing_key": "smith2019", "text": "Our results are consistent with Tse et al. (2017), who found that peer workers felt valued.",
+     "section": "4 Discussion", "label": "supporting", "confidence": 0.91},
+    {"cited_key": "tse2017", "citing_key": "smith2019", "text": "Peer support was studied longitudinally in Hong Kong (Tse et al., 2017).",
+     "section": "1 Introduction", "label": "mentioning", "confidence": 0.97},
+    {"cited_key": "tse2017", "citing_key": "garcia2021", "text": "Unlike Tse et al. (2017), we found no effect of peer support on recovery scores.",
+     "section": "Results", "label": "contrasting", "confidence": 0.74},
+    {"cited_key": "tse2017", "citing_doi": "10.1000/other.2020", "citing_title": "Peer support in Asia: a review",
+     "citing_authors": ["Wei Chen", "Ling Wu"], "citing_year": 2020, "citing_venue": "Asian Journal of Psychiatry",
+     "citing_type": "review", "text": "Several qualitative studies <b>describe</b> peer support (Tse et al., 2017; Nolan, 2015).",
+     "section": "Introduction", "label": "mentioning", "confidence": 0.99},
+    {"cited_key": "tse2017", "citing_title": "An untitled preprint", "citing_year": 2022,
+     "text": "Tse et al. 2017 is cited here without a known section."},
+    {"cited_key": "smith2019", "citing_key": "garcia2021", "text": "We replicate the design of Smith and Lee (2019).",
+     "section": "Methods", "label": "mentioning", "confidence": 0.88},
+]
+
+
+@pytest.fixture
+def small_library(tmp_path: Path) -> Path:
+    """A library of four papers, tse2017 cited by five statements from four works (one a self-citation)."""
+    bib = tmp_path / "small.bib"
+    bib.write_text(SMALL_BIB, encoding="utf-8")
+    library = tmp_path / "library.sqlite"
+    jobs.import_bibtex(library, [bib], workers=1)
+    statements = tmp_path / "statements.jsonl"
+    statements.write_text("".join(json.dumps(row) + "\n" for row in SMALL_STATEMENTS), encoding="utf-8")
+    jobs.import_statements(library, statements)
+    return library
