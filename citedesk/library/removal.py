@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from citedesk.model import CitedeskError
+
 
 @dataclass
 class Removed:
@@ -45,6 +47,7 @@ def restore_papers(db: sqlite_utils.Database, removed: Removed) -> list[int]:
     new_ids: dict[int, int] = {}
     with db.atomic():
         for paper in removed.papers:
+            _check_key_free(db, paper["citekey"])
             new_ids[paper["id"]] = _insert(db, paper)
         db.conn.executemany(
             "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) SELECT ?, id FROM tags WHERE id = ?",
@@ -55,6 +58,11 @@ def restore_papers(db: sqlite_utils.Database, removed: Removed) -> list[int]:
             [(new_ids[paper_id], work_id) for work_id, paper_id in removed.works],
         )
     return list(new_ids.values())
+
+
+def _check_key_free(db: sqlite_utils.Database, key: str) -> None:
+    if db.execute("SELECT 1 FROM papers WHERE citekey = ? COLLATE NOCASE", [key]).fetchone():
+        raise CitedeskError(f"Cannot put {key} back: another paper now has that citation key")
 
 
 def _insert(db: sqlite_utils.Database, paper: dict) -> int:

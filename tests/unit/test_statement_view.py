@@ -1,0 +1,157 @@
+"""One paper's statements: loading, filters, facet counts with the other filters applied, order and groups."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+
+import pytest
+
+from citedesk import jobs
+from citedesk.library.db import open_library
+from citedesk.library.statement_view import (
+    FACETS,
+    Direction,
+    Filters,
+    Item,
+    Order,
+    Work,
+    build_view,
+    load_items,
+    per_year,
+)
+from citedesk.model import Section, Stance
+
+_ids = itertools.count(1)
+
+
+def work(id_: int, year: int | None = 2020, authors: str = "Ann Smith", venue: str | None = "Nature",
+         kind: str | None = "journal-article") -> Work:
+    return Work(id_, f"Work {id_}", authors, year, venue, kind, None, None)
+
+
+def item(w: Work, text: str = "A sentence.", stance: Stance = Stance.MENTIONING, section: Section = Section.UNKNOWN,
+         confidence: float | None = 0.9, self_citation: bool | None = False, influential: bool = False) -> Item:
+    return Item(next(_ids), text, None, section, None, stance, confidence, [], "test", w, self_citation, influential)
+
+
+@pytest.fixture
+def items() -> list[Item]:
+    a, b, c = work(1, 2019, "Ann Smith; Bo Lee"), work(2, 2021, "Bo Lee", "Science"), work(3, None, "Cy Wu", None, None)
+    return [
+        item(a, "Our results support the finding of X.", Stance.SUPPORTING, Section.DISCUSSION, 0.8),
+        item(a, "X introduced the method.", Stance.MENTIONING, Section.INTRODUCTION, 0.99),
+        item(b, "We could not replicate X.", Stance.CONTRASTING, Section.RESULTS, 0.7, self_citation=True),
+        item(b, "X is cited for its data.", Stance.MENTIONING, Section.METHODS, 0.95, influential=True),
+        item(c, "Réplication of X, again.", Stance.UNCLASSIFIED, Section.UNKNOWN, None, self_citation=None),
+    ]
+
+
+def test_no_filter_shows_everything_grouped_by_work(items):
+    view = build_view(items, Filters())
+    assert view.total == len(view.items) == 5
+    assert [group.work.id for group in view.groups] and sorted(g.work.id for g in view.groups) == [1, 2, 3]
+    assert sum(len(group.items) for group in view.groups) == 5
+    assert view.facets["stance"] == Counter(supporting=1, mentioning=2, contrasting=1, unclassified=1)
+    assert view.facets["author"] == Counter({"Bo Lee": 4, "Ann Smith": 2, "Cy Wu": 1})
+    assert view.facets["relationship"] == Counter({"independent": 3, "self-citation": 1, "unknown": 1})
+
+
+def test_a_facet_is_counted_with_the_other_filters_only(items):
+    view = build_view(items, Filters(stance=frozenset({"mentioning"}), venue=frozenset({"Nature"})))
+    assert [i.text for i in view.items] == ["X introduced the method."]
+    # stance counts ignore the stance filter but apply the venue filter
+    assert view.facets["stance"] == Counter(supporting=1, mentioning=1)
+    # venue counts ignore the venue filter but apply the stance filter
+    assert view.facets["venue"] == Counter({"Nature": 1, "Science": 1})
+    assert view.facets["section"] == Counter(introduction=1)
+
+
+def test_year_range_excludes_unknown_years(items):
+    view = build_view(items, Filters(year_from=2020))
+    assert {i.work.year for i in view.items} == {2021}
+    assert view.facets["year"] == Counter({2019: 2, 2021: 2, 0: 1})
+    assert len(build_view(items, Filters(year_to=2019)).items) == 2
+
+
+def test_text_search_ignores_case_and_accents_and_matches_word_prefixes(items):
+    assert [i.text for i in build_view(items, Filters(text="replic")).items] == [
+        "We could not replicate X.",
+        "Réplication of X, again.",
+    ]
+    assert build_view(items, Filters(text="eplic")).items == []
+    assert [i.text for i in build_view(items, Filters(text='"the method"')).items] == ["X introduced the method."]
+    assert build_view(items, Filters(text='"method the"')).items == []
+    assert build_view(items, Filters(text="  ")).total == 5
+
+
+def test_search_counts_only_matching_statements(items):
+    view = build_view(items, Filters(text="X"))
+    assert sum(view.facets["stance"].values()) == 5
+    view = build_view(items, Filters(text="data"))
+    assert view.facets["stance"] == Counter(mentioning=1)
+
+
+def test_orders(items):
+    years = lambda order: [i.work.year for i in build_view(items, Filters(order=order)).items]  # noqa: E731
+    assert years(Order.NEWEST) == [2021, 2021, 2019, 2019, None]
+    assert years(Order.OLDEST) == [2019, 2019, 2021, 2021, None]
+    confidences = [i.confidence for i in build_view(items, Filters(order=Order.CONFIDENCE)).items]
+    assert confidences == [0.99, 0.95, 0.8, 0.7, None]
+    relevance = [i.stance for i in build_view(items, Filters()).items]
+    # evidence first (by confidence), then mentions (influential first), unclassified last
+    assert relevance == [Stance.SUPPORTING, Stance.CONTRASTING, Stance.MENTIONING, Stance.MENTIONING, Stance.UNCLASSIFIED]
+    assert build_view(items, Filters()).items[2].influential
+
+
+def test_relevance_puts_the_most_search_hits_first():
+    w = work(9)
+    many, few = item(w, "graph graph graph"), item(w, "graph once")
+    assert build_view([few, many], Filters(text="graph")).items == [many, few]
+
+
+def test_groups_keep_the_order_of_their_first_statement(items):
+    view = build_view(items, Filters(order=Order.CONFIDENCE))
+    assert [g.work.id for g in view.groups] == [1, 2, 3]
+    assert [i.confidence for i in view.groups[0].items] == [0.99, 0.8]
+
+
+def test_per_year_counts_stances(items):
+    assert per_year(items) == {2019: Counter({Stance.SUPPORTING: 1, Stance.MENTIONING: 1}),
+                               2021: Counter({Stance.CONTRASTING: 1, Stance.MENTIONING: 1})}
+
+
+def test_every_facet_has_counts(items):
+    assert set(build_view(items, Filters()).facets) == set(FACETS)
+
+
+def test_load_from_a_library_both_directions(tmp_path):
+    bib = tmp_path / "lib.bib"
+    bib.write_text(
+        "@article{cited, title={Cited}, author={Tse, Samson}, year=2017}\n"
+        "@article{citing, title={Citing}, author={Tse, Samson and Lee, Bo}, year=2020, journal={J}}\n",
+        encoding="utf-8",
+    )
+    rows = [
+        {"cited_key": "cited", "citing_key": "citing", "text": "As Tse (2017) showed.", "section": "Results",
+         "label": "supporting", "confidence": 0.8, "intents": ["result"], "is_influential": True},
+        {"cited_key": "cited", "citing_title": "Outside", "citing_year": 2021, "text": "See [3].",
+         "marker_start": 4, "marker_end": 7},
+    ]
+    statements = tmp_path / "s.jsonl"
+    statements.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    jobs.import_bibtex(tmp_path / "l.sqlite", [bib], workers=1)
+    jobs.import_statements(tmp_path / "l.sqlite", statements)
+    db = open_library(tmp_path / "l.sqlite")
+    cited_by = load_items(db, 1, Direction.CITED_BY)
+    assert [(i.text, i.marker, i.stance, i.section, i.work.title, i.work.paper_key) for i in cited_by] == [
+        ("As Tse (2017) showed.", (3, 13), Stance.SUPPORTING, Section.RESULTS, "Citing", "citing"),
+        ("See [3].", (4, 7), Stance.UNCLASSIFIED, Section.UNKNOWN, "Outside", None),
+    ]
+    assert cited_by[0].self_citation is True and cited_by[0].influential and cited_by[0].intents == ["result"]
+    assert cited_by[1].self_citation is None
+    references = load_items(db, 2, Direction.REFERENCES)
+    assert [(i.text, i.work.paper_key) for i in references] == [("As Tse (2017) showed.", "cited")]
+    assert load_items(db, 2, Direction.CITED_BY) == []
+    db.close()
