@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"citedesk {__version__}")
     parser.add_argument("--library", metavar="PATH", help="the library file to use")
+    parser.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to a PNG file and exit")
+    parser.add_argument("--select", metavar="KEY", help="select the paper with this key when the window opens")
     parser.set_defaults(run=_run_window)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_import(commands)
@@ -82,12 +84,12 @@ def _add_export(commands) -> None:
 
 
 def _run_window(args: argparse.Namespace) -> int:
-    print(
-        "citedesk: the window is not part of this version yet; use the commands below.\n",
-        file=sys.stderr,
-    )
-    _parser().print_help(sys.stderr)
-    return 2
+    """Open the window; Qt is imported only here, so the other commands start fast without it."""
+    try:
+        from citedesk.gui.app import run
+    except ImportError as exc:
+        raise CitedeskError(f"The window cannot start: {exc}. The commands (citedesk --help) still work.") from exc
+    return run(args.library, args.screenshot, args.select)
 
 
 def _run_import(args: argparse.Namespace) -> int:

@@ -12,11 +12,14 @@ from pathlib import Path
 
 import sqlite_utils
 
-from citedesk.library import exporter
+from citedesk.library import editing, exporter, listing, removal, tags, works
 from citedesk.library.bibtex.encoding import decode_bytes
 from citedesk.library.db import SORT_INDEXES, fts_deferred, indexes_deferred, open_library
 from citedesk.library.importer import FileImport, KnownIds, store_file
+from citedesk.library.listing import ListQuery
+from citedesk.library.paper_report import PaperReport, load_report
 from citedesk.library.parsing import parse_pieces
+from citedesk.library.removal import Removed
 from citedesk.library.statement_store import store_statements
 from citedesk.model import Cancelled, CitedeskError, ImportReport, StatementImportReport
 
@@ -104,20 +107,40 @@ def export_bibtex(
     keys: Sequence[str] | None = None,
     file_of: str | None = None,
     seven_bit: bool = False,
+    paper_ids: Sequence[int] | None = None,
 ) -> ExportResult:
-    """Export the whole library, the papers with the given keys, or one imported file as it was."""
+    """Export the whole library, the papers with the given keys (or ids), or one imported file as it was."""
     with _library(library) as db:
         if file_of is not None:
             file_id = find_source_file(db, file_of)
             data = exporter.file_bytes(db, file_id)
             count = db.execute("SELECT count(*) FROM papers WHERE source_file_id = ?", [file_id]).fetchone()[0]
         else:
-            ids = exporter.ids_of_keys(db, keys) if keys else None
+            ids = exporter.ids_of_keys(db, keys) if keys else paper_ids
             text = exporter.entries_text(db, ids, seven_bit)
             data = text.encode("utf-8")
             count = len(ids) if ids is not None else db["papers"].count
     write_atomically(Path(output), data)
     return ExportResult(Path(output), count, len(data))
+
+
+def export_listed(library: PathLike | None, output: PathLike, query: ListQuery, seven_bit: bool = False) -> ExportResult:
+    """Export the papers a list query shows (a search, a file, a tag), in list order."""
+    with _library(library) as db:
+        ids = listing.matching_ids(db, query)
+    return export_bibtex(library, output, seven_bit=seven_bit, paper_ids=ids)
+
+
+def bibtex_of(library: PathLike | None, paper_ids: Sequence[int]) -> str:
+    """The BibTeX of some papers, with the @string macros and crossref parents they need."""
+    with _library(library) as db:
+        return exporter.entries_text(db, paper_ids)
+
+
+def read_report(library: PathLike | None, paper_id: int) -> PaperReport:
+    """What the window shows for one paper: details, counts, statements (see `paper_report`)."""
+    with _library(library) as db:
+        return load_report(db, paper_id)
 
 
 def find_source_file(db: sqlite_utils.Database, name: str) -> int:
@@ -158,6 +181,43 @@ def import_statements(
     """Load citing statements from a JSON Lines or CSV file (see docs/statement-files.md)."""
     with _library(library) as db, _writing(db):
         return store_statements(db, path, progress, cancelled)
+
+
+def remove_papers(library: PathLike | None, paper_ids: Sequence[int]) -> Removed:
+    """Delete papers (their citation data stays); the result puts them back with `restore_papers`."""
+    with _library(library) as db, _writing(db):
+        return removal.remove_papers(db, paper_ids)
+
+
+def restore_papers(library: PathLike | None, removed: Removed) -> list[int]:
+    """Undo `remove_papers`; returns the papers' ids."""
+    with _library(library) as db, _writing(db):
+        return removal.restore_papers(db, removed)
+
+
+def edit_paper(library: PathLike | None, paper_id: int, fields: dict[str, str | None],
+               citekey: str | None = None, entry_type: str | None = None) -> None:
+    """Change an entry's fields, key or type (see `editing.edit_paper`)."""
+    with _library(library) as db, _writing(db):
+        editing.edit_paper(db, paper_id, fields, citekey, entry_type)
+
+
+def tag_papers(library: PathLike | None, paper_ids: Sequence[int], name: str) -> int:
+    """Give papers a tag, created if new; returns its id."""
+    with _library(library) as db, _writing(db):
+        return tags.tag_papers(db, paper_ids, name)
+
+
+def delete_tag(library: PathLike | None, tag_id: int) -> None:
+    """Remove a tag from every paper."""
+    with _library(library) as db, _writing(db):
+        tags.delete_tag(db, tag_id)
+
+
+def add_work(library: PathLike | None, work_id: int) -> str:
+    """Add a citing (or cited) work to the library as a paper; returns its new citation key."""
+    with _library(library) as db, _writing(db):
+        return works.add_work_to_library(db, work_id)
 
 
 @contextmanager

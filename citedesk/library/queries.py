@@ -11,7 +11,7 @@ import sqlite_utils
 from citedesk.library.search import fts_query, parse_search
 from citedesk.model import CitedeskError
 
-__all__ = ["fts_query", "search_papers", "paper_by_key", "library_stats"]
+__all__ = ["fts_query", "search_papers", "paper_by_key", "paper_by_id", "library_stats"]
 
 _LIST_COLUMNS = ", ".join(f"papers.{name}" for name in ("id", "citekey", "year", "authors_short", "title", "venue", "entry_type"))
 
@@ -35,10 +35,25 @@ def search_papers(db: sqlite_utils.Database, text: str = "", limit: int | None =
 
 def paper_by_key(db: sqlite_utils.Database, key: str) -> dict:
     """Every column of the paper with this citation key, plus its fields as a list."""
-    cursor = db.execute("SELECT * FROM papers WHERE citekey = ? COLLATE NOCASE", [key])
+    paper = _paper(db, "citekey = ? COLLATE NOCASE", key)
+    if paper is None:
+        raise CitedeskError(f"No paper with the key {key!r} in the library{_suggestion(db, key)}")
+    return paper
+
+
+def paper_by_id(db: sqlite_utils.Database, paper_id: int) -> dict:
+    """Every column of the paper with this id, plus its fields as a list."""
+    paper = _paper(db, "id = ?", paper_id)
+    if paper is None:
+        raise CitedeskError("That paper is no longer in the library")
+    return paper
+
+
+def _paper(db: sqlite_utils.Database, where: str, value: object) -> dict | None:
+    cursor = db.execute(f"SELECT * FROM papers WHERE {where}", [value])
     row = cursor.fetchone()
     if row is None:
-        raise CitedeskError(f"No paper with the key {key!r} in the library{_suggestion(db, key)}")
+        return None
     paper = dict(zip([column[0] for column in cursor.description], row))
     paper["field_list"] = json.loads(paper["fields"])
     return paper

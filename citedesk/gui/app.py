@@ -1,0 +1,121 @@
+"""Start the window: the application object, the library, the main window, and screenshots."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+
+from citedesk.library.db import default_library_path, open_library
+from citedesk.model import CitedeskError
+
+log = logging.getLogger("citedesk")
+SCREENSHOT_SIZE = (1600, 1000)
+
+
+def run(library: str | None, screenshot: str | None = None, select: str | None = None) -> int:
+    """Show the window until it is closed, or render it to a PNG and return; the exit status."""
+    if screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("CiteDesk")
+    app.setOrganizationName("CiteDesk")
+    app.setDesktopFileName("citedesk")
+    _log_to_file()
+    path = Path(library).expanduser() if library else default_library_path()
+    settings = QSettings() if not screenshot else QSettings(str(_scratch_settings()), QSettings.Format.IniFormat)
+    try:
+        window = build_window(path, settings)
+    except CitedeskError as exc:
+        return _fail(str(exc), screenshot is not None)
+    if screenshot:
+        return save_screenshot(window, Path(screenshot), select)
+    sys.excepthook = _excepthook(window)
+    window.show()
+    if select:
+        window.select_key(select)
+    return app.exec()
+
+
+def build_window(path: Path, settings):
+    """A main window on the library at `path`, with the real dialogs."""
+    from citedesk.gui.dialogs import Dialogs
+    from citedesk.gui.mainwindow import MainWindow
+
+    db = open_library(path)
+    return MainWindow(path, db, Dialogs(), settings, app_icon())
+
+
+def app_icon():
+    from PySide6.QtGui import QIcon
+
+    icon_file = resources.files("citedesk") / "resources" / "citedesk.svg"
+    return QIcon(str(icon_file))
+
+
+def save_screenshot(window, path: Path, select: str | None) -> int:
+    """Render the window offscreen, with a paper selected and its report loaded, to a PNG."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    if select:
+        loop = QEventLoop()
+        window.reportShown.connect(lambda _: loop.quit())
+        QTimer.singleShot(20_000, loop.quit)
+        if not window.select_key(select):
+            return _fail(f"No paper with the key {select!r} in the library", True)
+        loop.exec()
+    window.repaint()
+    if not window.grab().save(str(path), "PNG"):
+        return _fail(f"Cannot write the screenshot {path}", True)
+    window.close()
+    print(f"Saved a screenshot of the window to {path}")
+    return 0
+
+
+def _scratch_settings() -> Path:
+    """Screenshots use default layout settings, never the person's."""
+    return Path(platformdirs.user_cache_dir("CiteDesk", appauthor=False)) / "screenshot-settings.ini"
+
+
+def _log_to_file() -> None:
+    folder = Path(platformdirs.user_log_dir("CiteDesk", appauthor=False))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / "citedesk.log", encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def _excepthook(window):
+    """A bug in a slot: log the traceback, tell the person in one line, keep the window running."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        message = str(value) if isinstance(value, CitedeskError) else f"Something went wrong ({kind.__name__}: {value})."
+        window.dialogs.error(window, "CiteDesk", message + "\nThe details are in the log file.")
+
+    return hook
+
+
+def _fail(message: str, to_terminal: bool) -> int:
+    if to_terminal:
+        print(f"citedesk: {message}", file=sys.stderr)
+    else:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "CiteDesk", message)
+    return 1

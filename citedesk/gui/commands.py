@@ -1,0 +1,258 @@
+"""What the person can do from menus, keys and buttons: each command runs a job in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
+
+from citedesk import jobs
+from citedesk.library import listing, queries
+from citedesk.library.removal import Removed
+from citedesk.model import ImportReport
+
+if TYPE_CHECKING:
+    from citedesk.gui.mainwindow import MainWindow
+
+
+class Commands:
+    """The window's actions and what they do; long or writing work goes to the task runner."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.undo_stack = QUndoStack(window)
+        self.import_bib = self._action("&Import BibTeX…", self.ask_import, QKeySequence.StandardKey.Open)
+        self.import_statements = self._action("Import &Citing Statements…", self.ask_import_statements)
+        self.export = self._action("&Export BibTeX…", self.ask_export, "Ctrl+E")
+        self.quit = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
+        self.undo = self.undo_stack.createUndoAction(window, "&Undo")
+        self.undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo = self.undo_stack.createRedoAction(window, "&Redo")
+        self.redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.copy_bibtex = self._action("&Copy BibTeX", self.copy_selection, QKeySequence.StandardKey.Copy)
+        self.edit_entry = self._action("&Edit Entry…", self.edit_current, "F2")
+        self.add_tag = self._action("Add &Tag…", self.ask_tag, "Ctrl+T")
+        self.delete = self._action("&Delete", self.delete_selection, QKeySequence.StandardKey.Delete)
+        self.select_all = self._action("Select &All", lambda: window.table.selectAll(), QKeySequence.StandardKey.SelectAll)
+        self.find = self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        self.toggle_sidebar = self._action("Show &Sidebar", self._toggle_sidebar, "Ctrl+Shift+S")
+        self.toggle_sidebar.setCheckable(True)
+        self.toggle_sidebar.setChecked(True)
+        self.about = self._action("&About CiteDesk", lambda: window.dialogs.about(window, window.library))
+        for action in (self.import_bib, self.export):
+            action.setToolTip(action.text().replace("&", "").rstrip("…") + f" ({action.shortcut().toString()})")
+
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def update_enabled(self) -> None:
+        """Actions on papers need a selection; export needs papers."""
+        has_selection = bool(self.window.table.selectionModel().selectedRows())
+        for action in (self.copy_bibtex, self.add_tag, self.delete):
+            action.setEnabled(has_selection)
+        self.edit_entry.setEnabled(self.window.current_paper is not None)
+        self.export.setEnabled(self.window.model.total > 0 or self.window.centre.currentWidget() is self.window.table)
+
+    # -- importing
+
+    def ask_import(self) -> None:
+        paths = self.window.dialogs.open_bib_files(self.window)
+        if paths:
+            self.import_files(paths)
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Import .bib files in the background; the report dialog opens when it is done."""
+        library, names = self.window.library, ", ".join(path.name for path in paths)
+        self._write(
+            lambda progress, cancelled: jobs.import_bibtex(library, paths, progress, cancelled),
+            f"Importing {names}",
+            self._imported,
+            cancelled_text="Import cancelled; the library is as it was.",
+        )
+
+    def _imported(self, report: ImportReport) -> None:
+        self.window.reload_library()
+        self._status(report.summary())
+        self.window.dialogs.show_import_report(self.window, report)
+
+    def ask_import_statements(self) -> None:
+        path = self.window.dialogs.open_statement_file(self.window)
+        if path is None:
+            return
+        library = self.window.library
+        self._write(
+            lambda progress, cancelled: jobs.import_statements(library, path, progress, cancelled),
+            f"Loading statements from {path.name}",
+            lambda report: self._after_change(report.summary(), report=True, message_box=True),
+            cancelled_text="Loading cancelled; the library is as it was.",
+        )
+
+    # -- exporting and copying
+
+    def ask_export(self) -> None:
+        window = self.window
+        selected = window.selected_ids()
+        counts = {"selection": len(selected), "search": window.model.total, "library": listing.sidebar(window.db).total}
+        choice = window.dialogs.ask_export(window, counts)
+        if choice is None:
+            return
+        path = window.dialogs.save_bib_file(window, f"{window.library.stem}.bib")
+        if path is None:
+            return
+        query, library, seven_bit = window.model.query, window.library, choice.seven_bit
+        works = {
+            "selection": lambda progress, cancelled: jobs.export_bibtex(library, path, seven_bit=seven_bit, paper_ids=selected),
+            "search": lambda progress, cancelled: jobs.export_listed(library, path, query, seven_bit),
+            "library": lambda progress, cancelled: jobs.export_bibtex(library, path, seven_bit=seven_bit),
+        }
+        self._read(works[choice.scope], f"Exporting to {path.name}", self._exported)
+
+    def _exported(self, result: jobs.ExportResult) -> None:
+        self._status(f"Exported {result.entries:,} entries to {result.path}")
+
+    def export_file(self, source_file_id: int) -> None:
+        """Export one imported file exactly as it was (edits applied)."""
+        name = self.window.db.execute("SELECT name FROM source_files WHERE id = ?", [source_file_id]).fetchone()
+        path = self.window.dialogs.save_bib_file(self.window, name[0] if name else "export.bib")
+        if path is None:
+            return
+        library = self.window.library
+        self._read(
+            lambda progress, cancelled: jobs.export_bibtex(library, path, file_of=str(source_file_id)),
+            f"Exporting to {path.name}",
+            self._exported,
+        )
+
+    def copy_selection(self) -> None:
+        ids = self.window.selected_ids()
+        if not ids:
+            return
+        library = self.window.library
+        self._read(
+            lambda progress, cancelled: jobs.bibtex_of(library, ids),
+            "Copying BibTeX",
+            lambda text: self._copied(text, len(ids)),
+        )
+
+    def _copied(self, text: str, count: int) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self._status(f"Copied the BibTeX of {count:,} entr{'y' if count == 1 else 'ies'}")
+
+    # -- changing papers
+
+    def edit_current(self) -> None:
+        window = self.window
+        if window.current_paper is None:
+            return
+        paper_id = window.current_paper
+        paper = queries.paper_by_id(window.db, paper_id)
+        changes = window.dialogs.edit_entry(window, paper)
+        if changes is None:
+            return
+        library = window.library
+        self._write(
+            lambda progress, cancelled: jobs.edit_paper(library, paper_id, changes.fields, changes.citekey, changes.entry_type),
+            f"Saving {paper['citekey']}",
+            lambda _: self._after_change(f"Saved {changes.citekey or paper['citekey']}", report=True),
+        )
+
+    def delete_selection(self) -> None:
+        ids = self.window.selected_ids()
+        if ids:
+            self.undo_stack.push(_RemoveCommand(self, ids))
+
+    def ask_tag(self) -> None:
+        ids = self.window.selected_ids()
+        name = self.window.dialogs.ask_text(self.window, "Add Tag", f"Tag for {len(ids):,} paper(s):") if ids else None
+        if not name:
+            return
+        library = self.window.library
+        self._write(
+            lambda progress, cancelled: jobs.tag_papers(library, ids, name),
+            f"Tagging {len(ids):,} paper(s)",
+            lambda _: self._after_change(f"Tagged {len(ids):,} paper(s) “{name.strip()}”", report=True),
+        )
+
+    def delete_tag(self, tag_id: int, name: str) -> None:
+        if not self.window.dialogs.confirm(self.window, "Delete Tag", f"Remove the tag “{name}” from every paper?", "Delete Tag"):
+            return
+        library = self.window.library
+        self._write(
+            lambda progress, cancelled: jobs.delete_tag(library, tag_id),
+            f"Deleting tag {name}",
+            lambda _: self._after_change(f"Deleted the tag “{name}”", report=True),
+        )
+
+    def add_work(self, work_id: int) -> None:
+        library = self.window.library
+        self._write(
+            lambda progress, cancelled: jobs.add_work(library, work_id),
+            "Adding the paper to the library",
+            lambda key: self._after_change(f"Added {key} to the library", report=True),
+        )
+
+    # -- small things
+
+    def focus_search(self) -> None:
+        self.window.search.setFocus()
+        self.window.search.selectAll()
+
+    def _toggle_sidebar(self) -> None:
+        self.window.sidebar.setVisible(self.toggle_sidebar.isChecked())
+
+    def _after_change(self, message: str, report: bool = False, message_box: bool = False) -> None:
+        self.window.reload_library()
+        if report:
+            self.window.reload_report()
+        self._status(message)
+        if message_box:
+            self.window.dialogs.information(self.window, "CiteDesk", message)
+
+    def _status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 8000)
+
+    def _failed(self, message: str) -> None:
+        self.window.dialogs.error(self.window, "CiteDesk", message)
+
+    def _write(self, work, label: str, on_success, cancelled_text: str = "Cancelled.") -> None:
+        task = self.window.runner.write(work, label, on_success, self._failed)
+        task.signals.cancelled.connect(lambda: self._status(cancelled_text))
+
+    def _read(self, work, label: str, on_success) -> None:
+        self.window.runner.read(work, label, on_success, self._failed)
+
+
+class _RemoveCommand(QUndoCommand):
+    """Delete papers; undo puts them back with their tags and citation links."""
+
+    def __init__(self, commands: Commands, ids: list[int]) -> None:
+        super().__init__(f"Delete {len(ids):,} Paper{'s' if len(ids) != 1 else ''}")
+        self.commands, self.ids = commands, ids
+        self.removed: Removed | None = None
+
+    def redo(self) -> None:
+        library, count = self.commands.window.library, len(self.ids)
+
+        def remove(progress, cancelled) -> Removed:
+            self.removed = jobs.remove_papers(library, self.ids)  # the writer runs one task at a time, in order
+            return self.removed
+
+        self.commands._write(remove, f"Deleting {count:,} paper(s)",
+                             lambda removed: self.commands._after_change(f"Deleted {', '.join(removed.keys[:3])}"
+                                                                         f"{'…' if count > 3 else ''} — Undo with Ctrl+Z"))
+
+    def undo(self) -> None:
+        library = self.commands.window.library
+
+        def restore(progress, cancelled) -> list[int]:
+            self.ids = jobs.restore_papers(library, self.removed) if self.removed else []
+            return self.ids
+
+        self.commands._write(restore, "Putting papers back",
+                             lambda ids: self.commands._after_change(f"Put back {len(ids):,} paper(s)"))

@@ -1,0 +1,333 @@
+"""The main window: sidebar, library table and the selected paper's details, report and statements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+    QLabel,
+)
+
+from citedesk import jobs
+from citedesk.gui.commands import Commands
+from citedesk.gui.dialogs import Dialogs
+from citedesk.gui.models.papers import PaperIdRole, PaperTableModel
+from citedesk.gui.tasks import TaskRunner
+from citedesk.gui.widgets.details import DetailsPane
+from citedesk.gui.widgets.progress import TaskProgress
+from citedesk.gui.widgets.report import ReportPane
+from citedesk.gui.widgets.search_box import SearchBox
+from citedesk.gui.widgets.sidebar import SidebarView
+from citedesk.gui.widgets.statements_pane import StatementsPane
+from citedesk.gui.widgets.welcome import WelcomePage
+from citedesk.library import listing
+from citedesk.library.listing import COLUMNS
+from citedesk.library.paper_report import PaperReport
+
+HIDDEN_BY_DEFAULT = {"citekey", "added"}
+COLUMN_WIDTHS = {"title": 360, "authors": 130, "year": 50, "venue": 180, "type": 90, "citekey": 110,
+                 "cited_by": 70, "supporting": 80, "mentioning": 85, "contrasting": 85, "added": 90}
+
+
+class MainWindow(QMainWindow):
+    """Builds the panes, wires them to the library, and keeps their layout between runs."""
+
+    reportShown = Signal(int)  # a paper id, once its details, report and statements are on screen
+
+    def __init__(self, library: Path, db: sqlite_utils.Database, dialogs: Dialogs, settings: QSettings,
+                 icon: QIcon) -> None:
+        super().__init__()
+        self.library, self.db, self.dialogs, self.settings = library, db, dialogs, settings
+        self.runner = TaskRunner(self)
+        self.model = PaperTableModel(db, self)
+        self.current_paper: int | None = None
+        self.report: PaperReport | None = None
+        self.setWindowIcon(icon)
+        self.setWindowTitle(f"{library.stem} — CiteDesk")
+        self.setAcceptDrops(True)
+        self.commands = Commands(self)
+        self._build_panes(icon)
+        self._build_menus()
+        self._connect()
+        self._restore_settings()
+        self.reload_library()
+
+    # -- building
+
+    def _build_panes(self, icon: QIcon) -> None:
+        self.search = SearchBox(self)
+        self.sidebar = SidebarView(self)
+        self.table = self._build_table()
+        self.welcome = WelcomePage(self.commands.import_bib, icon, self)
+        self.centre = QStackedWidget(self)
+        self.centre.addWidget(self.welcome)
+        self.centre.addWidget(self.table)
+        self.details, self.report_pane, self.statements = DetailsPane(self), ReportPane(self), StatementsPane(self)
+        self.right = QSplitter(Qt.Orientation.Vertical, self)
+        self.right.addWidget(self._scrolling(self.details, self.report_pane))
+        self.right.addWidget(self.statements)
+        self.right.setStretchFactor(0, 2)
+        self.right.setStretchFactor(1, 3)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        for widget, stretch in ((self.sidebar, 0), (self.centre, 3), (self.right, 2)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+        self.splitter.setSizes([190, 760, 560])
+        self.setCentralWidget(self.splitter)
+        self.count_label = QLabel(self)
+        self.progress = TaskProgress(self)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self._show_no_paper()
+
+    def _build_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setObjectName("papers")
+        table.setModel(self.model)
+        table.setSortingEnabled(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda point: self.columns_menu.exec(header.mapToGlobal(point)))
+        for index, column in enumerate(COLUMNS):
+            table.setColumnWidth(index, COLUMN_WIDTHS[column.name])
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(lambda point: self.table_menu.exec(table.viewport().mapToGlobal(point)))
+        return table
+
+    def _scrolling(self, *widgets: QWidget) -> QScrollArea:
+        inner = QWidget(self)
+        layout = QVBoxLayout(inner)
+        for widget in widgets:
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        area = QScrollArea(self)
+        area.setWidget(inner)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        return area
+
+    def _build_menus(self) -> None:
+        c = self.commands
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addActions([c.import_bib, c.import_statements, c.export])
+        file_menu.addSeparator()
+        file_menu.addAction(c.quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addActions([c.undo, c.redo])
+        edit_menu.addSeparator()
+        edit_menu.addActions([c.copy_bibtex, c.edit_entry, c.add_tag, c.delete])
+        edit_menu.addSeparator()
+        edit_menu.addActions([c.select_all, c.find])
+        view_menu = self.menuBar().addMenu("&View")
+        self.columns_menu = view_menu.addMenu("&Columns")
+        for index, column in enumerate(COLUMNS):
+            action = self.columns_menu.addAction(column.label)
+            action.setCheckable(True)
+            action.toggled.connect(lambda shown, index=index: self.table.setColumnHidden(index, not shown))
+        view_menu.aboutToShow.connect(self._sync_column_actions)
+        self.columns_menu.aboutToShow.connect(self._sync_column_actions)
+        view_menu.addAction(c.toggle_sidebar)
+        self.menuBar().addMenu("&Help").addAction(c.about)
+        self.table_menu = QMenu(self)
+        self.table_menu.addActions([c.copy_bibtex, c.edit_entry, c.add_tag, c.export, c.delete])
+        for action in (c.copy_bibtex, c.edit_entry, c.delete):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.table.addAction(action)
+        toolbar = QToolBar("Search", self)
+        toolbar.setObjectName("searchbar")
+        toolbar.setMovable(False)
+        toolbar.addActions([c.import_bib, c.export])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+
+    def _connect(self) -> None:
+        self.search.searchChanged.connect(self.model.set_search)
+        self.sidebar.scopeChanged.connect(self.model.set_scope)
+        self.sidebar.exportFileRequested.connect(self.commands.export_file)
+        self.sidebar.deleteTagRequested.connect(self.commands.delete_tag)
+        self.model.queryChanged.connect(self._list_changed)
+        self.model.modelReset.connect(self._reselect)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._paper_selected(current.row()))
+        self.table.activated.connect(lambda _: self.commands.edit_entry.trigger())
+        self.statements.addToLibraryRequested.connect(self.commands.add_work)
+        self.statements.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.runner.started.connect(self._task_started)
+        self.load_timer = QTimer(self, singleShot=True, interval=60)
+        self.load_timer.timeout.connect(self._load_report)
+
+    # -- the list
+
+    def reload_library(self) -> None:
+        """Read the sidebar and the list again (after an import, a deletion, a new tag)."""
+        bar = listing.sidebar(self.db)
+        self.sidebar.reload(bar)
+        self.model.refresh()
+        self.centre.setCurrentWidget(self.table if bar.total else self.welcome)
+        self.commands.update_enabled()
+
+    def _list_changed(self) -> None:
+        self.table.horizontalHeader().setSortIndicator(
+            self.model.sort_column(), Qt.SortOrder.DescendingOrder if self.model.query.descending else Qt.SortOrder.AscendingOrder
+        )
+        total = self.model.total
+        whole = self.model.query.search == "" and self.model.query.scope == listing.ALL
+        self.count_label.setText(f"{total:,} paper{'s' if total != 1 else ''}" + ("" if whole else " match"))
+
+    def _reselect(self) -> None:
+        """After the list is read again, keep the paper that was selected selected, if still listed."""
+        if self.current_paper is not None:
+            self.select_paper(self.current_paper, scroll=False)
+
+    def select_paper(self, paper_id: int, scroll: bool = True) -> bool:
+        """Select a paper's row (fetching pages up to it); False if the list does not show it."""
+        row = self.model.row_of(paper_id)
+        if row is None:
+            self._paper_selected(-1)
+            return False
+        index = self.model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        if scroll:
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def select_key(self, key: str) -> bool:
+        found = self.db.execute("SELECT id FROM papers WHERE citekey = ? COLLATE NOCASE", [key]).fetchone()
+        return found is not None and self.select_paper(found[0])
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[row][0] for row in rows if row < len(self.model.rows)]
+
+    # -- the selected paper
+
+    def _paper_selected(self, row: int) -> None:
+        paper_id = self.model.paper_id(row)
+        self.commands.update_enabled()
+        if paper_id == self.current_paper and self.report is not None:
+            return
+        self.current_paper = paper_id
+        if paper_id is None:
+            self._show_no_paper()
+        else:
+            self.load_timer.start()
+
+    def reload_report(self) -> None:
+        if self.current_paper is not None:
+            self.load_timer.start()
+
+    def _load_report(self) -> None:
+        paper_id, library = self.current_paper, self.library
+        if paper_id is None:
+            return
+        self.runner.read(
+            lambda progress, cancelled: jobs.read_report(library, paper_id),
+            "Reading the paper",
+            on_success=lambda report: self._show_report(paper_id, report),
+            on_failure=lambda message: self.statusBar().showMessage(message, 8000),
+        )
+
+    def _show_report(self, paper_id: int, report: PaperReport) -> None:
+        if paper_id != self.current_paper:
+            return  # the person has moved on to another paper
+        self.report = report
+        self.details.show_paper(report.paper, report.tags)
+        if report.has_citation_data:
+            self.report_pane.show_report(report.counts, report.years)
+            self.statements.set_items(report.cited_by, report.references)
+        else:
+            self.report_pane.show_no_data([self.commands.import_statements])
+            self.statements.clear("No citing statements are stored for this paper yet.")
+        self.reportShown.emit(paper_id)
+
+    def _show_no_paper(self) -> None:
+        self.report = None
+        self.details.clear()
+        self.report_pane.clear()
+        self.statements.clear("Select a paper to see the statements that cite it.")
+
+    # -- tasks, drops, settings
+
+    def _task_started(self, task) -> None:
+        if task.label != "Reading the paper":
+            self.progress.follow(task)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _bib_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _bib_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.commands.import_files(paths)
+
+    def _sync_column_actions(self) -> None:
+        for index, action in enumerate(self.columns_menu.actions()):
+            action.setChecked(not self.table.isColumnHidden(index))
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        for key, widget in (("window/splitter", self.splitter), ("window/right", self.right),
+                            ("table/header", self.table.horizontalHeader())):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray):
+                widget.restoreState(state)
+            elif key == "table/header":
+                for index, column in enumerate(COLUMNS):
+                    self.table.setColumnHidden(index, column.name in HIDDEN_BY_DEFAULT)
+        sort = self.settings.value("table/sort", "added")
+        descending = self.settings.value("table/descending", "true") in (True, "true")
+        if sort in listing.COLUMN_NAMES:
+            self.model.query = listing.ListQuery(sort=str(sort), descending=descending)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/right", self.right.saveState())
+        self.settings.setValue("table/header", self.table.horizontalHeader().saveState())
+        self.settings.setValue("table/sort", self.model.query.sort)
+        self.settings.setValue("table/descending", "true" if self.model.query.descending else "false")
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.runner.cancel_all()
+        self.runner.wait(15_000)
+        event.accept()
+
+
+def _bib_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    return [path for path in paths if path.suffix.lower() in (".bib", ".bibtex")]

@@ -1,0 +1,151 @@
+"""The library table's model: rows paged from SQLite by keyset as the view scrolls, sorted and filtered in SQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import sqlite_utils
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from citedesk.library import listing
+from citedesk.library.listing import COLUMNS, ListQuery, SortKey
+
+PAGE_SIZE = 200
+PaperIdRole = Qt.ItemDataRole.UserRole + 1
+_NUMERIC = {"year", "cited_by", "supporting", "mentioning", "contrasting"}
+_TYPE_LABELS = {"inproceedings": "conference", "incollection": "chapter", "phdthesis": "PhD thesis",
+                "mastersthesis": "master's thesis", "techreport": "report"}
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class PaperTableModel(QAbstractTableModel):
+    """Holds only the rows fetched so far (a page at a time) and the key to continue after."""
+
+    queryChanged = Signal()
+
+    def __init__(self, db: sqlite_utils.Database, parent=None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.query = ListQuery()
+        self.rows: list[tuple] = []
+        self.after: SortKey | None = None
+        self.at_end = True
+        self.total = 0
+
+    # -- what is listed
+
+    def set_query(self, query: ListQuery, keep_rows: int = 0) -> None:
+        """List what the query selects, from the top (or at least `keep_rows` rows, after a refresh)."""
+        self.beginResetModel()
+        self.query = query
+        self.rows, self.after, self.at_end = [], None, False
+        self._fetch(max(PAGE_SIZE, keep_rows))
+        self.total = listing.count(self.db, query)
+        self.endResetModel()
+        self.queryChanged.emit()
+
+    def set_search(self, text: str) -> None:
+        if text != self.query.search:
+            self.set_query(dataclasses.replace(self.query, search=text))
+
+    def set_scope(self, scope: listing.Scope) -> None:
+        if scope != self.query.scope:
+            self.set_query(dataclasses.replace(self.query, scope=scope))
+
+    def refresh(self) -> None:
+        """Read the rows again (after an import or an edit), keeping as many loaded as before."""
+        self.set_query(self.query, keep_rows=len(self.rows))
+
+    # -- Qt's table model
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row, column = self.rows[index.row()], COLUMNS[index.column()]
+        value = row[index.column() + 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(column.name, value)
+        if role == Qt.ItemDataRole.ToolTipRole and column.name in ("title", "venue") and value:
+            return value
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.name in _NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == PaperIdRole:
+            return row[0]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section].label
+            if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[section].name in _NUMERIC:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().headerData(section, orientation, role)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and not self.at_end
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:
+        if not parent.isValid():
+            self._append(PAGE_SIZE)
+
+    def _append(self, count: int) -> None:
+        """Fetch up to `count` more rows after the last one."""
+        if self.at_end:
+            return
+        page = listing.page(self.db, self.query, self.after, count)
+        if page.rows:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page.rows) - 1)
+            self.rows += page.rows
+            self.endInsertRows()
+        self.after, self.at_end = page.after, page.after is None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(COLUMNS):
+            descending = order == Qt.SortOrder.DescendingOrder
+            self.set_query(dataclasses.replace(self.query, sort=COLUMNS[column].name, descending=descending))
+
+    # -- rows and papers
+
+    def paper_id(self, row: int) -> int | None:
+        return self.rows[row][0] if 0 <= row < len(self.rows) else None
+
+    def row_of(self, paper_id: int) -> int | None:
+        """The row of a paper, fetching pages up to it if it is listed further down; None if not listed."""
+        position = listing.position_of(self.db, self.query, paper_id)
+        if position is None:
+            return None
+        if len(self.rows) <= position:
+            self._append(position + PAGE_SIZE - len(self.rows))
+        return position if position < len(self.rows) and self.rows[position][0] == paper_id else None
+
+    def sort_column(self) -> int:
+        return next(i for i, column in enumerate(COLUMNS) if column.name == self.query.sort)
+
+    def _fetch(self, count: int) -> None:
+        """Fetch `count` rows at once (used inside a reset, so no row signals)."""
+        page = listing.page(self.db, self.query, None, count)
+        self.rows, self.after, self.at_end = page.rows, page.after, page.after is None
+
+
+def _display(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if name == "added":
+        return str(value)[:10]
+    if name == "type":
+        return _TYPE_LABELS.get(value, value)
+    if name in _NUMERIC:
+        return f"{value:,}" if name != "year" else str(value)
+    return str(value)
