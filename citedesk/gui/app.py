@@ -23,6 +23,11 @@ def run(library: str | None, screenshot: str | None = None, select: str | None =
     """Show the window until it is closed, or render it to a PNG and return; the exit status."""
     if screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif not has_display():
+        raise CitedeskError(
+            "there is no display to open the window on (DISPLAY is not set). Run citedesk in a desktop "
+            "session, or use --screenshot PNG, or the commands listed by citedesk --help."
+        )
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -44,6 +49,13 @@ def run(library: str | None, screenshot: str | None = None, select: str | None =
     if select:
         window.select_key(select)
     return app.exec()
+
+
+def has_display() -> bool:
+    """Whether Qt can open a window here: always on macOS and Windows, on Linux with X11 or Wayland."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def build_window(path: Path, settings):

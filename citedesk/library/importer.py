@@ -182,7 +182,7 @@ def _generated_key(block: Block) -> str:
 def _other_row(file_id: int, position: int, block: Block, source: str, report: ImportReport) -> tuple:
     kind = "duplicate" if block.kind == "entry" else block.kind
     if block.kind == "failed":
-        report.failed.append(Problem(source, block.line, block.error, block.report_text))
+        report.failed.append(Problem(source, block.line, block.error, block.report_text, block.key))
     return (file_id, position, kind, block.raw, block.line, block.error or None, block.key or None)
 
 

@@ -414,11 +414,13 @@ def test_import_statements_of_a_missing_file_is_one_line(env, tmp_path) -> None:
 # ---------------------------------------------------------------- the command itself
 
 
-def test_no_arguments_explains_and_fails(env) -> None:
+def test_no_arguments_without_a_display_says_so_in_one_line(env) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
     result = run(env=env, check_ok=False)
-    assert result.returncode != 0
-    assert result.stderr.startswith("citedesk: ")
-    assert "usage: citedesk" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.startswith("citedesk: there is no display") and result.stderr.count("\n") == 1
+    assert "--screenshot" in result.stderr
     assert not Path(env["CITEDESK_LIBRARY"]).exists()
 
 

@@ -280,3 +280,19 @@ def test_entry_lines_of_the_second_half_are_right(large: tuple[str, list, list])
             checked += 1
         offset += len(block.raw)
     assert checked == 50
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("@article{a, title={A}, title={B}}\n", "a field appears twice in this entry: title"),
+        ("@article{a, title={A}\n", "the file ends inside this block (a closing brace is missing?)"),
+        ("@article{a, title={A}\n@book{b, title={B}}\n", "@book starts before this block is closed (a closing brace is missing?)"),
+        ("@article{a title={A}}\n", "a comma is missing after the citation key (found =)"),
+    ],
+)
+def test_failed_blocks_are_explained_in_plain_words(text, reason):
+    from citedesk.library.parsing import parse_text
+
+    failed = [block for block in parse_text(text) if block.kind == "failed"]
+    assert failed and failed[0].error == reason

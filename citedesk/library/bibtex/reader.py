@@ -138,9 +138,23 @@ _KINDS: dict[type, str] = {
 
 
 def describe_error(block: model.ParsingFailedBlock) -> str:
-    """A short reason for a block that failed to parse."""
+    """A short reason for a block that failed to parse, in words for people."""
     error = block.error
     reason = getattr(error, "abort_reason", None) or getattr(error, "message", None) or str(error)
     reason = " ".join(str(reason).split())
+    for pattern, plain in _PLAIN_REASONS:
+        match = pattern.match(reason)
+        if match:
+            return plain.format(*match.groups())
     return reason or f"{type(error).__name__} while parsing this block"
+
+
+# bibtexparser's messages, reworded; anything else is shown as bibtexparser says it.
+_PLAIN_REASONS = [
+    (re.compile(r"Duplicate field keys on entry: '([^']*)'"), "a field appears twice in this entry: {0}"),
+    (re.compile(r"Unexpectedly reached end of file"), "the file ends inside this block (a closing brace is missing?)"),
+    (re.compile(r"Unexpected block start: `([^`]*)`"), "{0} starts before this block is closed (a closing brace is missing?)"),
+    (re.compile(r"Expected comma after entry key, but found (.*)"), "a comma is missing after the citation key (found {0})"),
+    (re.compile(r"Expected a `=` after entry key, but found `(.*)`\.?"), "a field has no `=` after its name (found {0})"),
+]
 
