@@ -1,0 +1,129 @@
+"""Every question the window asks the person, in one class that tests replace with a stub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from citedesk.gui.about import AboutDialog
+from citedesk.gui.entry_editor import EntryChanges, EntryEditor
+from citedesk.gui.export_dialog import ExportChoice, ExportDialog
+from citedesk.gui.import_report import ImportReportDialog
+from citedesk.model import ImportReport
+
+BIB_FILTER = "BibTeX files (*.bib *.bibtex);;All files (*)"
+STATEMENT_FILTER = "Statement files (*.jsonl *.ndjson *.csv *.tsv);;All files (*)"
+SAVE_FILTER = "BibTeX files (*.bib);;All files (*)"
+LAST_FOLDER_KEY = "dialogs/last_folder"
+
+
+def with_bib_suffix(path: Path) -> Path:
+    """The path with .bib added when it has no suffix."""
+    return path if path.suffix else path.with_name(path.name + ".bib")
+
+
+class Dialogs:
+    """Message boxes, file choosers and the dialogs of the window; each call waits for an answer."""
+
+    def __init__(self, settings: QSettings | None = None, library_path: Path | str | None = None) -> None:
+        self.settings = settings if settings is not None else QSettings("CiteDesk", "CiteDesk")
+        self.library_path = library_path
+
+    # Files.
+
+    def open_bib_files(self, parent: QWidget | None) -> list[Path]:
+        """BibTeX files to import (an empty list when cancelled)."""
+        names, _ = QFileDialog.getOpenFileNames(parent, "Import BibTeX files", self.last_folder(), BIB_FILTER)
+        paths = [Path(name) for name in names]
+        self._remember_folder(paths)
+        return paths
+
+    def open_statement_file(self, parent: QWidget | None) -> Path | None:
+        """A file of citing statements to load, or None when cancelled."""
+        name, _ = QFileDialog.getOpenFileName(parent, "Load citing statements", self.last_folder(), STATEMENT_FILTER)
+        return self._chosen(name)
+
+    def save_bib_file(self, parent: QWidget | None, suggested_name: str) -> Path | None:
+        """Where to write an export (.bib added when the name has no suffix), or None when cancelled."""
+        suggested = str(Path(self.last_folder()) / suggested_name)
+        name, _ = QFileDialog.getSaveFileName(parent, "Export BibTeX", suggested, SAVE_FILTER)
+        path = self._chosen(name)
+        return with_bib_suffix(path) if path is not None else None
+
+    def last_folder(self) -> str:
+        """The folder of the last file chosen (the home folder at first)."""
+        folder = self.settings.value(LAST_FOLDER_KEY, "", str)
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+    # Messages and questions.
+
+    def error(self, parent: QWidget | None, title: str, message: str) -> None:
+        """Tell the person something went wrong, in a sentence."""
+        box = _message_box(parent, QMessageBox.Icon.Warning, title, message)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.exec()
+
+    def confirm(self, parent: QWidget | None, title: str, message: str, ok_label: str) -> bool:
+        """Ask before doing something; True when the person pressed the button named ok_label."""
+        box = _message_box(parent, QMessageBox.Icon.Question, title, message)
+        ok = box.addButton(ok_label, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(ok)
+        box.exec()
+        return box.clickedButton() is ok
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+        """A line of text (spaces around it removed), or None when cancelled or left empty."""
+        answer, ok = QInputDialog.getText(parent, title, label, text=text)
+        return (answer.strip() or None) if ok else None
+
+    # The window's own dialogs.
+
+    def show_import_report(self, parent: QWidget | None, report: ImportReport) -> None:
+        """What an import skipped, failed to read or renamed."""
+        _run(ImportReportDialog(report, parent))
+
+    def ask_export(self, parent: QWidget | None, counts: Mapping[str, int]) -> ExportChoice | None:
+        """Which papers to export, or None when cancelled."""
+        dialog = ExportDialog(counts, parent)
+        return dialog.choice() if _run(dialog) else None
+
+    def edit_entry(
+        self, parent: QWidget | None, paper: Mapping[str, Any], key_taken: Callable[[str], bool] | None = None
+    ) -> EntryChanges | None:
+        """The changes made to a paper's entry, or None when cancelled or nothing changed."""
+        editor = EntryEditor(paper, parent, key_taken)
+        return editor.changes() if _run(editor) else None
+
+    def about(self, parent: QWidget | None, library_path: Path | str | None = None) -> None:
+        """Name, version, licence and the library's path."""
+        _run(AboutDialog(library_path or self.library_path, parent))
+
+    def _chosen(self, name: str) -> Path | None:
+        if not name:
+            return None
+        path = Path(name)
+        self._remember_folder([path])
+        return path
+
+    def _remember_folder(self, paths: list[Path]) -> None:
+        if paths:
+            self.settings.setValue(LAST_FOLDER_KEY, str(paths[0].parent))
+
+
+def _message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, message: str) -> QMessageBox:
+    box = QMessageBox(icon, title, message, QMessageBox.StandardButton.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
+def _run(dialog: QDialog) -> bool:
+    """Show a dialog until it is closed; True when accepted. The dialog is deleted afterwards."""
+    try:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        dialog.deleteLater()

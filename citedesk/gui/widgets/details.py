@@ -1,0 +1,468 @@
+"""The details of the selected paper: title, authors, venue, links, abstract, keywords, tags and key."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote, urlsplit
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QDesktopServices,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextLayout,
+)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from citedesk.gui.style import entry_type_label
+from citedesk.gui.widgets.year_chart import muted_color, small_font
+
+ABSTRACT_LINES = 4
+MAX_AUTHORS = 12  # more than this: the first ten and "and N more"
+MAX_LINK_TEXT = 56
+WEB_SCHEMES = {"http", "https"}
+HINT = "Select a paper to see its details."
+SEPARATOR = "\u00a0· "  # a line may break after the dot, never before it
+
+
+# What to show: plain functions over the paper's values
+
+
+def doi_url(doi: str) -> str:
+    """The resolver link of a DOI, its characters escaped for a URL."""
+    return "https://doi.org/" + quote(doi.strip(), safe="/:;()[]-._~")
+
+
+def arxiv_url(arxiv_id: str) -> str:
+    """The abstract page of an arXiv id."""
+    return "https://arxiv.org/abs/" + quote(arxiv_id.strip(), safe="/.-_~")
+
+
+def web_url(url: str | None) -> str | None:
+    """The url field as a link a browser may open: http(s) only ("www.x.org" gets https://), else None."""
+    url = (url or "").strip()
+    if url.lower().startswith("www."):
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in WEB_SCHEMES and parts.netloc and " " not in url else None
+
+
+def short_url(url: str, limit: int = MAX_LINK_TEXT) -> str:
+    """A link's text: no scheme, no "www.", no trailing slash, and elided in the middle when long."""
+    text = re.sub(r"^[a-z]+://(www\.)?", "", url, flags=re.IGNORECASE).rstrip("/")
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) * 2 // 3
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
+
+
+def _place(url: str) -> str:
+    """A URL without scheme, "www." and trailing slash, in lower case: for spotting duplicates."""
+    return short_url(url, limit=10_000).lower()
+
+
+def paper_links(paper: Mapping[str, object]) -> list[tuple[str, str, str]]:
+    """(caption, URL to open, text to show) for the paper's DOI, arXiv id and URL, without duplicates;
+    the URL to open is "" for a url field that is not a web address (javascript:, file:, ...)."""
+    links = []
+    if doi := _text(paper.get("doi")):
+        links.append(("DOI", doi_url(doi), doi))
+    if arxiv := _text(paper.get("arxiv")):
+        links.append(("arXiv", arxiv_url(arxiv), arxiv))
+    raw = _text(paper.get("url"))
+    url = web_url(raw)
+    if url and _place(url) not in {_place(target) for _, target, _ in links}:
+        links.append(("URL", url, short_url(url)))
+    elif raw and not url:
+        links.append(("URL", "", short_url(raw)))  # shown, but not a link a browser should open
+    return links
+
+
+def author_names(authors: str | None) -> list[str]:
+    """The names of an authors column ("Given Family; Given Family"), BibTeX's "others" as "et al."."""
+    names = [name.strip() for name in (authors or "").split(";") if name.strip()]
+    return [("et al." if name == "others" else name) for name in names]
+
+
+def author_line(authors: str | None) -> str:
+    """The authors for reading: "A, B and C"; long lists cut to the first ten and "and N more"."""
+    names = author_names(authors)
+    if names and names[-1] == "et al.":
+        return ", ".join(names[:-1][:MAX_AUTHORS]) + " et al."
+    if len(names) > MAX_AUTHORS:
+        return ", ".join(names[:10]) + f" and {len(names) - 10:,} more"
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return "".join(names)
+
+
+def meta_line(paper: Mapping[str, object]) -> str:
+    """"Psychiatry Research · 2017 · Journal article", leaving out what is missing."""
+    parts = [_text(paper.get("venue")), _text(paper.get("year")), entry_type_label(_text(paper.get("entry_type")))]
+    return SEPARATOR.join(part for part in parts if part)
+
+
+def keyword_list(keywords: str | None) -> list[str]:
+    """The keywords field split at commas and semicolons."""
+    return [word.strip() for word in re.split(r"[;,]", keywords or "") if word.strip()]
+
+
+def _text(value: object) -> str:
+    """A value as display text: "" for None, whitespace collapsed."""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def clamp_text(text: str, font: QFont, width: int, lines: int) -> str:
+    """The text cut after `lines` lines wrapped at `width` px, the last line ending in "…" (unchanged if it fits)."""
+    if width <= 0 or not text:
+        return text
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    starts = []
+    while len(starts) <= lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        starts.append(line.textStart())
+    layout.endLayout()
+    if len(starts) <= lines:
+        return text
+    units = text.encode("utf-16-le")
+    head = units[: 2 * starts[lines - 1]].decode("utf-16-le", errors="ignore")
+    rest = text[len(head) :]
+    return head + QFontMetrics(font).elidedText(rest, Qt.TextElideMode.ElideRight, width)
+
+
+# Widgets
+
+
+def _label(text_format: Qt.TextFormat = Qt.TextFormat.PlainText, selectable: bool = True) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(text_format)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label
+
+
+class LinkButton(QAbstractButton):
+    """A button drawn as a link ("Show more", "Copy key"), in the palette's link colour."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setText(text)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        return QSize(metrics.horizontalAdvance(self.text()) + 4, metrics.height() + 2)
+
+    def enterEvent(self, event: QEvent) -> None:
+        self.update()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.update()
+        super().leaveEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        font = QFont(self.font())
+        font.setUnderline(self.underMouse() or self.hasFocus())
+        painter.setFont(font)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Link))
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(self.rect(), align, self.text())
+
+
+class AbstractView(QWidget):
+    """The abstract: its first lines with "Show more", or all of it with "Show less"."""
+
+    def __init__(self, parent: QWidget | None = None, lines: int = ABSTRACT_LINES) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._lines = lines
+        self._expanded = False
+        self.label = _label()
+        self.toggle_button = LinkButton("Show more")
+        self.toggle_button.clicked.connect(self.toggle)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.label)
+        layout.addWidget(self.toggle_button)
+
+    def set_text(self, text: str) -> None:
+        """Show a new abstract, folded."""
+        self._text = text
+        self._expanded = False
+        self._refresh()
+
+    def text(self) -> str:
+        """The whole abstract."""
+        return self._text
+
+    def shown_text(self) -> str:
+        """What the label shows now: the whole abstract or its first lines."""
+        return self.label.text()
+
+    def is_expanded(self) -> bool:
+        """True after "Show more" (even when the whole abstract would fit anyway)."""
+        return self._expanded
+
+    def is_folded(self) -> bool:
+        """True when part of the abstract is hidden."""
+        return self.label.text() != self._text
+
+    def toggle(self) -> None:
+        """Show all of the abstract, or only its first lines again."""
+        self._expanded = not self._expanded
+        self._refresh()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._refresh()
+
+    def _refresh(self) -> None:
+        width = self.label.contentsRect().width() - 2
+        short = clamp_text(self._text, self.label.font(), width, self._lines)
+        self.label.setText(self._text if self._expanded else short)
+        self.toggle_button.setText("Show less" if self._expanded else "Show more")
+        self.toggle_button.setVisible(self._expanded or short != self._text)
+
+
+class DetailsPane(QWidget):
+    """What the library says about the selected paper; every value shown as the person typed it."""
+
+    key_copied = Signal(str)  # the citation key just put on the clipboard
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._paper: dict = {}
+        self._tags: list[str] = []
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.setInterval(1500)
+        self._copied_timer.timeout.connect(self._reset_copy_button)
+        body = self._body = self._build_body()
+        scroll = QScrollArea(self)
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.viewport().setAutoFillBackground(False)
+        body.setAutoFillBackground(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self.clear()
+
+    # Building
+
+    def _build_body(self) -> QWidget:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(4)
+        self.hint_label = _label(selectable=False)
+        self.hint_label.setText(HINT)
+        self.title_label = _label()
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.authors_label = _label()
+        self.meta_label = _label()
+        self.links_label = _label(Qt.TextFormat.RichText, selectable=False)
+        self.links_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.links_label.linkActivated.connect(self.open_link)
+        self.abstract = AbstractView()
+        for widget in (self.hint_label, self.title_label, self.authors_label, self.meta_label, self.links_label):
+            layout.addWidget(widget)
+        layout.addWidget(self.abstract)
+        layout.addLayout(self._build_fields())
+        layout.addStretch(1)
+        return body
+
+    def _build_fields(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 1)
+        self.keywords_label = _label()
+        self.tags_label = _label(Qt.TextFormat.RichText)
+        self.key_label = _label()
+        self.key_label.setWordWrap(False)  # a key is one word; wrapping it at "-" or ":" misleads
+        self.key_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.copy_button = LinkButton("Copy key")
+        self.copy_button.setToolTip("Put the citation key on the clipboard")
+        self.copy_button.clicked.connect(self.copy_key)
+        key_row = QHBoxLayout()
+        key_row.setSpacing(10)
+        key_row.addWidget(self.key_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        key_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        key_row.addStretch(1)
+        self._captions: dict[str, QLabel] = {}
+        for row, (caption, value) in enumerate(
+            (("Keywords", self.keywords_label), ("Tags", self.tags_label), ("Key", key_row))
+        ):
+            self._captions[caption] = self._caption(caption)
+            grid.addWidget(self._captions[caption], row, 0, Qt.AlignmentFlag.AlignTop)
+            if isinstance(value, QLabel):
+                grid.addWidget(value, row, 1)
+            else:
+                grid.addLayout(value, row, 1)
+        return grid
+
+    def _caption(self, text: str) -> QLabel:
+        """A small quiet caption whose first line sits on the same baseline as its value's."""
+        label = _label(selectable=False)
+        label.setText(text)
+        label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        label.setFont(small_font(self.font(), 0.92))
+        drop = QFontMetrics(self.font()).ascent() - QFontMetrics(label.font()).ascent()
+        label.setContentsMargins(0, max(drop, 0), 0, 0)
+        return label
+
+    # Showing
+
+    def show_paper(self, paper: Mapping[str, object], tags: Sequence[str]) -> None:
+        """Show one paper (a row of `queries.paper_by_key`) and its tags."""
+        self._paper, self._tags = dict(paper), list(tags)
+        self._reset_copy_button()
+        self.hint_label.hide()
+        self._set(self.title_label, _text(paper.get("title")))
+        self._set(self.authors_label, author_line(_text(paper.get("authors")) or None))
+        names = author_names(_text(paper.get("authors")))
+        self.authors_label.setToolTip("\n".join(names) if len(names) > MAX_AUTHORS else "")
+        self._set(self.meta_label, meta_line(paper))
+        self._set(self.links_label, self._links_html())
+        self.abstract.set_text(_text(paper.get("abstract")))
+        self.abstract.setVisible(bool(self.abstract.text()))
+        self._set_field("Keywords", self.keywords_label, SEPARATOR.join(keyword_list(_text(paper.get("keywords")))))
+        self._set_field("Tags", self.tags_label, self._tags_html())
+        self._set_field("Key", self.key_label, _text(paper.get("citekey")))
+        self.copy_button.setVisible(bool(self.key_label.text()))
+        self._apply_colors()
+
+    def clear(self) -> None:
+        """Show only a quiet hint (no paper selected)."""
+        self._paper, self._tags = {}, []
+        for label in (self.title_label, self.authors_label, self.meta_label, self.links_label):
+            self._set(label, "")
+        self.abstract.set_text("")
+        self.abstract.hide()
+        for caption, label in (("Keywords", self.keywords_label), ("Tags", self.tags_label), ("Key", self.key_label)):
+            self._set_field(caption, label, "")
+        self.copy_button.hide()
+        self.hint_label.show()
+        self._apply_colors()
+
+    def paper(self) -> dict:
+        """The paper shown ({} when cleared)."""
+        return dict(self._paper)
+
+    def links(self) -> list[tuple[str, str, str]]:
+        """(caption, URL, text) of each link shown."""
+        return paper_links(self._paper) if self._paper else []
+
+    # Actions
+
+    def open_link(self, url: str) -> None:
+        """Open a link of the pane in the person's browser."""
+        QDesktopServices.openUrl(QUrl(url))
+
+    def copy_key(self) -> None:
+        """Put the citation key on the clipboard and say so for a moment."""
+        key = _text(self._paper.get("citekey"))
+        if not key:
+            return
+        QGuiApplication.clipboard().setText(key)
+        self.copy_button.setText("Copied")
+        self._copied_timer.start()
+        self.key_copied.emit(key)
+
+    def _reset_copy_button(self) -> None:
+        self.copy_button.setText("Copy key")
+
+    # Helpers
+
+    def _links_html(self) -> str:
+        items = []
+        for caption, url, text in self.links():
+            shown = html.escape(text).replace(" ", "&nbsp;")
+            link = f'<a href="{html.escape(url, quote=True)}">{shown}</a>' if url else shown
+            items.append(f'<span style="color:{self._muted()}">{html.escape(caption)}</span>&nbsp;{link}')
+        return "&nbsp;&nbsp;&nbsp; ".join(items)
+
+    def _tags_html(self) -> str:
+        palette = self.palette()
+        chip = muted_color(palette, 0.12).name()
+        return " ".join(
+            f'<span style="background-color:{chip}">&nbsp;{html.escape(tag).replace(" ", "&nbsp;")}&nbsp;</span>'
+            for tag in self._tags
+            if tag.strip()
+        )
+
+    def _set(self, label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setVisible(bool(text))
+
+    def _set_field(self, caption: str, label: QLabel, text: str) -> None:
+        self._set(label, text)
+        self._captions[caption].setVisible(bool(text))
+
+    def _muted(self) -> str:
+        return muted_color(self.palette()).name()
+
+    def _apply_colors(self) -> None:
+        """Colour the quiet labels, links' captions and tag chips from the current palette."""
+        if self._paper:
+            self.links_label.setText(self._links_html())
+            self.tags_label.setText(self._tags_html())
+        muted = f"color: {self._muted()}"
+        for label in (self.meta_label, self.hint_label, *self._captions.values()):
+            label.setStyleSheet(muted)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_colors()
+
+    def sizeHint(self) -> QSize:
+        """Room for what is shown at the pane's width (at least 480 px), between 120 and 420 px high."""
+        width = max(self.width(), 480)
+        return QSize(width, min(max(self._body.heightForWidth(width), 120), 420))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(200, 80)
+
