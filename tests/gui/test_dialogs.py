@@ -88,7 +88,7 @@ def test_report_lists_duplicates_and_failed_blocks_with_their_lines(qtbot, probl
     ]
     failed = cells(dialog, "Failed")
     assert [row[:2] for row in failed] == [["problems.bib", "11"], ["problems.bib", "16"]]
-    assert "Duplicate field keys" in failed[0][2]
+    assert failed[0][2] == "a field appears twice in this entry: title"
 
 
 def test_the_failed_block_opens_first_and_its_text_is_shown_literally(qtbot, problem_report):
@@ -120,7 +120,7 @@ def test_copy_report_puts_a_plain_text_report_on_the_clipboard(qtbot, monkeypatc
     text = QGuiApplication.clipboard().text()
     assert text.startswith(problem_report.summary() + "\n")
     assert "problems.bib:6: First2001: the citation key 'First2001' is already in the library" in text
-    assert "problems.bib:11: Duplicate field keys" in text
+    assert "problems.bib:11: a field appears twice in this entry" in text
     assert "      title = {<b>Bold</b> &amp; <i>not HTML</i>}," in text
     assert dialog.copy_button.text() == "Copied"
     qtbot.waitUntil(lambda: dialog.copy_button.text() == "Copy report", timeout=3000)
