@@ -6,7 +6,6 @@ import logging
 import os
 import sys
 import traceback
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 
@@ -63,15 +62,10 @@ def build_window(path: Path, settings):
     from citedesk.gui.dialogs import Dialogs
     from citedesk.gui.mainwindow import MainWindow
 
+    from citedesk.gui.about import application_icon
+
     db = open_library(path)
-    return MainWindow(path, db, Dialogs(), settings, app_icon())
-
-
-def app_icon():
-    from PySide6.QtGui import QIcon
-
-    icon_file = resources.files("citedesk") / "resources" / "citedesk.svg"
-    return QIcon(str(icon_file))
+    return MainWindow(path, db, Dialogs(settings, path), settings, application_icon())
 
 
 def save_screenshot(window, path: Path, select: str | None) -> int:

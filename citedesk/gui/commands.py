@@ -152,7 +152,7 @@ class Commands:
             return
         paper_id = window.current_paper
         paper = queries.paper_by_id(window.db, paper_id)
-        changes = window.dialogs.edit_entry(window, paper)
+        changes = window.dialogs.edit_entry(window, paper, lambda key: _key_taken(window.db, key, paper_id))
         if changes is None:
             return
         library = window.library
@@ -226,6 +226,12 @@ class Commands:
 
     def _read(self, work, label: str, on_success) -> None:
         self.window.runner.read(work, label, on_success, self._failed)
+
+
+def _key_taken(db, key: str, paper_id: int) -> bool:
+    """Whether another paper already has this citation key."""
+    sql = "SELECT 1 FROM papers WHERE citekey = ? COLLATE NOCASE AND id != ?"
+    return db.execute(sql, [key, paper_id]).fetchone() is not None
 
 
 class _RemoveCommand(QUndoCommand):

@@ -67,6 +67,12 @@ class Dialogs:
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         box.exec()
 
+    def information(self, parent: QWidget | None, title: str, message: str) -> None:
+        """Tell the person how something went (a report of a few lines)."""
+        box = _message_box(parent, QMessageBox.Icon.Information, title, message)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.exec()
+
     def confirm(self, parent: QWidget | None, title: str, message: str, ok_label: str) -> bool:
         """Ask before doing something; True when the person pressed the button named ok_label."""
         box = _message_box(parent, QMessageBox.Icon.Question, title, message)
