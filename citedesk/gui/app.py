@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -36,13 +37,12 @@ def run(library: str | None, screenshot: str | None = None, select: str | None =
     app.setDesktopFileName("citedesk")
     _log_to_file()
     path = Path(library).expanduser() if library else default_library_path()
-    settings = QSettings() if not screenshot else QSettings(str(_scratch_settings()), QSettings.Format.IniFormat)
-    try:
-        window = build_window(path, settings)
-    except CitedeskError as exc:
-        return _fail(str(exc), screenshot is not None)
     if screenshot:
-        return save_screenshot(window, Path(screenshot), select)
+        return _screenshot(path, Path(screenshot), select)
+    try:
+        window = build_window(path, QSettings())
+    except CitedeskError as exc:
+        return _fail(str(exc), False)
     sys.excepthook = _excepthook(window)
     window.show()
     if select:
@@ -81,7 +81,7 @@ def save_screenshot(window, path: Path, select: str | None) -> int:
         if not window.select_key(select):
             return _fail(f"No paper with the key {select!r} in the library", True)
         loop.exec()
-    window.repaint()
+    settle(400)
     if not window.grab().save(str(path), "PNG"):
         return _fail(f"Cannot write the screenshot {path}", True)
     window.close()
@@ -89,9 +89,26 @@ def save_screenshot(window, path: Path, select: str | None) -> int:
     return 0
 
 
-def _scratch_settings() -> Path:
-    """Screenshots use default layout settings, never the person's."""
-    return Path(platformdirs.user_cache_dir("CiteDesk", appauthor=False)) / "screenshot-settings.ini"
+def settle(msecs: int) -> None:
+    """Let queued layout and painting (the statements are laid out in batches) finish for a while."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(msecs, loop.quit)
+    loop.exec()
+
+
+def _screenshot(library: Path, png: Path, select: str | None) -> int:
+    """A screenshot with the default layout: settings in a scratch file, never the person's."""
+    from PySide6.QtCore import QSettings
+
+    with tempfile.TemporaryDirectory(prefix="citedesk-screenshot-") as folder:
+        settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        try:
+            window = build_window(library, settings)
+        except CitedeskError as exc:
+            return _fail(str(exc), True)
+        return save_screenshot(window, png, select)
 
 
 def _log_to_file() -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMainWindow,
     QMenu,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -39,8 +38,8 @@ from citedesk.library.listing import COLUMNS
 from citedesk.library.paper_report import PaperReport
 
 HIDDEN_BY_DEFAULT = {"citekey", "added"}
-COLUMN_WIDTHS = {"title": 360, "authors": 130, "year": 50, "venue": 180, "type": 90, "citekey": 110,
-                 "cited_by": 70, "supporting": 80, "mentioning": 85, "contrasting": 85, "added": 90}
+COLUMN_WIDTHS = {"title": 300, "authors": 115, "year": 46, "venue": 150, "type": 82, "citekey": 110,
+                 "cited_by": 62, "supporting": 50, "mentioning": 50, "contrasting": 50, "added": 86}
 
 
 class MainWindow(QMainWindow):
@@ -77,16 +76,16 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self.welcome)
         self.centre.addWidget(self.table)
         self.details, self.report_pane, self.statements = DetailsPane(self), ReportPane(self), StatementsPane(self)
-        self.right = QSplitter(Qt.Orientation.Vertical, self)
-        self.right.addWidget(self._scrolling(self.details, self.report_pane))
-        self.right.addWidget(self.statements)
-        self.right.setStretchFactor(0, 2)
-        self.right.setStretchFactor(1, 3)
+        self.middle = QSplitter(Qt.Orientation.Vertical, self)
+        self.middle.addWidget(self.centre)
+        self.middle.addWidget(self.statements)
+        self.middle.setSizes([420, 480])
+        self.right = self._column(self.details, self.report_pane)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        for widget, stretch in ((self.sidebar, 0), (self.centre, 3), (self.right, 2)):
+        for widget, stretch in ((self.sidebar, 0), (self.middle, 3), (self.right, 1)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
-        self.splitter.setSizes([190, 760, 560])
+        self.splitter.setSizes([180, 970, 450])
         self.setCentralWidget(self.splitter)
         self.count_label = QLabel(self)
         self.progress = TaskProgress(self)
@@ -119,17 +118,15 @@ class MainWindow(QMainWindow):
         table.customContextMenuRequested.connect(lambda point: self.table_menu.exec(table.viewport().mapToGlobal(point)))
         return table
 
-    def _scrolling(self, *widgets: QWidget) -> QScrollArea:
-        inner = QWidget(self)
-        layout = QVBoxLayout(inner)
-        for widget in widgets:
-            layout.addWidget(widget)
+    def _column(self, details: QWidget, report: QWidget) -> QWidget:
+        """The right-hand column: the paper's details above its citation report."""
+        column = QWidget(self)
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(details, 0)
+        layout.addWidget(report, 0)
         layout.addStretch(1)
-        area = QScrollArea(self)
-        area.setWidget(inner)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        return area
+        return column
 
     def _build_menus(self) -> None:
         c = self.commands
@@ -298,7 +295,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 900)
-        for key, widget in (("window/splitter", self.splitter), ("window/right", self.right),
+        for key, widget in (("window/splitter", self.splitter), ("window/middle", self.middle),
                             ("table/header", self.table.horizontalHeader())):
             state = self.settings.value(key)
             if isinstance(state, QByteArray):
@@ -314,7 +311,7 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("window/right", self.right.saveState())
+        self.settings.setValue("window/middle", self.middle.saveState())
         self.settings.setValue("table/header", self.table.horizontalHeader().saveState())
         self.settings.setValue("table/sort", self.model.query.sort)
         self.settings.setValue("table/descending", "true" if self.model.query.descending else "false")

@@ -21,6 +21,11 @@ class Column:
     name: str
     label: str
     sql: str
+    short: str = ""  # a narrower header, when the label is long
+
+    @property
+    def header(self) -> str:
+        return self.short or self.label
 
     @property
     def key(self) -> str:
@@ -36,9 +41,9 @@ COLUMNS = (
     Column("type", "Type", "entry_type"),
     Column("citekey", "Key", "citekey"),
     Column("cited_by", "Cited by", "cited_by"),
-    Column("supporting", "Supporting", "supporting"),
-    Column("mentioning", "Mentioning", "mentioning"),
-    Column("contrasting", "Contrasting", "contrasting"),
+    Column("supporting", "Supporting", "supporting", "Supp."),
+    Column("mentioning", "Mentioning", "mentioning", "Ment."),
+    Column("contrasting", "Contrasting", "contrasting", "Contr."),
     Column("added", "Added", "added_at"),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)

@@ -83,6 +83,8 @@ class PaperTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section].header
+            if role == Qt.ItemDataRole.ToolTipRole:
                 return COLUMNS[section].label
             if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[section].name in _NUMERIC:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QFont,
@@ -281,7 +281,25 @@ class DetailsPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+        body.installEventFilter(self)
         self.clear()
+
+    def sizeHint(self) -> QSize:
+        """As tall as the content at the current width, so the pane only scrolls when space runs out."""
+        body = self._body
+        width = max(self.width(), 300)
+        height = body.heightForWidth(width) if body.hasHeightForWidth() else body.sizeHint().height()
+        return QSize(super().sizeHint().width(), max(height, body.minimumSizeHint().height()) + 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._body and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the content grew or shrank (Show more, another paper)
+        return False
 
     # Building
 
@@ -373,6 +391,7 @@ class DetailsPane(QWidget):
         self._set_field("Key", self.key_label, _text(paper.get("citekey")))
         self.copy_button.setVisible(bool(self.key_label.text()))
         self._apply_colors()
+        self.updateGeometry()
 
     def clear(self) -> None:
         """Show only a quiet hint (no paper selected)."""
