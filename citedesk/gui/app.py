@@ -31,6 +31,7 @@ def run(library: str | None, screenshot: str | None = None, select: str | None =
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    _send_qt_messages_to_the_log()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CiteDesk")
     app.setOrganizationName("CiteDesk")
@@ -109,6 +110,14 @@ def _screenshot(library: Path, png: Path, select: str | None) -> int:
         except CitedeskError as exc:
             return _fail(str(exc), True)
         return save_screenshot(window, png, select)
+
+
+def _send_qt_messages_to_the_log() -> None:
+    """Qt's own warnings (fonts, platform plugins) go to the log file, not to the person's terminal."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO}
+    qInstallMessageHandler(lambda kind, _context, text: log.log(levels.get(kind, logging.WARNING), "Qt: %s", text))
 
 
 def _log_to_file() -> None:

@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.model.queryChanged.connect(self._list_changed)
         self.model.modelReset.connect(self._reselect)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._paper_selected(current.row()))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.commands.update_enabled())
         self.table.activated.connect(lambda _: self.commands.edit_entry.trigger())
         self.statements.addToLibraryRequested.connect(self.commands.add_work)
         self.statements.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
@@ -226,10 +227,10 @@ class MainWindow(QMainWindow):
 
     def _paper_selected(self, row: int) -> None:
         paper_id = self.model.paper_id(row)
-        self.commands.update_enabled()
         if paper_id == self.current_paper and self.report is not None:
             return
         self.current_paper = paper_id
+        self.commands.update_enabled()
         if paper_id is None:
             self._show_no_paper()
         else:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import sqlite_utils
 
 from citedesk.library.bibtex.encoding import encode_text
+from citedesk.library.bibtex.values import macro_names
 from citedesk.library.bibtex.writer import serialize_entry, to_seven_bit, with_key, written_type
 from citedesk.model import CitedeskError
 
@@ -43,9 +44,10 @@ def entries_text(db: sqlite_utils.Database, paper_ids: Sequence[int] | None = No
     """BibTeX for the given papers (all when None): the @string and @preamble blocks they
     may need, the entries, then any crossref parents not already among them."""
     ids = list(paper_ids) if paper_ids is not None else _all_ids(db)
-    chunks = list(_preambles_and_strings(db, ids))
+    parents = _missing_parents(db, ids)
+    chunks = list(_preambles_and_strings(db, ids + parents))
     chunks += [_entry_text(row) for row in _paper_rows(db, ids)]
-    chunks += [_entry_text(row) for row in _paper_rows(db, _missing_parents(db, ids))]
+    chunks += [_entry_text(row) for row in _paper_rows(db, parents)]
     text = "\n\n".join(chunks) + "\n" if chunks else ""
     return to_seven_bit(text) if seven_bit else text
 
@@ -87,17 +89,33 @@ def _entry_text(row: tuple) -> str:
 
 
 def _preambles_and_strings(db: sqlite_utils.Database, ids: list[int]) -> Iterator[str]:
+    """The @preamble blocks of the papers' files, and the @string blocks their fields use
+    (directly or through other macros), each once, in file order."""
+    needed = {name for _, _, fields, *_ in _paper_rows(db, ids) for _, raw in json.loads(fields) for name in macro_names(raw)}
+    blocks = [row for file_id in sorted({row[0] for row in _file_ids(db, ids)}) for row in _definitions(db, file_id)]
+    needed = _with_macros_they_use(needed, blocks)
     seen: set[str] = set()
-    for file_id in sorted({row[0] for row in _file_ids(db, ids)}):
-        rows = db.execute(
-            "SELECT raw FROM file_blocks WHERE source_file_id = ? AND kind IN ('string', 'preamble') "
-            "ORDER BY position",
-            [file_id],
-        )
-        for (raw,) in rows:
-            if raw.strip() not in seen:
-                seen.add(raw.strip())
-                yield raw.strip()
+    for kind, key, raw in blocks:
+        if (kind == "preamble" or (key or "").lower() in needed) and raw.strip() not in seen:
+            seen.add(raw.strip())
+            yield raw.strip()
+
+
+def _definitions(db: sqlite_utils.Database, file_id: int) -> list[tuple[str, str, str]]:
+    sql = "SELECT kind, key, raw FROM file_blocks WHERE source_file_id = ? AND kind IN ('string', 'preamble') ORDER BY position"
+    return db.execute(sql, [file_id]).fetchall()
+
+
+def _with_macros_they_use(needed: set[str], blocks: list[tuple[str, str, str]]) -> set[str]:
+    """Add the macros that needed macros are defined with, until nothing new is found."""
+    values = {(key or "").lower(): raw.partition("=")[2].strip().rstrip(")}").strip() for kind, key, raw in blocks if kind == "string"}
+    todo = list(needed)
+    while todo:
+        for name in macro_names(values.get(todo.pop(), "")):
+            if name not in needed:
+                needed.add(name)
+                todo.append(name)
+    return needed
 
 
 def _file_ids(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple]:

@@ -30,6 +30,13 @@ def evaluate(raw: str, macros: Mapping[str, str]) -> str:
     return "".join(_evaluate_atom(atom, macros) for atom in atoms)
 
 
+def macro_names(raw: str) -> set[str]:
+    """The @string macros a raw value uses (case-folded), months and numbers aside."""
+    atoms = _split_atoms(raw.strip()) or []
+    names = {atom.lower() for atom in atoms if atom[0] not in '{"' and not atom.isdigit()}
+    return names - MONTHS.keys()
+
+
 def strip_enclosing(raw: str) -> str:
     """Remove one outer pair of braces or double quotes, if present."""
     text = raw.strip()
