@@ -8,8 +8,8 @@ from citedesk.library.bibtex.values import macro_names
 from citedesk.library.db import open_library
 
 BIB = """@preamble{"\\newcommand{\\noop}[1]{}"}
-@string{acl = "Association for " # cl}
 @string{cl = "Computational Linguistics"}
+@string{acl = "Association for " # cl}
 @string{unused = "Never Used"}
 @string{jmlr = {Journal of Machine Learning Research}}
 
