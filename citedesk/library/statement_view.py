@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -81,6 +81,7 @@ class Item:
     self_citation: bool | None
     influential: bool
     _folded: str | None = None
+    _values: tuple[tuple[object, ...], ...] | None = None
 
     @property
     def relationship(self) -> Relationship:
@@ -95,21 +96,26 @@ class Item:
             self._folded = fold(self.text)
         return self._folded
 
-    def facet_values(self, facet: str) -> Iterable[object]:
-        """The values this statement counts under in a facet (several for authors)."""
-        if facet == "author":
-            return self.work.author_names
-        return (_SINGLE_VALUES[facet](self),)
+    @property
+    def values(self) -> tuple[tuple[object, ...], ...]:
+        """The values this statement counts under, one tuple per facet in FACETS order
+        (several authors, one value elsewhere); worked out once."""
+        if self._values is None:
+            work = self.work
+            self._values = (
+                (self.stance.value,),
+                (self.section.value,),
+                (work.year or 0,),
+                (work.publication_type or _UNKNOWN,),
+                (self.relationship.value,),
+                tuple(work.author_names),
+                (work.venue or _UNKNOWN,),
+            )
+        return self._values
 
-
-_SINGLE_VALUES = {
-    "stance": lambda item: item.stance.value,
-    "section": lambda item: item.section.value,
-    "year": lambda item: item.work.year or 0,
-    "type": lambda item: item.work.publication_type or _UNKNOWN,
-    "relationship": lambda item: item.relationship.value,
-    "venue": lambda item: item.work.venue or _UNKNOWN,
-}
+    def facet_values(self, facet: str) -> tuple[object, ...]:
+        """The values this statement counts under in one facet."""
+        return self.values[FACETS.index(facet)]
 
 _LOAD_SQL = """
 SELECT s.id, s.text, s.marker_start, s.marker_end, s.section, s.raw_section, s.stance, s.confidence,
@@ -182,36 +188,51 @@ class Filters:
     @cached_property
     def terms(self) -> list[re.Pattern[str]]:
         """The search text as patterns over folded text: quoted phrases, other words as prefixes."""
-        return search_patterns(self.text)
+        return [pattern for _, pattern in search_terms(self.text)]
 
-    def passes(self, item: Item, facet: str) -> bool:
-        """Whether the item passes this facet's filter."""
-        if facet == "year":
-            year = item.work.year
-            if self.year_from is None and self.year_to is None:
-                return True
-            return year is not None and (self.year_from or 0) <= year <= (self.year_to or 9999)
-        wanted: frozenset[str] = getattr(self, facet)
-        return not wanted or any(value in wanted for value in item.facet_values(facet))
+    def tests(self) -> list[tuple[int, Callable[[tuple[object, ...]], bool]]]:
+        """For each restricted facet, its position in FACETS and a test of an item's values there."""
+        tests: list[tuple[int, Callable[[tuple[object, ...]], bool]]] = []
+        if self.year_from is not None or self.year_to is not None:
+            low, high = self.year_from or 1, self.year_to or 9999
+            tests.append((FACETS.index("year"), lambda values: low <= values[0] <= high))
+        for index, facet in enumerate(FACETS):
+            wanted: frozenset[str] = getattr(self, facet, frozenset())
+            if facet != "year" and wanted:
+                tests.append((index, lambda values, wanted=wanted: not wanted.isdisjoint(values)))
+        return tests
 
     def text_score(self, item: Item) -> int:
         """How many times the search terms occur in the item; 0 means it does not match."""
         if not self.terms:
             return 1
-        counts = [len(pattern.findall(item.folded)) for pattern in self.terms]
-        return sum(counts) if all(counts) else 0
+        text, total = item.folded, 0
+        for pattern, word in zip(self.terms, self._first_words):
+            if word not in text:  # a cheap test first: most statements lack most words
+                return 0
+            found = len(pattern.findall(text))
+            if not found:
+                return 0
+            total += found
+        return total
+
+    @cached_property
+    def _first_words(self) -> list[str]:
+        """The first word of each term: text without it cannot match the term."""
+        return [word for word, _ in search_terms(self.text)]
 
 
-def search_patterns(text: str) -> list[re.Pattern[str]]:
-    """Quoted phrases match as phrases, other words as word prefixes, without case or accents."""
-    patterns = []
+def search_terms(text: str) -> list[tuple[str, re.Pattern[str]]]:
+    """Each term's first folded word and its pattern: quoted phrases match as phrases, other
+    words as word prefixes, without case or accents."""
+    terms = []
     for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', text):
         words = re.findall(r"\w+", fold(phrase or word))
         if phrase and words:
-            patterns.append(re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b"))
+            terms.append((words[0], re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b")))
         else:
-            patterns += [re.compile(r"\b" + re.escape(w)) for w in words]
-    return patterns
+            terms += [(w, re.compile(r"\b" + re.escape(w))) for w in words]
+    return terms
 
 
 def fold(text: str) -> str:
@@ -241,18 +262,24 @@ class Group:
 
 
 def build_view(items: Sequence[Item], filters: Filters) -> View:
-    """Filter, count facets (each facet counted with the other filters applied) and group, in one pass."""
-    facets: dict[str, Counter] = {facet: Counter() for facet in FACETS}
+    """Filter, count facets (each facet counted with the other filters applied) and group, in one pass.
+    An item failing one filter still counts under that filter's facet, so its value can be chosen."""
+    tests = filters.tests()
+    counted: list[list[object]] = [[] for _ in FACETS]
     shown: list[tuple[int, Item]] = []
     for item in items:
         score = filters.text_score(item)
-        failed = [facet for facet in FACETS if not filters.passes(item, facet)]
-        if score == 0 or len(failed) > 1:
+        if score == 0:
             continue
-        for facet in failed or FACETS:
-            facets[facet].update(item.facet_values(facet))
+        values = item.values
+        failed = [index for index, test in tests if not test(values[index])]
         if not failed:
+            for index, facet_values in enumerate(values):
+                counted[index].extend(facet_values)
             shown.append((score, item))
+        elif len(failed) == 1:
+            counted[failed[0]].extend(values[failed[0]])
+    facets = {facet: Counter(counted[index]) for index, facet in enumerate(FACETS)}
     ordered = [item for _, item in sorted(shown, key=_order_key(filters.order))]
     return View(ordered, group_items(ordered), facets, len(items))
 
