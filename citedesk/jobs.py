@@ -17,9 +17,10 @@ from citedesk.library.bibtex.encoding import decode_bytes
 from citedesk.library.db import SORT_INDEXES, fts_deferred, indexes_deferred, open_library
 from citedesk.library.importer import FileImport, KnownIds, store_file
 from citedesk.library.listing import ListQuery
-from citedesk.library.paper_report import PaperReport, load_report
+from citedesk.library.paper_report import PaperReport, PaperSummary, load_report, load_summary
 from citedesk.library.parsing import parse_pieces
 from citedesk.library.removal import Removed
+from citedesk.library.statement_view import Order
 from citedesk.library.statement_store import store_statements
 from citedesk.model import Cancelled, CitedeskError, ImportReport, StatementImportReport
 
@@ -137,10 +138,16 @@ def bibtex_of(library: PathLike | None, paper_ids: Sequence[int]) -> str:
         return exporter.entries_text(db, paper_ids)
 
 
-def read_report(library: PathLike | None, paper_id: int) -> PaperReport:
-    """What the window shows for one paper: details, counts, statements (see `paper_report`)."""
+def read_summary(library: PathLike | None, paper_id: int) -> PaperSummary:
+    """What the window shows first for a paper: details, counts, statements per year."""
     with _library(library) as db:
-        return load_report(db, paper_id)
+        return load_summary(db, paper_id)
+
+
+def read_report(library: PathLike | None, paper_id: int, order: Order = Order.RELEVANCE) -> PaperReport:
+    """What the window shows for one paper: details, counts, statements in this order (see `paper_report`)."""
+    with _library(library) as db:
+        return load_report(db, paper_id, order)
 
 
 def find_source_file(db: sqlite_utils.Database, name: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,9 +35,10 @@ from citedesk.gui.widgets.statements_pane import StatementsPane
 from citedesk.gui.widgets.welcome import WelcomePage
 from citedesk.library import listing
 from citedesk.library.listing import COLUMNS
-from citedesk.library.paper_report import PaperReport
+from citedesk.library.paper_report import PaperReport, PaperSummary
 
 HIDDEN_BY_DEFAULT = {"citekey", "added"}
+READING = "Reading the paper"  # the label of reads that need no progress bar
 COLUMN_WIDTHS = {"title": 300, "authors": 115, "year": 46, "venue": 150, "type": 82, "citekey": 110,
                  "cited_by": 62, "supporting": 50, "mentioning": 50, "contrasting": 50, "added": 86}
 
@@ -55,6 +56,8 @@ class MainWindow(QMainWindow):
         self.model = PaperTableModel(db, self)
         self.current_paper: int | None = None
         self.report: PaperReport | None = None
+        self.loading: int | None = None  # the paper whose report a worker is reading
+        self.stale = False  # the library changed while that report was being read
         self.setWindowIcon(icon)
         self.setWindowTitle(f"{library.stem} — CiteDesk")
         self.setAcceptDrops(True)
@@ -176,8 +179,6 @@ class MainWindow(QMainWindow):
         self.statements.addToLibraryRequested.connect(self.commands.add_work)
         self.statements.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.runner.started.connect(self._task_started)
-        self.load_timer = QTimer(self, singleShot=True, interval=60)
-        self.load_timer.timeout.connect(self._load_report)
 
     # -- the list
 
@@ -234,35 +235,64 @@ class MainWindow(QMainWindow):
         if paper_id is None:
             self._show_no_paper()
         else:
-            self.load_timer.start()
+            self.reload_report()
 
     def reload_report(self) -> None:
-        if self.current_paper is not None:
-            self.load_timer.start()
+        """Read the selected paper's report at once, or, while another read runs (arrow keys held
+        down), as soon as it ends: never a queue of reads nobody will see."""
+        if self.loading is not None:
+            self.stale = True
+        elif self.current_paper is not None:
+            self._load_report(self.current_paper)
 
-    def _load_report(self) -> None:
-        paper_id, library = self.current_paper, self.library
-        if paper_id is None:
-            return
+    def _load_report(self, paper_id: int) -> None:
+        """Two reads side by side: a summary that shows in milliseconds, then the statements."""
+        library, order = self.library, self.statements.order
+        self.loading = paper_id
         self.runner.read(
-            lambda progress, cancelled: jobs.read_report(library, paper_id),
-            "Reading the paper",
+            lambda progress, cancelled: jobs.read_summary(library, paper_id),
+            READING,
+            on_success=lambda summary: self._show_summary(paper_id, summary),
+        )
+        task = self.runner.read(
+            lambda progress, cancelled: jobs.read_report(library, paper_id, order),
+            READING,
             on_success=lambda report: self._show_report(paper_id, report),
             on_failure=lambda message: self.statusBar().showMessage(message, 8000),
         )
+        task.signals.finished.connect(self._loaded)
+
+    def _loaded(self) -> None:
+        loaded, self.loading = self.loading, None
+        if self.stale or self.current_paper != loaded:
+            self.stale = False
+            self.reload_report()
+
+    def _show_summary(self, paper_id: int, summary: PaperSummary) -> None:
+        """Details, counts and chart, while the statements are still being read."""
+        if paper_id != self.current_paper or (self.report is not None and self.report.paper["id"] == paper_id):
+            return  # another paper is selected, or the whole report came first
+        self._show_details(summary)
+        if summary.has_citation_data:
+            self.statements.clear(f"Reading {summary.counts['citation_statements']:,} citing statements…")
 
     def _show_report(self, paper_id: int, report: PaperReport) -> None:
         if paper_id != self.current_paper:
             return  # the person has moved on to another paper
         self.report = report
-        self.details.show_paper(report.paper, report.tags)
+        self._show_details(report)
         if report.has_citation_data:
-            self.report_pane.show_report(report.counts, report.years)
-            self.statements.set_items(report.cited_by, report.references)
+            self.statements.set_items(report.cited_by, report.references, report.view)
         else:
-            self.report_pane.show_no_data([self.commands.import_statements])
             self.statements.clear("No citing statements are stored for this paper yet.")
         self.reportShown.emit(paper_id)
+
+    def _show_details(self, summary: PaperSummary) -> None:
+        self.details.show_paper(summary.paper, summary.tags)
+        if summary.has_citation_data:
+            self.report_pane.show_report(summary.counts, summary.years)
+        else:
+            self.report_pane.show_no_data([self.commands.import_statements])
 
     def _show_no_paper(self) -> None:
         self.report = None
@@ -273,7 +303,7 @@ class MainWindow(QMainWindow):
     # -- tasks, drops, settings
 
     def _task_started(self, task) -> None:
-        if task.label != "Reading the paper":
+        if task.label != READING:
             self.progress.follow(task)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

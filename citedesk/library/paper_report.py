@@ -1,4 +1,4 @@
-"""Everything the window shows for one paper, read in one go: its row, tags, counts and statements."""
+"""Everything the window shows for one paper: a quick summary (row, tags, counts, years), then its statements."""
 
 from __future__ import annotations
 
@@ -8,20 +8,18 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from citedesk.library.queries import paper_by_id
-from citedesk.library.statement_view import Direction, Item, load_items, per_year
-from citedesk.library.statements import paper_counts
+from citedesk.library.statement_view import Direction, Filters, Item, Order, View, build_view, load_items, per_year
+from citedesk.library.statements import paper_counts, statements_per_year
 from citedesk.library.tags import tags_of
 
 
 @dataclass
-class PaperReport:
-    """One paper's details, citation counts, statements both ways and statements per year."""
+class PaperSummary:
+    """One paper's details, citation counts and citing statements per year: read in milliseconds."""
 
     paper: dict
     tags: list[str]
     counts: dict[str, int]
-    cited_by: list[Item]
-    references: list[Item]
     years: dict[int, Counter]
 
     @property
@@ -29,14 +27,30 @@ class PaperReport:
         return bool(self.counts["cited_by"] or self.counts["references"])
 
 
-def load_report(db: sqlite_utils.Database, paper_id: int) -> PaperReport:
-    """Read what the details, report and statements panes show for a paper."""
+@dataclass
+class PaperReport(PaperSummary):
+    """The summary, with the statements both ways and the citing ones ordered for the pane."""
+
+    cited_by: list[Item]
+    references: list[Item]
+    view: View  # the citing statements, unfiltered, in the order asked for
+
+
+def load_summary(db: sqlite_utils.Database, paper_id: int) -> PaperSummary:
+    """What the details and report panes show, without reading the statements themselves."""
+    return PaperSummary(paper_by_id(db, paper_id), tags_of(db, paper_id), paper_counts(db, paper_id),
+                        statements_per_year(db, paper_id))
+
+
+def load_report(db: sqlite_utils.Database, paper_id: int, order: Order = Order.RELEVANCE) -> PaperReport:
+    """Read what the details, report and statements panes show for a paper, and order its statements."""
     cited_by = load_items(db, paper_id, Direction.CITED_BY)
     return PaperReport(
         paper=paper_by_id(db, paper_id),
         tags=tags_of(db, paper_id),
         counts=paper_counts(db, paper_id),
+        years=per_year(cited_by),
         cited_by=cited_by,
         references=load_items(db, paper_id, Direction.REFERENCES),
-        years=per_year(cited_by),
+        view=build_view(cited_by, Filters(order=order)),
     )

@@ -10,7 +10,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import sqlite_utils
 
@@ -70,18 +70,30 @@ class Item:
 
     id: int
     text: str
-    marker: tuple[int, int] | None
+    given_marker: tuple[int, int] | None  # the marker's offsets, when the source gave them
     section: Section
     raw_section: str | None
     stance: Stance
     confidence: float | None
-    intents: list[str]
+    intents: Sequence[str]
     source: str | None
     work: Work
     self_citation: bool | None
     influential: bool
+    cited: tuple[str | None, int | None] | None = None  # the cited work's authors and year, to find the marker
     _folded: str | None = None
     _values: tuple[tuple[object, ...], ...] | None = None
+    _marker: tuple[int, int] | None | bool = False
+
+    @property
+    def marker(self) -> tuple[int, int] | None:
+        """The citation marker's offsets: as given, else found from the cited authors and year
+        (on first use, so that only statements someone looks at are searched)."""
+        if self.given_marker is not None or self.cited is None:
+            return self.given_marker
+        if self._marker is False:
+            self._marker = find_marker(self.text, *self.cited)
+        return self._marker  # type: ignore[return-value]
 
     @property
     def relationship(self) -> Relationship:
@@ -101,22 +113,29 @@ class Item:
         """The values this statement counts under, one tuple per facet in FACETS order
         (several authors, one value elsewhere); worked out once."""
         if self._values is None:
-            work = self.work
-            self._values = (
-                (self.stance.value,),
-                (self.section.value,),
-                (work.year or 0,),
-                (work.publication_type or _UNKNOWN,),
-                (self.relationship.value,),
-                tuple(work.author_names),
-                (work.venue or _UNKNOWN,),
-            )
+            own = (self.stance.value,), (self.section.value,), (_RELATIONSHIPS[self.self_citation],)
+            self._values = _facet_values(own, _work_values(self.work))
         return self._values
 
     def facet_values(self, facet: str) -> tuple[object, ...]:
         """The values this statement counts under in one facet."""
         return self.values[FACETS.index(facet)]
 
+
+_RELATIONSHIPS = {None: Relationship.UNKNOWN.value, True: Relationship.SELF.value, False: Relationship.INDEPENDENT.value}
+
+
+def _work_values(work: Work) -> tuple[tuple[object, ...], ...]:
+    """A work's facet values (year, type, authors, venue), shared by all its statements."""
+    return (work.year or 0,), (work.publication_type or _UNKNOWN,), tuple(work.author_names), (work.venue or _UNKNOWN,)
+
+
+def _facet_values(own: tuple, work: tuple) -> tuple[tuple[object, ...], ...]:
+    """FACETS order: stance, section, year, type, relationship, author, venue."""
+    return own[0], own[1], work[0], work[1], own[2], work[2], work[3]
+
+
+# No ORDER BY: the pane orders statements itself, and sorting 10,000 rows here costs a third of the read.
 _LOAD_SQL = """
 SELECT s.id, s.text, s.marker_start, s.marker_end, s.section, s.raw_section, s.stance, s.confidence,
        s.intents, s.source, c.self_citation, c.is_influential,
@@ -127,7 +146,6 @@ JOIN statements s ON s.citation_id = c.id
 JOIN works w ON w.id = c.{other}
 LEFT JOIN papers p ON p.id = w.paper_id
 WHERE me.paper_id = ?
-ORDER BY s.id
 """
 _SIDES = {Direction.CITED_BY: ("cited_work_id", "citing_work_id"), Direction.REFERENCES: ("citing_work_id", "cited_work_id")}
 _SECTIONS = {section.value: section for section in Section}
@@ -138,11 +156,14 @@ def load_items(db: sqlite_utils.Database, paper_id: int, direction: Direction = 
     """Every statement citing the paper (or, for References, in which it cites others)."""
     mine, other = _SIDES[direction]
     cited = _cited_paper(db, paper_id) if direction is Direction.CITED_BY else None
-    works: dict[int, Work] = {}
+    works: dict[int, tuple[Work, tuple]] = {}
     items = []
     for row in db.execute(_LOAD_SQL.format(mine=mine, other=other), [paper_id]):
-        work = works.get(row[12]) or works.setdefault(row[12], Work(*row[12:]))
-        items.append(_item(row, work, cited or (work.authors, work.year)))
+        known = works.get(row[12])
+        if known is None:
+            work = Work(*row[12:])
+            known = works[row[12]] = (work, _work_values(work))
+        items.append(_item(row, *known, cited or (known[0].authors, known[0].year)))
     return items
 
 
@@ -151,23 +172,35 @@ def _cited_paper(db: sqlite_utils.Database, paper_id: int) -> tuple[str | None, 
     return (row[0], row[1]) if row else (None, None)
 
 
-def _item(row: tuple, work: Work, cited: tuple[str | None, int | None]) -> Item:
+def _item(row: tuple, work: Work, work_values: tuple, cited: tuple[str | None, int | None]) -> Item:
+    """An Item from a row of _LOAD_SQL, its facet values worked out from the row's plain strings."""
     id_, text, start, end, section, raw_section, stance, confidence, intents, source, self_cite, influential = row[:12]
-    marker = (start, end) if start is not None and end is not None else find_marker(text, *cited)
+    section = section if section in _SECTIONS else Section.UNKNOWN.value
+    stance = stance if stance in _STANCES else Stance.UNCLASSIFIED.value
+    self_citation = None if self_cite is None else bool(self_cite)
     return Item(
-        id=id_,
-        text=text,
-        marker=marker,
-        section=_SECTIONS.get(section, Section.UNKNOWN),
-        raw_section=raw_section,
-        stance=_STANCES.get(stance, Stance.UNCLASSIFIED),
-        confidence=confidence,
-        intents=json.loads(intents) if intents else [],
-        source=source,
-        work=work,
-        self_citation=None if self_cite is None else bool(self_cite),
-        influential=bool(influential),
+        id_,
+        text,
+        (start, end) if start is not None and end is not None else None,
+        _SECTIONS[section],
+        raw_section,
+        _STANCES[stance],
+        confidence,
+        _intents(intents),
+        source,
+        work,
+        self_citation,
+        bool(influential),
+        cited,
+        None,
+        _facet_values(((stance,), (section,), (_RELATIONSHIPS[self_citation],)), work_values),
     )
+
+
+@lru_cache(maxsize=1024)
+def _intents(raw: str | None) -> tuple[str, ...]:
+    """The source's labels, decoded once per distinct value (statements share a few)."""
+    return tuple(json.loads(raw)) if raw else ()
 
 
 @dataclass(frozen=True)

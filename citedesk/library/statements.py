@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from citedesk.library.tallies import TALLY_COLUMNS
 from citedesk.model import Section, Stance
 
 _GROUPS_SQL = """
@@ -26,18 +28,13 @@ WHERE c.{mine} = ?
 ORDER BY s.id
 """
 
-_COUNTS_SQL = """
-SELECT
-  (SELECT count(DISTINCT citing_work_id) FROM citations WHERE cited_work_id = :work),
-  (SELECT count(*) FROM statements s JOIN citations c ON c.id = s.citation_id WHERE c.cited_work_id = :work),
-  (SELECT count(DISTINCT cited_work_id) FROM citations WHERE citing_work_id = :work),
-  (SELECT count(*) FROM statements s JOIN citations c ON c.id = s.citation_id WHERE c.citing_work_id = :work)
+_REFERENCES_SQL = """
+SELECT count(DISTINCT c.cited_work_id), count(s.id)
+FROM citations c LEFT JOIN statements s ON s.citation_id = c.id
+WHERE c.citing_work_id = ?
 """
-
-_STANCES_SQL = """
-SELECT s.stance, count(*) FROM statements s JOIN citations c ON c.id = s.citation_id
-WHERE c.cited_work_id = ? GROUP BY s.stance
-"""
+# the names of paper_counts() for the papers' tally columns, in TALLY_COLUMNS order
+_TALLY_NAMES = ("cited_by", "citation_statements", "supporting", "mentioning", "contrasting", "unclassified")
 
 _SECTIONS = {section.value for section in Section}
 _STANCES = {stance.value for stance in Stance}
@@ -81,15 +78,36 @@ def work_id_of_paper(db: sqlite_utils.Database, paper_id: int) -> int | None:
 
 
 def paper_counts(db: sqlite_utils.Database, paper_id: int) -> dict[str, int]:
-    """Citing works, statements, references and per-stance tallies of the statements citing the paper."""
+    """Citing works, statements, references and per-stance tallies of the statements citing the paper.
+    The citing side comes from the tallies kept on the paper (see `tallies.py`), the rest is counted."""
     counts = dict.fromkeys([*COUNT_NAMES, *(stance.value for stance in Stance)], 0)
     work_id = work_id_of_paper(db, paper_id)
     if work_id is None:
         return counts
-    counts.update(zip(COUNT_NAMES, db.execute(_COUNTS_SQL, {"work": work_id}).fetchone()))
-    for stance, number in db.execute(_STANCES_SQL, [work_id]).fetchall():
-        counts[stance] = counts.get(stance, 0) + number
+    kept = db.execute(f"SELECT {', '.join(TALLY_COLUMNS)} FROM papers WHERE id = ?", [paper_id]).fetchone()
+    counts.update({name: value or 0 for name, value in zip(_TALLY_NAMES, kept)})
+    counts.update(zip(("references", "reference_statements"), db.execute(_REFERENCES_SQL, [work_id]).fetchone()))
     return counts
+
+
+_YEARS_SQL = """
+SELECT w.year, s.stance, count(*)
+FROM works me
+JOIN citations c ON c.cited_work_id = me.id
+JOIN statements s ON s.citation_id = c.id
+JOIN works w ON w.id = c.citing_work_id
+WHERE me.paper_id = ? AND w.year IS NOT NULL
+GROUP BY w.year, s.stance
+"""
+
+
+def statements_per_year(db: sqlite_utils.Database, paper_id: int) -> dict[int, Counter]:
+    """Citing statements per year of the citing work, split by stance, counted in SQL."""
+    years: dict[int, Counter] = {}
+    for year, stance, count in db.execute(_YEARS_SQL, [paper_id]):
+        stance = Stance(stance) if stance in _STANCES else Stance.UNCLASSIFIED
+        years.setdefault(year, Counter())[stance] += count
+    return dict(sorted(years.items()))
 
 
 def citing_groups(db: sqlite_utils.Database, paper_id: int, limit: int | None = None) -> list[CitingGroup]:

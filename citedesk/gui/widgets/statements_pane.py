@@ -499,8 +499,14 @@ class StatementsPane(QWidget):
 
     # -- public --------------------------------------------------------------------------------
 
-    def set_items(self, cited_by: list[Item], references: list[Item]) -> None:
-        """Show a new paper's statements: every filter cleared, the order kept."""
+    @property
+    def order(self) -> Order:
+        """The order statements are shown in (kept from paper to paper)."""
+        return self._order
+
+    def set_items(self, cited_by: list[Item], references: list[Item], view: View | None = None) -> None:
+        """Show a new paper's statements: every filter cleared, the order kept. `view`, when given,
+        is `build_view(cited_by, Filters(order=self.order))` already built on a worker thread."""
         self._search_timer.stop()
         self._items = {Direction.CITED_BY: list(cited_by), Direction.REFERENCES: list(references)}
         self._filters = {direction: Filters(order=self._order) for direction in Direction}
@@ -508,7 +514,8 @@ class StatementsPane(QWidget):
         self._delegate.clear_cache()  # heights are kept per statement id while one paper is shown
         self._set_search_text("")
         self._update_tabs()
-        self._show(keep_expanded=False)
+        usable = view is not None and self._direction is Direction.CITED_BY and view.total == len(cited_by)
+        self._show(keep_expanded=False, view=view if usable else None)
 
     def clear(self, message: str) -> None:
         """Show no paper: no rows, the message in the list area, and the controls disabled."""
@@ -635,11 +642,11 @@ class StatementsPane(QWidget):
 
     # -- showing -------------------------------------------------------------------------------
 
-    def _show(self, keep_expanded: bool = True) -> None:
+    def _show(self, keep_expanded: bool = True, view: View | None = None) -> None:
         """Rebuild the view from the current filters (all in memory) and bring every control up to date."""
         items, filters = self._items[self._direction], self._filters[self._direction]
         current = self._model.item_at(self._list.currentIndex())
-        self._view = view = build_view(items, filters)
+        self._view = view = view or build_view(items, filters)
         self._model.set_view(view, filters.terms, keep_expanded=keep_expanded)
         self._list.set_placeholder(NO_MATCH_MESSAGE if items else EMPTY_MESSAGES[self._direction])
         self._list.scrollToTop()
