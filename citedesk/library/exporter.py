@@ -45,7 +45,7 @@ def entries_text(db: sqlite_utils.Database, paper_ids: Sequence[int] | None = No
     may need, the entries, then any crossref parents not already among them."""
     ids = list(paper_ids) if paper_ids is not None else _all_ids(db)
     parents = _missing_parents(db, ids)
-    chunks = list(_preambles_and_strings(db, ids + parents))
+    chunks = list(_preambles_and_strings(db, ids + parents, every_macro=paper_ids is None))
     chunks += [_entry_text(row) for row in _paper_rows(db, ids)]
     chunks += [_entry_text(row) for row in _paper_rows(db, parents)]
     text = "\n\n".join(chunks) + "\n" if chunks else ""
@@ -88,17 +88,21 @@ def _entry_text(row: tuple) -> str:
     return with_key(raw, citekey).strip()
 
 
-def _preambles_and_strings(db: sqlite_utils.Database, ids: list[int]) -> Iterator[str]:
+def _preambles_and_strings(db: sqlite_utils.Database, ids: list[int], every_macro: bool) -> Iterator[str]:
     """The @preamble blocks of the papers' files, and the @string blocks their fields use
-    (directly or through other macros), each once, in file order."""
-    needed = {name for _, _, fields, *_ in _paper_rows(db, ids) for _, raw in json.loads(fields) for name in macro_names(raw)}
+    (directly or through other macros; all of them for a whole library), each once, in file order."""
     blocks = [row for file_id in sorted({row[0] for row in _file_ids(db, ids)}) for row in _definitions(db, file_id)]
-    needed = _with_macros_they_use(needed, blocks)
+    needed = set() if every_macro else _with_macros_they_use(_macros_used(db, ids), blocks)
     seen: set[str] = set()
     for kind, key, raw in blocks:
-        if (kind == "preamble" or (key or "").lower() in needed) and raw.strip() not in seen:
+        used = every_macro or kind == "preamble" or (key or "").lower() in needed
+        if used and raw.strip() not in seen:
             seen.add(raw.strip())
             yield raw.strip()
+
+
+def _macros_used(db: sqlite_utils.Database, ids: list[int]) -> set[str]:
+    return {name for _, _, fields, *_ in _paper_rows(db, ids) for _, raw in json.loads(fields) for name in macro_names(raw)}
 
 
 def _definitions(db: sqlite_utils.Database, file_id: int) -> list[tuple[str, str, str]]:
