@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addActions([c.import_bib, c.export])
         toolbar.addSeparator()
-        toolbar.addWidget(self.search)
+        self.search_action = toolbar.addWidget(self.search)
         self.addToolBar(toolbar)
 
     def _connect(self) -> None:
@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
         self.sidebar.reload(bar)
         self.model.refresh()
         self.centre.setCurrentWidget(self.table if bar.total else self.welcome)
+        for widget in (self.statements, self.right, self.search_action):  # an empty library shows only the welcome
+            widget.setVisible(bar.total > 0)
         self.commands.update_enabled()
 
     def _list_changed(self) -> None:
