@@ -270,10 +270,16 @@ def test_add_a_citing_paper_to_the_library(qtbot, small_library):
     window.close()
 
 
-def test_find_key_goes_to_the_search_box(qtbot, window):
+def test_find_key_goes_to_the_search_box(qtbot, small_library):
+    window = make_window(qtbot, small_library.parent)
     window.table.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is window.search
+    window.close()
+
+
+def test_an_empty_library_hides_the_panes_and_the_search(window):
+    assert window.statements.isHidden() and window.right.isHidden() and not window.search_action.isVisible()
 
 
 def test_layout_is_remembered(qtbot, tmp_path, small_library):
