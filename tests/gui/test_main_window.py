@@ -272,6 +272,8 @@ def test_add_a_citing_paper_to_the_library(qtbot, small_library):
 
 def test_find_key_goes_to_the_search_box(qtbot, small_library):
     window = make_window(qtbot, small_library.parent)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     window.table.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert QApplication.focusWidget() is window.search
