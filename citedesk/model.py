@@ -78,3 +78,104 @@ class StatementImportReport:
             f"Stored {self.statements} new statement(s), {self.already_present} already present; "
             f"{len(self.unmatched)} cite a paper not in the library, {len(self.invalid)} invalid row(s)."
         )
+
+
+# -- citation data: what sources fetch and the library stores (see citedesk/sources and library/citation_store.py)
+
+
+@dataclass(frozen=True)
+class PaperRef:
+    """What a source needs to find a library paper: its ids, else its title."""
+
+    paper_id: int
+    citekey: str
+    doi: str | None = None
+    arxiv: str | None = None
+    title: str | None = None
+    year: int | None = None
+    authors: str | None = None  # "Given Family; Given Family"
+
+
+@dataclass
+class WorkRecord:
+    """A publication as a source describes it; any field may be unknown."""
+
+    doi: str | None = None  # normalised, lower case
+    s2_id: str | None = None
+    openalex_id: str | None = None  # "W2741809807"
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)  # "Given Family"
+    year: int | None = None
+    venue: str | None = None
+    publication_type: str | None = None  # journal-article, conference-paper, preprint, review, book, ...
+    abstract: str | None = None
+
+
+@dataclass
+class Context:
+    """One citing sentence and the source's own labels for it (intents such as "methodology")."""
+
+    text: str
+    intents: list[str] = field(default_factory=list)
+    marker_start: int | None = None
+    marker_end: int | None = None
+    raw_section: str | None = None
+
+
+@dataclass
+class CitationRecord:
+    """One work citing another, with the sentences in which it does (if the source has them)."""
+
+    citing: WorkRecord
+    cited: WorkRecord
+    contexts: list[Context] = field(default_factory=list)
+    is_influential: bool | None = None
+    self_citation: bool | None = None  # only when the source says so (OpenCitations' author_sc)
+
+
+@dataclass
+class Metrics:
+    """Counts one source gives for one work, stored as that source's, beside the others."""
+
+    cited_by: int | None = None
+    citing_publications: int | None = None
+    statements: int | None = None
+    supporting: int | None = None
+    mentioning: int | None = None
+    contrasting: int | None = None
+    unclassified: int | None = None
+    references_count: int | None = None
+    counts_by_year: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class SourceResult:
+    """Everything one source returned for one library paper."""
+
+    source: str
+    work: WorkRecord | None = None  # the paper itself as the source knows it (ids, abstract, type)
+    citations: list[CitationRecord] = field(default_factory=list)  # who cites it
+    references: list[CitationRecord] = field(default_factory=list)  # what it cites
+    metrics: Metrics | None = None
+    found: bool = True  # False: the source does not know the paper (not an error)
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh fetched, skipped and could not do."""
+
+    papers: int = 0
+    fetched: int = 0  # (paper, source) pairs fetched
+    skipped: int = 0  # fetched recently, not forced
+    not_found: int = 0
+    new_statements: int = 0
+    new_citations: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the person."""
+        return (
+            f"Refreshed {self.papers} paper(s): {self.fetched} fetch(es), {self.skipped} skipped as recent, "
+            f"{self.not_found} not found; {self.new_citations} new citation(s), {self.new_statements} new statement(s); "
+            f"{len(self.problems)} problem(s)."
+        )

@@ -1,0 +1,56 @@
+"""What every citation source is: a name, a base URL, a rate, and a fetch of one paper's data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from citedesk.model import PaperRef, SourceResult
+from citedesk.sources.http import HttpClient
+
+IsCancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """How one source is used: where it lives, its key (never logged), how fast it may be asked."""
+
+    url: str
+    key: str | None = None
+    mailto: str | None = None
+    requests_per_second: float = 1.0
+    enabled: bool = True
+
+
+class Source:
+    """A citation source. Subclasses set the class attributes and implement `fetch`; they keep
+    building requests apart from parsing responses, so parsers are tested on recorded responses."""
+
+    name: ClassVar[str]  # "semanticscholar": used in settings, CITEDESK_<NAME>_URL and the command line
+    label: ClassVar[str]  # "Semantic Scholar": what people read
+    default_url: ClassVar[str]
+    requests_per_second: ClassVar[float]  # the documented limit for keyless use, or a polite rate
+    key_help: ClassVar[str] = ""  # where to get an API key; empty when the source takes none
+    batch_size: ClassVar[int] = 1  # > 1 when fetch_many asks for several papers in one request
+
+    def __init__(self, client: HttpClient, settings: SourceSettings) -> None:
+        self.client = client
+        self.settings = settings
+
+    def fetch(self, paper: PaperRef, cancelled: IsCancelled) -> SourceResult:
+        """Everything this source has about the paper; SourceResult(found=False) when it has nothing.
+        Raises a SourceError when the source cannot be asked (offline, refused, broken answer)."""
+        raise NotImplementedError
+
+    def fetch_many(self, papers: Sequence[PaperRef], cancelled: IsCancelled) -> dict[int, SourceResult]:
+        """Results by paper_id for up to `batch_size` papers; by default one fetch each."""
+        return {paper.paper_id: self.fetch(paper, cancelled) for paper in papers}
+
+    def headers(self) -> dict[str, str]:
+        """Headers every request carries (an API key header, a polite User-Agent)."""
+        return {}
+
+    def params(self) -> dict[str, str]:
+        """Query parameters every request carries (mailto, api_key)."""
+        return {}
