@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
 
-from citedesk import __version__, jobs
+from citedesk import __version__, jobs, sources_panel
 from citedesk.library import queries
 from citedesk.library.db import LIBRARY_ENV, default_library_path, open_library
 from citedesk.library.statements import citing_groups, paper_counts
@@ -53,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     statements = _add_command(commands, "import-statements", _run_import_statements, "load citing statements from a file")
     statements.add_argument("file", help="JSON Lines or CSV file (see docs/statement-files.md)")
     statements.add_argument("-v", "--verbose", action="store_true", help="list every row that was not stored")
+    _add_refresh(commands)
+    _add_sources(commands)
     return parser
 
 
@@ -81,6 +84,56 @@ def _add_export(commands) -> None:
     which.add_argument("--keys", nargs="+", metavar="KEY", help="only these papers")
     which.add_argument("--file-of", metavar="SOURCE", help="one imported file, byte for byte as it was")
     command.add_argument("--latex", action="store_true", help="write non-ASCII letters as LaTeX for old BibTeX")
+
+
+def _add_refresh(commands) -> None:
+    command = _add_command(commands, "refresh", _run_refresh, "fetch citation data from the scholarly APIs")
+    command.add_argument("keys", nargs="*", metavar="KEY", help="the papers to refresh")
+    command.add_argument("--all", action="store_true", help="refresh every paper in the library")
+    command.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable; see `citedesk sources`)")
+    command.add_argument("--force", action="store_true", help="fetch again what was fetched recently")
+    command.add_argument("-v", "--verbose", action="store_true", help="list every problem")
+
+
+def _add_sources(commands) -> None:
+    command = _add_command(commands, "sources", _run_sources, "list the citation sources, enable, disable or give them a key")
+    command.add_argument("--enable", action="append", default=[], metavar="NAME", help="use this source in refreshes")
+    command.add_argument("--disable", action="append", default=[], metavar="NAME", help="do not use this source")
+    command.add_argument("--set-key", metavar="NAME", help="read an API key for the source from standard input into the keyring")
+    command.add_argument("--clear-key", metavar="NAME", help="remove the source's API key from the keyring")
+    command.add_argument("--mailto", metavar="EMAIL", help="your e-mail, sent to Crossref and OpenAlex (their polite pools)")
+    command.add_argument("--max-age", type=float, metavar="DAYS", help="a refresh skips what was fetched within this many days")
+
+
+def _run_refresh(args: argparse.Namespace) -> int:
+    if not args.keys and not args.all:
+        raise CitedeskError("name the papers to refresh (KEY ...) or use --all")
+    progress = _TerminalProgress("Fetching")
+    report = jobs.refresh(args.library, None if args.all else args.keys, args.source, args.force, progress)
+    progress.end()
+    lines = [f"{p.source}: {p.key + ': ' if p.key else ''}{p.reason}" for p in report.problems]
+    _print_some(lines, None if args.verbose else _SHOWN_PROBLEMS)
+    print(report.summary())
+    return 0
+
+
+def _run_sources(args: argparse.Namespace) -> int:
+    changes = sources_panel.change_settings(args.enable, args.disable, args.mailto, args.max_age)
+    if args.set_key:
+        key = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass(f"API key for {args.set_key}: ")
+        sources_panel.set_key(args.set_key, key)
+        changes.append(f"kept the key of {args.set_key} in the keyring")
+    if args.clear_key:
+        sources_panel.set_key(args.clear_key, None)
+        changes.append(f"removed the key of {args.clear_key}")
+    for line in changes:
+        print(line)
+    for row in sources_panel.describe_sources():
+        print(f"{row.name:<16} {'enabled ' if row.enabled else 'disabled'}  {row.label:<18} {row.url}"
+              f"{'  (key set)' if row.has_key else ''}{'  [' + row.origin + ']' if row.origin != 'built-in' else ''}")
+    for line in sources_panel.broken_plugins():
+        print(f"broken plug-in: {line}", file=sys.stderr)
+    return 0
 
 
 def _run_window(args: argparse.Namespace) -> int:

@@ -22,7 +22,8 @@ from citedesk.library.parsing import parse_pieces
 from citedesk.library.removal import Removed
 from citedesk.library.statement_view import Order
 from citedesk.library.statement_store import store_statements
-from citedesk.model import Cancelled, CitedeskError, ImportReport, StatementImportReport
+from citedesk import refreshing
+from citedesk.model import Cancelled, CitedeskError, ImportReport, RefreshReport, StatementImportReport
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
@@ -225,6 +226,18 @@ def add_work(library: PathLike | None, work_id: int) -> str:
     """Add a citing (or cited) work to the library as a paper; returns its new citation key."""
     with _library(library) as db, _writing(db):
         return works.add_work_to_library(db, work_id)
+
+
+def refresh(
+    library: PathLike | None,
+    keys: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+    force: bool = False,
+    progress: Progress = _no_progress,
+    cancelled: IsCancelled = _never,
+) -> RefreshReport:
+    """Fetch citation data for some papers (all when `keys` is None) from the enabled or named sources."""
+    return refreshing.refresh(library, keys, sources, force, progress, cancelled)
 
 
 @contextmanager

@@ -41,6 +41,10 @@ class Commands:
         self.toggle_sidebar.setCheckable(True)
         self.toggle_sidebar.setChecked(True)
         self.about = self._action("&About CiteDesk", lambda: window.dialogs.about(window, window.library))
+        self.refresh = self._action("&Refresh Citation Data", self.refresh_selection, "Ctrl+R")
+        self.refresh.setToolTip("Fetch who cites the selected papers, and what they say, from the scholarly APIs (Ctrl+R)")
+        self.refresh_all = self._action("Refresh &Whole Library…", self.refresh_library)
+        self.sources = self._action("&Sources…", lambda: window.dialogs.edit_sources(window))
         for action in (self.import_bib, self.export):
             action.setToolTip(action.text().replace("&", "").rstrip("…") + f" ({action.shortcut().toString()})")
 
@@ -54,7 +58,7 @@ class Commands:
     def update_enabled(self) -> None:
         """Actions on papers need a selection; export needs papers."""
         has_selection = bool(self.window.table.selectionModel().selectedRows())
-        for action in (self.copy_bibtex, self.add_tag, self.delete):
+        for action in (self.copy_bibtex, self.add_tag, self.delete, self.refresh):
             action.setEnabled(has_selection)
         self.edit_entry.setEnabled(self.window.current_paper is not None)
         self.export.setEnabled(self.window.model.total > 0 or self.window.centre.currentWidget() is self.window.table)
@@ -196,6 +200,40 @@ class Commands:
             "Adding the paper to the library",
             lambda key: self._after_change(f"Added {key} to the library", report=True),
         )
+
+    # -- citation data
+
+    def refresh_selection(self) -> None:
+        ids = self.window.selected_ids() or ([self.window.current_paper] if self.window.current_paper else [])
+        keys = [row[0] for row in self.window.db.execute(
+            f"SELECT citekey FROM papers WHERE id IN ({','.join('?' * len(ids))})", ids)] if ids else []
+        if keys:
+            self._refresh(keys, f"Fetching citation data for {keys[0]}" if len(keys) == 1 else
+                          f"Fetching citation data for {len(keys):,} papers")
+
+    def refresh_library(self) -> None:
+        total = listing.sidebar(self.window.db).total
+        question = (f"Fetch citation data for all {total:,} papers? Papers fetched recently are skipped; "
+                    "this can take a long time, and you can cancel at any point and resume later.")
+        if total and self.window.dialogs.confirm(self.window, "Refresh Whole Library", question, "Refresh"):
+            self._refresh(None, f"Fetching citation data for {total:,} papers")
+
+    def _refresh(self, keys: list[str] | None, label: str) -> None:
+        library = self.window.library
+        task = self.window.runner.fetch(
+            lambda progress, cancelled: jobs.refresh(library, keys, progress=progress, cancelled=cancelled),
+            label, self._refreshed, self._failed,
+        )
+        task.signals.cancelled.connect(lambda: self._after_change("Refresh cancelled; what was fetched is kept "
+                                                                  "and the next refresh resumes", report=True))
+
+    def _refreshed(self, report) -> None:
+        self._after_change(report.summary(), report=True)
+        if report.problems:
+            lines = [f"{p.source}: {p.key + ': ' if p.key else ''}{p.reason}" for p in report.problems[:12]]
+            more = len(report.problems) - len(lines)
+            self.window.dialogs.information(self.window, "Refresh", "\n".join(
+                [report.summary(), "", *lines, *([f"… and {more} more"] if more > 0 else [])]))
 
     # -- small things
 

@@ -13,6 +13,7 @@ from citedesk.gui.about import AboutDialog
 from citedesk.gui.entry_editor import EntryChanges, EntryEditor
 from citedesk.gui.export_dialog import ExportChoice, ExportDialog
 from citedesk.gui.import_report import ImportReportDialog
+from citedesk.gui.sources_dialog import SourcesDialog
 from citedesk.model import ImportReport
 
 BIB_FILTER = "BibTeX files (*.bib *.bibtex);;All files (*)"
@@ -104,6 +105,10 @@ class Dialogs:
         """The changes made to a paper's entry, or None when cancelled or nothing changed."""
         editor = EntryEditor(paper, parent, key_taken)
         return editor.changes() if _run(editor) else None
+
+    def edit_sources(self, parent: QWidget | None) -> bool:
+        """The Sources dialog; True when the person saved changes."""
+        return _run(SourcesDialog(parent))
 
     def about(self, parent: QWidget | None, library_path: Path | str | None = None) -> None:
         """Name, version, licence and the library's path."""

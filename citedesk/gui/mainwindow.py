@@ -39,6 +39,10 @@ from citedesk.library.paper_report import PaperReport, PaperSummary
 
 HIDDEN_BY_DEFAULT = {"citekey", "added"}
 READING = "Reading the paper"  # the label of reads that need no progress bar
+SOURCE_LABELS = {"semanticscholar": "Semantic Scholar", "openalex": "OpenAlex", "crossref": "Crossref",
+                 "opencitations": "OpenCitations", "scite": "scite"}
+EXTERNAL_COUNTS = ("supporting", "mentioning", "contrasting", "unclassified", "cited_by", "citing_publications",
+                   "references_count")
 COLUMN_WIDTHS = {"title": 300, "authors": 115, "year": 46, "venue": 150, "type": 82, "citekey": 110,
                  "cited_by": 62, "supporting": 50, "mentioning": 50, "contrasting": 50, "added": 86}
 
@@ -152,16 +156,20 @@ class MainWindow(QMainWindow):
         view_menu.aboutToShow.connect(self._sync_column_actions)
         self.columns_menu.aboutToShow.connect(self._sync_column_actions)
         view_menu.addAction(c.toggle_sidebar)
+        citations_menu = self.menuBar().addMenu("&Citations")
+        citations_menu.addActions([c.refresh, c.refresh_all])
+        citations_menu.addSeparator()
+        citations_menu.addActions([c.import_statements, c.sources])
         self.menuBar().addMenu("&Help").addAction(c.about)
         self.table_menu = QMenu(self)
-        self.table_menu.addActions([c.copy_bibtex, c.edit_entry, c.add_tag, c.export, c.delete])
+        self.table_menu.addActions([c.refresh, c.copy_bibtex, c.edit_entry, c.add_tag, c.export, c.delete])
         for action in (c.copy_bibtex, c.edit_entry, c.delete):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.table.addAction(action)
         toolbar = QToolBar("Search", self)
         toolbar.setObjectName("searchbar")
         toolbar.setMovable(False)
-        toolbar.addActions([c.import_bib, c.export])
+        toolbar.addActions([c.import_bib, c.export, c.refresh])
         toolbar.addSeparator()
         self.search_action = toolbar.addWidget(self.search)
         self.addToolBar(toolbar)
@@ -294,7 +302,10 @@ class MainWindow(QMainWindow):
         if summary.has_citation_data:
             self.report_pane.show_report(summary.counts, summary.years)
         else:
-            self.report_pane.show_no_data([self.commands.import_statements])
+            self.report_pane.show_no_data([self.commands.refresh, self.commands.import_statements])
+        for source, counts in summary.external.items():
+            label = f"{SOURCE_LABELS.get(source, source)} ({counts['fetched_at'][:10]})"
+            self.report_pane.show_external(label, {name: counts[name] for name in EXTERNAL_COUNTS})
 
     def _show_no_paper(self) -> None:
         self.report = None

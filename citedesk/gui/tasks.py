@@ -78,6 +78,8 @@ class TaskRunner(QObject):
         self.readers.setMaxThreadCount(2)
         self.writer = QThreadPool(self)
         self.writer.setMaxThreadCount(1)
+        self.network = QThreadPool(self)
+        self.network.setMaxThreadCount(1)
         self.running: set[Task] = set()
 
     def read(self, work: Work, label: str, on_success: Callable[[Any], None] | None = None,
@@ -90,13 +92,19 @@ class TaskRunner(QObject):
         """Run work that writes the library, after every write asked for before it."""
         return self._start(self.writer, Task(work, label), on_success, on_failure)
 
+    def fetch(self, work: Work, label: str, on_success: Callable[[Any], None] | None = None,
+              on_failure: Callable[[str], None] | None = None) -> Task:
+        """Run a refresh: it waits on the network and stores in short transactions of its own,
+        so it neither holds up nor waits for the other writes."""
+        return self._start(self.network, Task(work, label), on_success, on_failure)
+
     def cancel_all(self) -> None:
         for task in list(self.running):
             task.cancel()
 
     def wait(self, msecs: int = -1) -> bool:
         """Wait for every task to end (when the window closes); True if they all did."""
-        return self.readers.waitForDone(msecs) and self.writer.waitForDone(msecs)
+        return all(pool.waitForDone(msecs) for pool in (self.readers, self.writer, self.network))
 
     @property
     def busy(self) -> bool:

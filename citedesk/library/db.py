@@ -48,7 +48,7 @@ def open_library(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Dat
     path = Path(path) if path is not None else default_library_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, check_same_thread=False)
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=60)  # wait for another writer's commit
         db = sqlite_utils.Database(conn)
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
@@ -290,3 +290,17 @@ def m004_prefix_index(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE papers_fts")
     db.execute(sql.rstrip().rstrip(")").rstrip() + ",\n    prefix='1 2'\n)")
     db.execute("INSERT INTO papers_fts (papers_fts) VALUES ('rebuild')")
+
+
+@migrations()
+def m005_fetched_data(db: sqlite_utils.Database) -> None:
+    """What sources fetched: a work's abstract and who described it when, and when each paper
+    was last fetched from each source (so a refresh can skip recent ones and resume)."""
+    for column in ("abstract", "source", "fetched_at"):
+        db.execute(f"ALTER TABLE works ADD COLUMN {column} TEXT")
+    db.execute("CREATE UNIQUE INDEX idx_works_openalex_id ON works (openalex_id)")
+    db.execute(
+        "CREATE TABLE fetches (paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE, "
+        "source TEXT NOT NULL, fetched_at TEXT NOT NULL, status TEXT NOT NULL, message TEXT, "
+        "PRIMARY KEY (paper_id, source))"
+    )

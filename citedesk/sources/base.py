@@ -38,6 +38,21 @@ class Source:
         self.client = client
         self.settings = settings
 
+    @classmethod
+    def connect(cls, settings: SourceSettings, cancelled: IsCancelled) -> Source:
+        """The source with an HTTP client for its URL, rate, headers and parameters."""
+        source = cls(None, settings)  # type: ignore[arg-type]  # headers() and params() need the settings first
+        source.client = HttpClient(
+            cls.label,
+            settings.url,
+            requests_per_second=settings.requests_per_second,
+            headers=source.headers(),
+            params=source.params(),
+            secrets=[settings.key] if settings.key else [],
+            cancelled=cancelled,
+        )
+        return source
+
     def fetch(self, paper: PaperRef, cancelled: IsCancelled) -> SourceResult:
         """Everything this source has about the paper; SourceResult(found=False) when it has nothing.
         Raises a SourceError when the source cannot be asked (offline, refused, broken answer)."""

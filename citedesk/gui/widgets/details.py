@@ -385,6 +385,8 @@ class DetailsPane(QWidget):
         self._set(self.meta_label, meta_line(paper))
         self._set(self.links_label, self._links_html())
         self.abstract.set_text(_text(paper.get("abstract")))
+        source = paper.get("abstract_source")
+        self.abstract.setToolTip(f"The BibTeX entry has no abstract; this one was fetched from {source}." if source else "")
         self.abstract.setVisible(bool(self.abstract.text()))
         self._set_field("Keywords", self.keywords_label, SEPARATOR.join(keyword_list(_text(paper.get("keywords")))))
         self._set_field("Tags", self.tags_label, self._tags_html())
