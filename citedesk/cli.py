@@ -12,7 +12,7 @@ from citedesk import __version__, jobs, sources_panel
 from citedesk.library import queries
 from citedesk.library.db import LIBRARY_ENV, default_library_path, open_library
 from citedesk.library.statements import citing_groups, paper_counts
-from citedesk.model import Cancelled, CitedeskError
+from citedesk.model import Cancelled, CitedeskError, problem_line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +111,7 @@ def _run_refresh(args: argparse.Namespace) -> int:
     progress = _TerminalProgress("Fetching")
     report = jobs.refresh(args.library, None if args.all else args.keys, args.source, args.force, progress)
     progress.end()
-    lines = [f"{p.source}: {p.key + ': ' if p.key else ''}{p.reason}" for p in report.problems]
+    lines = [problem_line(p) for p in report.problems]
     _print_some(lines, None if args.verbose else _SHOWN_PROBLEMS)
     print(report.summary())
     return 0

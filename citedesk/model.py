@@ -45,6 +45,12 @@ class Problem:
     key: str = ""
 
 
+def problem_line(problem: Problem) -> str:
+    """A refresh problem in one line: the paper's key (if it is about one paper), then the reason,
+    which names the source already ("Semantic Scholar timed out after 20 s")."""
+    return f"{problem.key}: {problem.reason}" if problem.key else problem.reason
+
+
 @dataclass
 class ImportReport:
     """What an import of BibTeX files did."""

@@ -73,27 +73,31 @@ class Refresh:
         for start in range(0, len(papers), size):
             if self.cancelled():
                 raise Cancelled
-            if not self._fetch_batch(db, source, papers[start : start + size]):
+            try:
+                self._fetch_batch(db, source, papers[start : start + size])
+            except _STOPPING as exc:  # every later request would fail the same way
+                left = len(papers) - start - size
+                self._problem(source, None, str(exc) + (f" ({left:,} more paper(s) not asked)" if left > 0 else ""))
                 self._advance(len(papers) - start)
                 return
 
-    def _fetch_batch(self, db, source: Source, batch: Sequence[PaperRef]) -> bool:
-        """Fetch and store one batch; False when the source should not be asked again."""
+    def _fetch_batch(self, db, source: Source, batch: Sequence[PaperRef]) -> None:
+        """Fetch and store one batch; a source that cannot be asked at all raises one of _STOPPING."""
         try:
             results = source.fetch_many(batch, self.cancelled)
         except NotFound:
             results = {}
-        except _STOPPING as exc:
-            self._problem(source, None, str(exc))
-            return False
+        except _STOPPING:
+            raise
         except SourceError as exc:
             if len(batch) > 1:  # a batch failed as a whole: ask paper by paper to find the one at fault
-                return all(self._fetch_batch(db, source, [paper]) for paper in batch)
+                for paper in batch:
+                    self._fetch_batch(db, source, [paper])
+                return
             self._failed(db, source, batch[0], str(exc))
-            return True
+            return
         for paper in batch:
             self._store(db, source, paper, results.get(paper.paper_id) or SourceResult(source.name, found=False))
-        return True
 
     def _store(self, db, source: Source, paper: PaperRef, result: SourceResult) -> None:
         with self.lock:  # one writer at a time: SQLite takes one, and the counts are shared

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, 
 from citedesk import jobs
 from citedesk.library import listing, queries
 from citedesk.library.removal import Removed
-from citedesk.model import ImportReport
+from citedesk.model import ImportReport, problem_line
 
 if TYPE_CHECKING:
     from citedesk.gui.mainwindow import MainWindow
@@ -230,7 +230,7 @@ class Commands:
     def _refreshed(self, report) -> None:
         self._after_change(report.summary(), report=True)
         if report.problems:
-            lines = [f"{p.source}: {p.key + ': ' if p.key else ''}{p.reason}" for p in report.problems[:12]]
+            lines = [problem_line(p) for p in report.problems[:12]]
             more = len(report.problems) - len(lines)
             self.window.dialogs.information(self.window, "Refresh", "\n".join(
                 [report.summary(), "", *lines, *([f"… and {more} more"] if more > 0 else [])]))

@@ -41,8 +41,9 @@ HIDDEN_BY_DEFAULT = {"citekey", "added"}
 READING = "Reading the paper"  # the label of reads that need no progress bar
 SOURCE_LABELS = {"semanticscholar": "Semantic Scholar", "openalex": "OpenAlex", "crossref": "Crossref",
                  "opencitations": "OpenCitations", "scite": "scite"}
-EXTERNAL_COUNTS = ("supporting", "mentioning", "contrasting", "unclassified", "cited_by", "citing_publications",
-                   "references_count")
+EXTERNAL_COUNTS = {"supporting": "supporting", "mentioning": "mentioning", "contrasting": "contrasting",
+                   "unclassified": "unclassified", "cited_by": "cited_by", "citing_publications": "citing_publications",
+                   "references_count": "references"}
 COLUMN_WIDTHS = {"title": 300, "authors": 115, "year": 46, "venue": 150, "type": 82, "citekey": 110,
                  "cited_by": 62, "supporting": 50, "mentioning": 50, "contrasting": 50, "added": 86}
 
@@ -304,8 +305,9 @@ class MainWindow(QMainWindow):
         else:
             self.report_pane.show_no_data([self.commands.refresh, self.commands.import_statements])
         for source, counts in summary.external.items():
-            label = f"{SOURCE_LABELS.get(source, source)} ({counts['fetched_at'][:10]})"
-            self.report_pane.show_external(label, {name: counts[name] for name in EXTERNAL_COUNTS})
+            shown = {EXTERNAL_COUNTS[name]: counts[name] for name in EXTERNAL_COUNTS if counts[name] is not None}
+            if shown:  # each source's own counts, on its own line, never merged into ours
+                self.report_pane.show_external(f"{SOURCE_LABELS.get(source, source)} ({counts['fetched_at'][:10]})", shown)
 
     def _show_no_paper(self) -> None:
         self.report = None

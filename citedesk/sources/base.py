@@ -21,6 +21,8 @@ class SourceSettings:
     mailto: str | None = None
     requests_per_second: float = 1.0
     enabled: bool = True
+    timeout: float = 20.0  # seconds to wait for an answer
+    retries: int = 4  # after a 429, a 5xx, a timeout or a refused connection
 
 
 class Source:
@@ -50,6 +52,9 @@ class Source:
             params=source.params(),
             secrets=[settings.key] if settings.key else [],
             cancelled=cancelled,
+            timeout=settings.timeout,
+            retries=settings.retries,
+            mailto=settings.mailto,
         )
         return source
 

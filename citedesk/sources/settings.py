@@ -41,9 +41,23 @@ class Settings:
             url=os.environ.get(prefix + "URL") or own.get("url") or source.default_url,
             key=api_key(source.name),
             mailto=os.environ.get("CITEDESK_MAILTO") or self.mailto,
-            requests_per_second=float(os.environ.get(prefix + "RATE") or own.get("requests_per_second") or source.requests_per_second),
+            requests_per_second=_number(os.environ.get(prefix + "RATE"), own.get("requests_per_second"), source.requests_per_second),
             enabled=self.is_enabled(source.name),
+            timeout=_number(os.environ.get(prefix + "TIMEOUT"), own.get("timeout"), 20.0),
+            retries=int(_number(os.environ.get(prefix + "RETRIES"), own.get("retries"), 4)),
         )
+
+
+def _number(*candidates: object) -> float:
+    """The first candidate that is a number (or a string of one); a rate of 0 is a real value."""
+    for candidate in candidates:
+        if candidate is None or candidate == "":
+            continue
+        try:
+            return float(candidate)
+        except (TypeError, ValueError):
+            raise CitedeskError(f"{candidate!r} is not a number (in the sources settings or the environment)") from None
+    raise CitedeskError("a number is missing in the sources settings")
 
 
 def config_folder() -> Path:

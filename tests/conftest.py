@@ -1,18 +1,23 @@
-"""Shared fixtures for the window's tests: offscreen Qt and small real libraries built in tmp_path."""
+"""Fixtures for every test: offscreen Qt, small real libraries, and a real HTTP server on 127.0.0.1 for the sources."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any test creates a QApplication
+sys.path.insert(0, str(Path(__file__).parent / "support"))  # server.py and cassettes.py
+
+from server import ApiServer, unused_port_url  # noqa: E402
 
 from citedesk import jobs  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 SMALL_BIB = r"""@string{psyres = "Psychiatry Research"}
 
@@ -79,3 +84,21 @@ def small_library(tmp_path: Path) -> Path:
     statements.write_text("".join(json.dumps(row) + "\n" for row in SMALL_STATEMENTS), encoding="utf-8")
     jobs.import_statements(library, statements)
     return library
+
+
+@pytest.fixture
+def api_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ApiServer]:
+    """A fresh ApiServer (tests/support/server.py) on an ephemeral port; stopped after the test, which fails
+    if a route handler raised. Proxies configured in the environment are bypassed for 127.0.0.1."""
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1", "localhost"])))
+    with ApiServer() as server:
+        yield server
+    if server.errors:
+        pytest.fail("the test server's handlers raised:\n" + "\n".join(server.errors))
+
+
+@pytest.fixture
+def refused_url() -> str:
+    """The URL of a port on 127.0.0.1 where nothing listens: connections are refused."""
+    return unused_port_url()

@@ -1,0 +1,83 @@
+"""Refresh from the window: the report fills from the (local) services, the window stays responsive, Cancel works."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from cassettes import load_cassette, load_json
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
+
+from citedesk import jobs
+from citedesk.gui.mainwindow import MainWindow
+from citedesk.library.db import open_library
+from test_main_window import StubDialogs
+
+pytestmark = pytest.mark.gui
+TURING = "10.1093/mind/lix.236.433"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, api_server, monkeypatch):
+    monkeypatch.setenv("CITEDESK_CONFIG", str(tmp_path / "config"))
+    for name in ("semanticscholar", "openalex", "crossref", "opencitations", "scite"):
+        monkeypatch.setenv(f"CITEDESK_{name.upper()}_URL", f"{api_server.url}/{name}")
+        monkeypatch.setenv(f"CITEDESK_{name.upper()}_RATE", "0")
+        monkeypatch.delenv(f"CITEDESK_{name.upper()}_KEY", raising=False)
+    (tmp_path / "l.bib").write_text(
+        f"@article{{turing1950, title={{Computing Machinery and Intelligence}}, author={{Turing, Alan}}, year=1950, "
+        f"doi={{{TURING}}}}}\n", encoding="utf-8")
+    library = tmp_path / "l.sqlite"
+    jobs.import_bibtex(library, [tmp_path / "l.bib"], workers=1)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(library, open_library(library), StubDialogs(), settings, QIcon())
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    with qtbot.waitSignal(win.reportShown):
+        win.select_key("turing1950")
+    yield win
+    win.close()
+
+
+def serve_turing(server, delay: float = 0.0) -> None:
+    turing = load_cassette("semanticscholar/test_get_paper.yaml")[0].json()
+    server.route(f"/semanticscholar/paper/DOI:{TURING}", server.delay(delay, turing) if delay else turing)
+    server.route(f"/semanticscholar/paper/{turing['paperId']}/citations",
+                 {"offset": 0, "data": [load_json("semanticscholar/Citation.json")]})
+    server.route(f"/semanticscholar/paper/{turing['paperId']}/references", {"offset": 0, "data": []})
+    # scite has no recorded response (fixtures/api/SOURCES.md): a tally in the shape APIS.md documents
+    tally = {"doi": TURING, "total": 51, "supporting": 3, "contradicting": 0, "mentioning": 47, "unclassified": 1}
+    server.route("/scite/tallies", {"tallies": {TURING: tally}}, method="POST")
+
+
+def test_refresh_fills_the_report_and_the_statements(qtbot, window, api_server):
+    serve_turing(api_server, delay=0.8)
+    assert window.report_pane.showing() == "no data"
+    assert [button.defaultAction() for button in window.report_pane.action_buttons] == [
+        window.commands.refresh, window.commands.import_statements]
+    ticks: list[float] = []
+    timer = QTimer(window, interval=20)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    window.commands.refresh.trigger()
+    qtbot.waitUntil(lambda: window.report_pane.showing() == "report", timeout=20_000)
+    timer.stop()
+    assert max(later - earlier for earlier, later in zip(ticks, ticks[1:])) < 0.5  # never froze
+    assert window.report_pane.cited_by_label.text().startswith("Cited by <b>1</b> publication (<b>4</b>")
+    assert len(window.report.cited_by) == 4
+    scite = [label for name, label in window.report_pane.external_labels.items() if name.startswith("scite")]
+    assert scite and "supporting 3" in scite[0].text()
+    assert "4 new statement(s)" in window.statusBar().currentMessage()
+    assert window.dialogs.messages == [] and window.dialogs.errors == []  # other sources: not found, no problem
+
+
+def test_cancel_keeps_the_library_as_far_as_it_got(qtbot, window, api_server):
+    serve_turing(api_server, delay=1.0)
+    window.commands.refresh.trigger()
+    qtbot.waitUntil(lambda: window.progress.isVisible())
+    window.progress.cancel.click()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=20_000)
+    assert "cancelled" in window.statusBar().currentMessage().lower()
+    assert window.dialogs.errors == []
