@@ -42,6 +42,7 @@ class SourcesDialog(QDialog):
         self.max_age.setDecimals(0)
         self.max_age.setSuffix(" days")
         self.max_age.setValue(settings.max_age_days)
+        self.max_age.setMaximumWidth(140)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
