@@ -269,9 +269,13 @@ class MainWindow(QMainWindow):
             lambda progress, cancelled: jobs.read_report(library, paper_id, order),
             READING,
             on_success=lambda report: self._show_report(paper_id, report),
-            on_failure=lambda message: self.statusBar().showMessage(message, 8000),
+            on_failure=lambda message: self._report_failed(paper_id, message),
         )
         task.signals.finished.connect(self._loaded)
+
+    def _report_failed(self, paper_id: int, message: str) -> None:
+        if paper_id == self.current_paper:  # not for a paper deleted or left meanwhile
+            self.statusBar().showMessage(message, 8000)
 
     def _loaded(self) -> None:
         loaded, self.loading = self.loading, None
