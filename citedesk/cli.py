@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     statements.add_argument("-v", "--verbose", action="store_true", help="list every row that was not stored")
     _add_refresh(commands)
     _add_sources(commands)
+    classify = _add_command(commands, "classify", _run_classify,
+                            "classify the library's statements, or a JSON Lines file of sentences")
+    classify.add_argument("--input", metavar="FILE.jsonl", help="sentences to classify, one JSON object with a \"text\" per line")
+    classify.add_argument("--output", metavar="OUT.jsonl", help="where to write them with \"label\" and \"confidence\"")
     return parser
 
 
@@ -133,6 +137,20 @@ def _run_sources(args: argparse.Namespace) -> int:
               f"{'  (key set)' if row.has_key else ''}{'  [' + row.origin + ']' if row.origin != 'built-in' else ''}")
     for line in sources_panel.broken_plugins():
         print(f"broken plug-in: {line}", file=sys.stderr)
+    return 0
+
+
+def _run_classify(args: argparse.Namespace) -> int:
+    if bool(args.input) != bool(args.output):
+        raise CitedeskError("give both --input and --output, or neither (to classify the library's statements)")
+    if args.input:
+        count = jobs.classify_file(args.input, args.output)
+        print(f"Classified {count:,} sentence(s) into {args.output}")
+        return 0
+    progress = _TerminalProgress("Classifying")
+    report = jobs.classify(args.library, progress)
+    progress.end()
+    print(report.summary())
     return 0
 
 

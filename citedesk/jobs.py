@@ -22,7 +22,7 @@ from citedesk.library.parsing import parse_pieces
 from citedesk.library.removal import Removed
 from citedesk.library.statement_view import Order
 from citedesk.library.statement_store import store_statements
-from citedesk import refreshing
+from citedesk import classifying, refreshing
 from citedesk.model import Cancelled, CitedeskError, ImportReport, RefreshReport, StatementImportReport
 
 Progress = Callable[[int, int], None]
@@ -186,9 +186,11 @@ def import_statements(
     progress: Progress = _no_progress,
     cancelled: IsCancelled = _never,
 ) -> StatementImportReport:
-    """Load citing statements from a JSON Lines or CSV file (see docs/statement-files.md)."""
+    """Load citing statements from a JSON Lines or CSV file (see docs/statement-files.md), then classify them."""
     with _library(library) as db, _writing(db):
-        return store_statements(db, path, progress, cancelled)
+        report = store_statements(db, path, progress, cancelled)
+    classifying.classify_library(library, cancelled=cancelled)
+    return report
 
 
 def remove_papers(library: PathLike | None, paper_ids: Sequence[int]) -> Removed:
@@ -236,8 +238,22 @@ def refresh(
     progress: Progress = _no_progress,
     cancelled: IsCancelled = _never,
 ) -> RefreshReport:
-    """Fetch citation data for some papers (all when `keys` is None) from the enabled or named sources."""
-    return refreshing.refresh(library, keys, sources, force, progress, cancelled)
+    """Fetch citation data for some papers (all when `keys` is None) from the enabled or named sources,
+    then classify the new statements."""
+    report = refreshing.refresh(library, keys, sources, force, progress, cancelled)
+    if report.new_statements:
+        classifying.classify_library(library, cancelled=cancelled)
+    return report
+
+
+def classify(library: PathLike | None, progress: Progress = _no_progress, cancelled: IsCancelled = _never):
+    """Classify the statements the current model has not classified yet (all of them after a new model)."""
+    return classifying.classify_library(library, progress, cancelled)
+
+
+def classify_file(source: PathLike, target: PathLike) -> int:
+    """Classify a JSON Lines file of sentences (a `text` field each) into another; returns how many."""
+    return classifying.classify_file(Path(source), Path(target))
 
 
 @contextmanager

@@ -67,7 +67,7 @@ SMALL_STATEMENTS = [
      "citing_type": "review", "text": "Several qualitative studies <b>describe</b> peer support (Tse et al., 2017; Nolan, 2015).",
      "section": "Introduction", "label": "mentioning", "confidence": 0.99},
     {"cited_key": "tse2017", "citing_title": "An untitled preprint", "citing_year": 2022,
-     "text": "Tse et al. 2017 is cited here without a known section."},
+     "text": "Tse et al. 2017 is cited here without a known section.", "label": "unclassified"},
     {"cited_key": "smith2019", "citing_key": "garcia2021", "text": "We replicate the design of Smith and Lee (2019).",
      "section": "Methods", "label": "mentioning", "confidence": 0.88},
 ]

@@ -235,6 +235,16 @@ class Commands:
             self.window.dialogs.information(self.window, "Refresh", "\n".join(
                 [report.summary(), "", *lines, *([f"… and {more} more"] if more > 0 else [])]))
 
+    def classify_outdated(self) -> None:
+        """Classify, in the background, statements stored before this model (or by an older one)."""
+        library = self.window.library
+        self.window.runner.write(
+            lambda progress, cancelled: jobs.classify(library, progress, cancelled),
+            "Classifying citing statements",
+            lambda report: self._after_change(report.summary(), report=True) if report.statements else None,
+            self._failed,
+        )
+
     # -- small things
 
     def focus_search(self) -> None:

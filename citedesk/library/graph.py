@@ -27,7 +27,7 @@ _PAPER_COLUMNS = ("id", "citekey", "entry_type", "title", "authors", "year", "ve
 _WORK_FIELDS = ("title", "authors", "year", "venue", "publication_type", "abstract")
 _INSERT_STATEMENT = (
     "INSERT OR IGNORE INTO statements (citation_id, text, marker_start, marker_end, section, raw_section, "
-    "intents, stance, confidence, source, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "intents, stance, confidence, source, fetched_at, classifier_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -169,11 +169,12 @@ class Graph:
 
     def add_statement(self, citation_id: int, values: dict[str, Any]) -> bool:
         """Insert a statement unless (citation, text) is already there; True if it was new.
-        `values` has text, marker_start, marker_end, section, raw_section, intents (a list),
-        stance, confidence, source and fetched_at."""
+        `values` has text, marker_start, marker_end, section, raw_section, intents (a list), stance,
+        confidence, source, fetched_at and classifier_version ("given" for a stance that came with it)."""
         row = [citation_id, values["text"], values.get("marker_start"), values.get("marker_end"),
                values.get("section", "unknown"), values.get("raw_section"), json.dumps(values.get("intents") or []),
-               values.get("stance", "unclassified"), values.get("confidence"), values["source"], values["fetched_at"]]
+               values.get("stance", "unclassified"), values.get("confidence"), values["source"], values["fetched_at"],
+               values.get("classifier_version")]
         return self.db.execute(_INSERT_STATEMENT, row).rowcount == 1
 
     def _touch(self, *work_ids: int) -> None:

@@ -146,6 +146,7 @@ class StatementInput:
     raw_section: str | None = None
     section: Section = Section.UNKNOWN
     stance: Stance = Stance.UNCLASSIFIED
+    label_given: bool = False  # the file gave a label (even "unclassified"): the classifier keeps it
     confidence: float | None = None
     intents: list[str] = field(default_factory=list)
     is_influential: bool | None = None
@@ -169,6 +170,7 @@ def parse_row(raw: dict, default_source: str) -> StatementInput:
         raw_section=raw_section,
         section=_section(raw_section),
         stance=_stance(raw.get("label")),
+        label_given=not _is_missing(raw.get("label")),
         confidence=_confidence(raw.get("confidence")),
         intents=_intents(raw.get("intents")),
         is_influential=_flag(raw.get("is_influential"), "is_influential"),

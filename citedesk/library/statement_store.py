@@ -130,6 +130,7 @@ def _statement_values(row: StatementInput, fetched_at: str) -> dict[str, Any]:
         "confidence": row.confidence,
         "source": row.source,
         "fetched_at": fetched_at,
+        "classifier_version": "given" if row.label_given else None,
     }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from citedesk.classify.model import load_model
 from citedesk.jobs import import_bibtex, import_statements
 from citedesk.library.db import open_library
 from citedesk.library.statements import citing_groups, paper_counts
@@ -116,7 +117,8 @@ def test_cited_papers_in_the_library_get_their_statements(imported, athar):
         counts = paper_counts(imported.db, paper_id(imported.db, key))
         assert counts["citation_statements"] == distinct_statements(expected), key
         assert counts["cited_by"] == len({row.citing for row in expected}), key
-        assert counts["unclassified"] == counts["citation_statements"], key
+        stances = sum(counts[stance.value] for stance in Stance)
+        assert stances == counts["citation_statements"], key  # every statement has exactly one stance
 
 
 def test_first_import_report(imported, athar):
@@ -136,11 +138,13 @@ def test_the_rest_is_reported_as_unmatched(imported, athar):
     ]
 
 
-def test_sentiment_is_kept_as_intent_not_as_stance(imported, athar):
+def test_sentiment_is_kept_as_intent_and_the_classifier_gives_the_stance(imported, athar):
     matched = {(row.citing, row.cited, row.text): SENTIMENTS[row.sentiment] for row in athar if row.cited in imported.keys}
-    stored = imported.db.execute("SELECT intents, stance, source FROM statements").fetchall()
-    assert Counter(json.loads(intents)[0] for intents, _, _ in stored) == Counter(matched.values())
-    assert {(stance, source) for _, stance, source in stored} == {(Stance.UNCLASSIFIED.value, "athar-2011")}
+    stored = imported.db.execute("SELECT intents, stance, source, classifier_version, confidence FROM statements").fetchall()
+    assert Counter(json.loads(intents)[0] for intents, *_ in stored) == Counter(matched.values())
+    assert {(source, version) for _, _, source, version, _ in stored} == {("athar-2011", load_model().version)}
+    assert {stance for _, stance, *_ in stored} <= {stance.value for stance in Stance}
+    assert all(0 < confidence <= 1 for *_, confidence in stored)
 
 
 def test_bleu_statements_and_citing_works_match_the_corpus(imported, athar):

@@ -176,21 +176,21 @@ def test_chips_and_menus_show_counts_that_follow_the_other_filters(pane):
         "Unclassified 1",
     ]
     section = pane.findChild(FacetButton, "facet-section")
-    # "4 Discussion" and "1 Introduction" are not normalised by the core (yet): they count as unknown.
-    assert menu_entries(section) == {"Introduction": "1", "Results": "1", "Unknown section": "3"}
+    # "4 Discussion" and "1 Introduction" are normalised to Discussion and Introduction when stored.
+    assert menu_entries(section) == {"Discussion": "1", "Introduction": "2", "Results": "1", "Unknown section": "1"}
     assert summary(pane) == "Showing 5 of 5 statements from 4 publications"
 
     pane.findChild(QObject, "stance-mentioning").click()
     assert summary(pane) == "Showing 2 of 5 statements from 2 publications"
     # The stance counts ignore the stance filter itself; the other facets count mentioning statements only.
     assert chip_text(pane, Stance.SUPPORTING) == "Supporting 1"
-    assert menu_entries(section) == {"Introduction": "1", "Results": "0", "Unknown section": "1"}
+    assert menu_entries(section) == {"Discussion": "0", "Introduction": "2", "Results": "0", "Unknown section": "0"}
 
     section.selectionChanged.emit("section", frozenset({"introduction"}))
     pane.findChild(QObject, "stance-mentioning").click()  # off again: introduction only
     assert [chip_text(pane, stance) for stance in Stance] == [
         "Supporting 0",
-        "Mentioning 1",
+        "Mentioning 2",
         "Contrasting 0",
         "Unclassified 0",
     ]

@@ -10,6 +10,7 @@ import pytest
 from cassettes import load_cassette, load_json
 
 from citedesk import jobs
+from citedesk.classify.model import load_model
 from citedesk.library.citation_store import external_metrics
 from citedesk.library.db import open_library
 from citedesk.model import Cancelled
@@ -90,13 +91,13 @@ def test_every_source_fills_the_library_and_a_second_refresh_adds_nothing(env, l
     turing = paper_id(db, "turing1950")
     # Semantic Scholar: the recorded citing edge and its four sentences, with their own intents
     rows = db.execute(
-        "SELECT s.text, s.intents, s.source, s.stance, w.doi, c.is_influential FROM statements s "
+        "SELECT s.text, s.intents, s.source, s.classifier_version, w.doi, c.is_influential FROM statements s "
         "JOIN citations c ON c.id = s.citation_id JOIN works w ON w.id = c.citing_work_id "
         "JOIN works me ON me.id = c.cited_work_id WHERE me.paper_id = ?", [turing]).fetchall()
     assert len(rows) == 4
     assert {json.loads(intents)[0] for _, intents, *_ in rows} == {"methodology", "result", "background"}
-    assert {(source, stance, doi, influential) for _, _, source, stance, doi, influential in rows} == {
-        ("semanticscholar", "unclassified", "10.1109/lra.2022.3229266", 1)}
+    assert {(source, version, doi, influential) for _, _, source, version, doi, influential in rows} == {
+        ("semanticscholar", load_model().version, "10.1109/lra.2022.3229266", 1)}  # classified as they arrived
     references = count(db, "SELECT count(*) FROM citations c JOIN works w ON w.id = c.citing_work_id WHERE w.paper_id = ?", [turing])
     pages = [page.json() for page in load_cassette("semanticscholar/test_get_paper_references.yaml")]
     named = {(edge["citedPaper"].get("paperId") or edge["citedPaper"].get("title")) for page in pages for edge in page["data"]}

@@ -23,7 +23,7 @@ ROWS = [
     {"cited_key": "cited", "citing_key": "citing", "text": "It supports it.", "label": "supporting", "confidence": 0.9},
     {"cited_key": "cited", "citing_key": "citing", "text": "It mentions it.", "label": "mentioning", "confidence": 0.9},
     {"cited_key": "cited", "citing_key": "other", "text": "It contrasts.", "label": "contrasting", "confidence": 0.6},
-    {"cited_key": "cited", "citing_title": "Outside work", "text": "Unsure."},
+    {"cited_key": "cited", "citing_title": "Outside work", "text": "Unsure.", "label": "unclassified"},
 ]
 
 

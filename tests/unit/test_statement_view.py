@@ -137,7 +137,7 @@ def test_load_from_a_library_both_directions(tmp_path):
         {"cited_key": "cited", "citing_key": "citing", "text": "As Tse (2017) showed.", "section": "Results",
          "label": "supporting", "confidence": 0.8, "intents": ["result"], "is_influential": True},
         {"cited_key": "cited", "citing_title": "Outside", "citing_year": 2021, "text": "See [3].",
-         "marker_start": 4, "marker_end": 7},
+         "marker_start": 4, "marker_end": 7, "label": "unclassified"},
     ]
     statements = tmp_path / "s.jsonl"
     statements.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")

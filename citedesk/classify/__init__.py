@@ -1,0 +1,1 @@
+"""Classify citing statements (supporting, mentioning, contrasting, unclassified) and their sections, offline, in pure Python."""
