@@ -12,7 +12,6 @@ import argparse
 import csv
 import gzip
 import json
-import statistics
 import subprocess
 import sys
 import tempfile

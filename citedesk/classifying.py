@@ -42,15 +42,6 @@ class ClassifyReport:
         return f"Classified {self.statements:,} statement(s) with {self.model}."
 
 
-def outdated(library) -> int:
-    """How many statements wait for the current model (new ones, or classified by an older model)."""
-    db = open_library(library)
-    try:
-        return len(db.execute(_TODO, [load_model().version]).fetchall())
-    finally:
-        db.close()
-
-
 def classify_library(library, progress: Callable[[int, int], None] = lambda done, total: None,
                      cancelled: Callable[[], bool] = lambda: False) -> ClassifyReport:
     """Classify every statement the current model has not seen, a batch per transaction, so that a

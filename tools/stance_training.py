@@ -4,7 +4,6 @@ the shipped model and for every evaluation, so that what is measured is what is 
 from __future__ import annotations
 
 import hashlib
-import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -142,7 +141,3 @@ def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bo
             mean = sum(confidence[i] for i in members) / len(members)
             error += len(members) / total * abs(accuracy - mean)
     return error
-
-
-def log_loss(probs: Sequence[Sequence[float]], classes: Sequence[int]) -> float:
-    return -sum(math.log(max(p[c], 1e-12)) for p, c in zip(probs, classes)) / len(classes)

@@ -36,14 +36,12 @@ from citedesk.gui.widgets.welcome import WelcomePage
 from citedesk.library import listing
 from citedesk.library.listing import COLUMNS
 from citedesk.library.paper_report import PaperReport, PaperSummary
+from citedesk.sources.registry import installed_sources
 
 HIDDEN_BY_DEFAULT = {"citekey", "added"}
 READING = "Reading the paper"  # the label of reads that need no progress bar
-SOURCE_LABELS = {"semanticscholar": "Semantic Scholar", "openalex": "OpenAlex", "crossref": "Crossref",
-                 "opencitations": "OpenCitations", "scite": "scite"}
-EXTERNAL_COUNTS = {"supporting": "supporting", "mentioning": "mentioning", "contrasting": "contrasting",
-                   "unclassified": "unclassified", "cited_by": "cited_by", "citing_publications": "citing_publications",
-                   "references_count": "references"}
+EXTERNAL_COUNTS = ("supporting", "mentioning", "contrasting", "unclassified", "cited_by", "citing_publications",
+                   "references_count")
 COLUMN_WIDTHS = {"title": 300, "authors": 115, "year": 46, "venue": 150, "type": 82, "citekey": 110,
                  "cited_by": 62, "supporting": 50, "mentioning": 50, "contrasting": 50, "added": 86}
 
@@ -63,6 +61,7 @@ class MainWindow(QMainWindow):
         self.report: PaperReport | None = None
         self.loading: int | None = None  # the paper whose report a worker is reading
         self.stale = False  # the library changed while that report was being read
+        self.source_labels: dict[str, str] | None = None  # read from the installed sources when first needed
         self.setWindowIcon(icon)
         self.setWindowTitle(f"{library.stem} — CiteDesk")
         self.setAcceptDrops(True)
@@ -310,9 +309,15 @@ class MainWindow(QMainWindow):
         else:
             self.report_pane.show_no_data([self.commands.refresh, self.commands.import_statements])
         for source, counts in summary.external.items():
-            shown = {EXTERNAL_COUNTS[name]: counts[name] for name in EXTERNAL_COUNTS if counts[name] is not None}
+            shown = {name: counts[name] for name in EXTERNAL_COUNTS if counts[name] is not None}
             if shown:  # each source's own counts, on its own line, never merged into ours
-                self.report_pane.show_external(f"{SOURCE_LABELS.get(source, source)} ({counts['fetched_at'][:10]})", shown)
+                self.report_pane.show_external(f"{self._source_label(source)} ({counts['fetched_at'][:10]})", shown)
+
+    def _source_label(self, name: str) -> str:
+        """How a source calls itself ("Semantic Scholar"); its name when it is no longer installed."""
+        if self.source_labels is None:
+            self.source_labels = {key: source.label for key, source in installed_sources().sources.items()}
+        return self.source_labels.get(name, name)
 
     def _show_no_paper(self) -> None:
         self.report = None

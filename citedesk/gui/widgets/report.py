@@ -31,6 +31,7 @@ EXTERNAL_NAMES = {
     "citing_publications": "citing publications",
     "statements": "statements",
     "references": "references",
+    "references_count": "references",
     "reference_statements": "reference statements",
 }
 
