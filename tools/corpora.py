@@ -69,12 +69,29 @@ def scicite(split: str) -> list[Example]:
         stance = scicite_stance(record["label"], record.get("label2"), split)
         if stance is None:
             continue
-        text, start, end = record["string"], record.get("citeStart"), record.get("citeEnd")
-        marker = (int(start), int(end)) if _offset(start) and _offset(end) and start < end <= len(text) else None
+        text, marker = record["string"], _marker(record)
         label = record["label"] + (f"+{record['label2']}" if record.get("label2") else "")
         section = record.get("sectionName") if isinstance(record.get("sectionName"), str) else None
         examples.append(Example(text, marker, stance, label, group_of(text), section))
     return examples
+
+
+def scicite_sections(split: str) -> list[tuple[str, tuple[int, int] | None, str]]:
+    """SciCite's dev or test sentences whose section title is known: text, marker offsets, title."""
+    found = []
+    for line in (SCICITE / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        title = record.get("sectionName")
+        if isinstance(title, str) and title.strip():
+            found.append((record["string"], _marker(record), title))
+    return found
+
+
+def _marker(record: dict) -> tuple[int, int] | None:
+    start, end = record.get("citeStart"), record.get("citeEnd")
+    if _offset(start) and _offset(end) and start < end <= len(record["string"]):
+        return int(start), int(end)
+    return None
 
 
 def _offset(value: object) -> bool:

@@ -1,4 +1,5 @@
-"""Measure the stance model: Athar 10-fold cross-validation, SciCite's held-out test split, calibration.
+"""Measure the stance model: Athar 10-fold cross-validation, SciCite's held-out test split, calibration; and
+whether a section could be guessed from the sentence (tools/section_guessing.py).
 
 Run: python tools/evaluate_classifier.py [--json]   (needs the `train` extra)
 Splits are fixed: Athar's folds are sklearn's GroupKFold(10) over sentences grouped by their words (the same
@@ -18,6 +19,7 @@ from sklearn.metrics import precision_recall_fscore_support  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
 import corpora  # noqa: E402
+from section_guessing import evaluate_section_guessing, print_section_report  # noqa: E402
 from stance_training import expected_calibration_error, train  # noqa: E402
 
 from citedesk.classify.labels import ATHAR_NAMES, STANCES  # noqa: E402
@@ -96,12 +98,13 @@ def print_report(results: dict) -> None:
                 print(f"| {who:<18} | {label:<15} | {s['precision']:9.3f} | {s['recall']:6.3f} | {s['f1']:.3f} | {s['support']:7} |")
     print(f"\nSciCite test: ECE {scicite['ece']:.3f}; unclassified {scicite['unclassified_share']:.1%} "
           f"at the model's threshold {results['threshold']}")
+    print_section_report(results["sections"])
 
 
 def main() -> int:
     model = load_model()
     results = {"model": model.version, "threshold": model.threshold, "athar": athar_cross_validation(),
-               "scicite": scicite_test(model)}
+               "scicite": scicite_test(model), "sections": evaluate_section_guessing()}
     if "--json" in sys.argv:
         print(json.dumps(results, indent=2))
     else:
