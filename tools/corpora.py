@@ -18,6 +18,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CITATIONS = SHARED / "corpus" / "citations"
 ATHAR = CITATIONS / "athar-citation-sentiment" / "impactcite-mirror" / "ImpactCite_Sentiment" / "data" / "complete_corpus.txt"
 SCICITE = CITATIONS / "scicite" / "graphcite-mirror" / "scicite"
+S2AG_SAMPLE = CITATIONS / "s2ag-citations-sample" / "samples" / "citations" / "citations-sample.jsonl"
 ACL_PARTS = SHARED / "corpus" / "bibtex" / "acl-anthology-split" / "outputs" / "bibs"
 _AUTHORS, _YEAR = 1, 3  # positions in a parsed entry's display columns
 
@@ -84,6 +85,16 @@ def scicite_sections(split: str) -> list[tuple[str, tuple[int, int] | None, str]
         title = record.get("sectionName")
         if isinstance(title, str) and title.strip():
             found.append((record["string"], _marker(record), title))
+    return found
+
+
+def s2ag_contexts() -> list[tuple[str, frozenset[str]]]:
+    """The Semantic Scholar sample's citing sentences, each with the intents S2's own model gave its citation."""
+    found = []
+    for line in S2AG_SAMPLE.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        intents = frozenset(record.get("intents") or ())
+        found += [(context, intents) for context in record.get("contexts") or () if context.strip()]
     return found
 
 

@@ -22,7 +22,7 @@ import corpora  # noqa: E402
 from section_guessing import evaluate_section_guessing, print_section_report  # noqa: E402
 from stance_training import expected_calibration_error, train  # noqa: E402
 
-from citedesk.classify.labels import ATHAR_NAMES, STANCES  # noqa: E402
+from citedesk.classify.labels import ATHAR_NAMES, S2_MENTIONING_INTENTS, STANCES  # noqa: E402
 from citedesk.classify.model import StanceModel, load_model  # noqa: E402
 from citedesk.model import Stance  # noqa: E402
 
@@ -74,6 +74,14 @@ def scicite_test(model: StanceModel) -> dict:
     }
 
 
+def s2ag_check(model: StanceModel) -> dict:
+    """On the Semantic Scholar sample (never trained on, mostly outside NLP): how often the model calls
+    mentioning the sentences whose citation S2 gave only background / methodology intents."""
+    mentions = [text for text, intents in corpora.s2ag_contexts() if intents and intents <= S2_MENTIONING_INTENTS]
+    called = sum(model.predict(text).stance is Stance.MENTIONING for text in mentions)
+    return {"sentences": len(mentions), "called_mentioning": called / len(mentions)}
+
+
 def _scores(truth: list[str], predicted: list[str], labels: list[str]) -> dict:
     majority = max(labels, key=truth.count)
     result = {}
@@ -98,13 +106,16 @@ def print_report(results: dict) -> None:
                 print(f"| {who:<18} | {label:<15} | {s['precision']:9.3f} | {s['recall']:6.3f} | {s['f1']:.3f} | {s['support']:7} |")
     print(f"\nSciCite test: ECE {scicite['ece']:.3f}; unclassified {scicite['unclassified_share']:.1%} "
           f"at the model's threshold {results['threshold']}")
+    s2ag = results["s2ag"]
+    print(f"Semantic Scholar sample: {s2ag['called_mentioning']:.1%} of the {s2ag['sentences']} sentences S2 calls "
+          f"background or methodology are called mentioning")
     print_section_report(results["sections"])
 
 
 def main() -> int:
     model = load_model()
     results = {"model": model.version, "threshold": model.threshold, "athar": athar_cross_validation(),
-               "scicite": scicite_test(model), "sections": evaluate_section_guessing()}
+               "scicite": scicite_test(model), "s2ag": s2ag_check(model), "sections": evaluate_section_guessing()}
     if "--json" in sys.argv:
         print(json.dumps(results, indent=2))
     else:

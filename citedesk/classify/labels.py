@@ -13,6 +13,11 @@
   "in line with" 4 times, while its supportive ones say "in contrast", "however" and "differ". Dev's
   label2 is therefore read the other way round (not_supportive -> supporting, supportive -> contrasting).
   The test split, whose labels read as documented, is only ever used for evaluation.
+- Semantic Scholar's intents (the s2ag sample in ../shared, and what the Semantic Scholar source fetches) say
+  background, methodology or result. They are S2's own model's guesses, not human judgements, and a result
+  intent does not say whether the finding agrees, so they are not mapped onto stances and never trained on;
+  statements keep them as the source's intents. Background and methodology do describe what CiteDesk calls
+  mentioning, so the evaluation checks that the model calls such sentences mentioning (S2_MENTIONING_INTENTS).
 - Nothing maps to unclassified: the classifier says unclassified itself when it is not confident enough.
 """
 
@@ -29,6 +34,8 @@ def athar_stance(label: str) -> Stance:
     """Athar's p / n / o as a stance."""
     return ATHAR[label]
 
+
+S2_MENTIONING_INTENTS = frozenset({"background", "methodology"})  # intents that describe a mention
 
 SCICITE_INVERTED_LABEL2 = {"dev"}  # the splits whose label2 runs the other way round (see above)
 

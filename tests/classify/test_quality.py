@@ -14,6 +14,7 @@ FLOORS = {
     "supporting_f1": 0.74,
     "contrasting_f1": 0.33,
     "not_mentioning_f1": 0.45,
+    "s2ag_called_mentioning": 0.9,
 }
 
 
@@ -35,6 +36,13 @@ def test_scicite_test_split(scicite):
 
 def test_scicite_calibration(scicite):
     assert scicite["ece"] <= FLOORS["scicite_ece"]
+
+
+def test_sentences_semantic_scholar_calls_background_or_method_are_mentions():
+    evaluate = pytest.importorskip("evaluate_classifier")
+    s2ag = evaluate.s2ag_check(load_model())
+    assert s2ag["sentences"] >= 70
+    assert s2ag["called_mentioning"] >= FLOORS["s2ag_called_mentioning"]
 
 
 @pytest.mark.slow
