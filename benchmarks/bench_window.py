@@ -36,6 +36,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
+from citedesk.gui.app import freeze_startup_objects
 from citedesk.gui.dialogs import Dialogs
 from citedesk.gui.mainwindow import MainWindow
 from citedesk.library.db import open_library
@@ -78,6 +79,7 @@ def window(folder):
     settings = QSettings(folder + "/settings.ini", QSettings.Format.IniFormat)
     win = MainWindow(__import__("pathlib").Path(LIBRARY), open_library(LIBRARY), Dialogs(settings), settings, QIcon())
     win.resize(1600, 1000)
+    freeze_startup_objects()  # as citedesk.gui.app.run does once the window is built
     return win
 """
 
