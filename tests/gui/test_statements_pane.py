@@ -553,6 +553,56 @@ def test_ten_thousand_statements_open_and_filter_without_a_pause(qtbot, pane):
     assert opened < 2.0 and filtered < 2.0
 
 
+def distinct_colours(image) -> int:
+    image = image.toImage()
+    return len({image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)})
+
+
+def test_a_paper_cited_thousands_of_times_has_its_statements_on_screen_at_once(qtbot, pane):
+    pane.set_items(many_items(10_000), [])
+    QApplication.processEvents()
+    assert distinct_colours(list_of(pane).viewport().grab()) > 2  # not a blank list waiting for its layout
+    assert model_of(pane).rowCount() < 10_000  # only the first groups have rows so far
+
+
+def headers(model: StatementsModel) -> int:
+    return sum(model.index(r).data(Role.KIND) == RowKind.HEADER for r in range(model.rowCount()))
+
+
+def test_the_model_gives_a_page_of_groups_rows_at_a_time(qtmodeltester):
+    model = StatementsModel()
+    view = build_view(many_items(1_000), Filters())  # 250 citing works
+    model.set_view(view)
+    assert headers(model) == statements_model.GROUPS_PER_PAGE and model.canFetchMore()
+    model.fetchMore()
+    assert headers(model) == 2 * statements_model.GROUPS_PER_PAGE
+    qtmodeltester.check(model)  # which fetches more itself
+    while model.canFetchMore():
+        model.fetchMore()
+    titles = [model.index(r).data() for r in range(model.rowCount()) if model.index(r).data(Role.KIND) == RowKind.HEADER]
+    assert titles == [group.work.title for group in view.groups]  # every work once, in the view's order
+    qtmodeltester.check(model)
+
+
+def test_scrolling_to_the_end_of_the_list_brings_the_next_citing_works(qtbot, pane):
+    pane.set_items(many_items(2_000), [])
+    view, model = list_of(pane), model_of(pane)
+    before = model.rowCount()
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    qtbot.waitUntil(lambda: model.rowCount() > before)
+
+
+def test_finding_a_statement_far_down_gives_its_work_rows_first():
+    model = StatementsModel()
+    view = build_view(many_items(1_000), Filters())
+    model.set_view(view)
+    last = view.groups[-1].items[0]
+    row = model.row_of_item(last.id)
+    assert row >= 0 and model.item_at(model.index(row)) is last
+    assert model.row_of_item(-1) == -1
+
+
 def test_screenshot_of_the_pane(pane, tmp_path):
     model = model_of(pane)
     model.toggle_group(model.index(row_of_text(model, "See 1 more")))

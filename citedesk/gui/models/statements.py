@@ -46,12 +46,18 @@ class Row(NamedTuple):
     item: Item | None = None
 
 
+GROUPS_PER_PAGE = 40  # groups given rows at a time: the list asks for more as it is scrolled to the end
+
+
 class StatementsModel(QAbstractListModel):
-    """A flat list over a View's groups, where each group can be collapsed to its first statement."""
+    """A flat list over a View's groups, where each group can be collapsed to its first statement.
+    Rows are made a page of groups at a time (canFetchMore / fetchMore), so a paper cited in thousands of
+    works is listed as quickly as one cited in forty: the list measures only the rows it has."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._groups: list[Group] = []
+        self._paged = 0  # how many of the groups have rows
         self._rows: list[Row] = []
         self._expanded: set[int] = set()
         self._patterns: list[re.Pattern[str]] = []
@@ -67,19 +73,36 @@ class StatementsModel(QAbstractListModel):
         self._hits = {}
         if not keep_expanded:
             self._expanded = set()
-        self._rows = self._build_rows()
+        self._paged = 0
+        self._rows = self._next_page()
         self.endResetModel()
 
     def clear(self) -> None:
         """Show no rows and forget which groups were expanded."""
         self.beginResetModel()
-        self._groups, self._rows, self._expanded, self._hits = [], [], set(), {}
+        self._groups, self._rows, self._expanded, self._hits, self._paged = [], [], set(), {}, 0
         self.endResetModel()
 
-    def _build_rows(self) -> list[Row]:
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._paged < len(self._groups)
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        """Give the next page of groups their rows."""
+        if not self.canFetchMore(parent):
+            return
+        first = len(self._rows)
+        extra = self._next_page()  # counts the groups as paged in: a view asking again meanwhile gets the next
+        self.beginInsertRows(QModelIndex(), first, first + len(extra) - 1)
+        self._rows[first:first] = extra
+        self.endInsertRows()
+
+    def _next_page(self) -> list[Row]:
+        """The rows of the next page of groups, which from now on count as having rows."""
+        start, end = self._paged, min(self._paged + GROUPS_PER_PAGE, len(self._groups))
+        self._paged = end
         rows: list[Row] = []
-        for number, group in enumerate(self._groups):
-            rows += self._group_rows(number, group)
+        for number in range(start, end):
+            rows += self._group_rows(number, self._groups[number])
         return rows
 
     def _group_rows(self, number: int, group: Group) -> list[Row]:
@@ -135,7 +158,11 @@ class StatementsModel(QAbstractListModel):
     # -- looking up ----------------------------------------------------------------------------
 
     def row_of_item(self, item_id: int) -> int:
-        """The row showing this statement, or -1 when it is filtered out or folded away."""
+        """The row showing this statement (its group given rows first if need be), or -1 when it is
+        filtered out or folded away."""
+        group = next((n for n, g in enumerate(self._groups) if any(item.id == item_id for item in g.items)), -1)
+        while 0 <= group and self._paged <= group:
+            self.fetchMore()
         return next((n for n, row in enumerate(self._rows) if row.item is not None and row.item.id == item_id), -1)
 
     def item_at(self, index: _Index) -> Item | None:

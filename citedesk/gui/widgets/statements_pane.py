@@ -104,7 +104,7 @@ class StatementList(QListView):
         self._placeholder = ""
         self.setUniformItemSizes(False)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(200)
+        self.setBatchSize(1000)  # rows are paged in (see StatementsModel), so most layouts take one batch
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setWordWrap(True)  # with Adjust, a width change then lays the rows out again (heights follow)
         self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
