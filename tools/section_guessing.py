@@ -2,8 +2,8 @@
 
 A model over the stance model's sentence features is trained on SciCite dev's sentences whose section title is
 known (titles mapped by citedesk.classify.sections) and scored on SciCite test's. CiteDesk would show a guessed
-section only if the guesses it shows are right as often as a title is wrong rarely: at least GUESS_PRECISION of
-them right on held-out sentences, while covering at least MIN_COVERAGE of them. Until then a statement without a
+section only if the guesses it shows are nearly as trustworthy as a title: at least GUESS_PRECISION of them
+right on held-out sentences, while covering at least MIN_COVERAGE of them. Until then a statement without a
 title keeps an Unknown section.
 """
 
