@@ -12,15 +12,14 @@ from citedesk.classify.sections import normalize_section
 from citedesk.library.db import open_library
 from citedesk.library.markers import find_marker
 from citedesk.library.tallies import update_tallies
-from citedesk.model import Cancelled, CitedeskError
+from citedesk.model import GIVEN_STANCE, Cancelled, CitedeskError
 
-GIVEN = "given"  # a stance that came with the statement (a statement file's label): never overwritten
 BATCH = 2000
 
 _TODO = """
 SELECT s.id FROM statements s
-WHERE s.classifier_version IS NULL OR s.classifier_version NOT IN (?, 'given')
-   OR (s.classifier_version = 'given' AND s.section = 'unknown' AND s.raw_section IS NOT NULL)
+WHERE s.classifier_version IS NULL OR s.classifier_version NOT IN (:model, :given)
+   OR (s.classifier_version = :given AND s.section = 'unknown' AND s.raw_section IS NOT NULL)
 ORDER BY s.id
 """
 _ROWS = """
@@ -49,7 +48,7 @@ def classify_library(library, progress: Callable[[int, int], None] = lambda done
     model = load_model()
     db = open_library(library)
     try:
-        ids = [row[0] for row in db.execute(_TODO, [model.version])]
+        ids = [row[0] for row in db.execute(_TODO, {"model": model.version, "given": GIVEN_STANCE})]
         for start in range(0, len(ids), BATCH):
             if cancelled():
                 raise Cancelled
@@ -68,8 +67,8 @@ def _classify_batch(db, model: StanceModel, ids: list[int]) -> set[int]:
     rows = db.execute(_ROWS.format(marks=",".join("?" * len(ids))), ids).fetchall()
     for id_, text, start, end, raw_section, section, version, authors, year, paper_id in rows:
         section = normalize_section(raw_section).value if raw_section else section
-        if version == GIVEN:
-            changes.append((None, None, GIVEN, section, id_))
+        if version == GIVEN_STANCE:
+            changes.append((None, None, GIVEN_STANCE, section, id_))
             continue
         marker = (start, end) if start is not None and end is not None else find_marker(text, authors, year)
         prediction = model.predict(text, marker)

@@ -15,6 +15,9 @@ class Stance(enum.StrEnum):
     UNCLASSIFIED = "unclassified"
 
 
+GIVEN_STANCE = "given"  # the classifier version of a stance that came with the statement: never overwritten
+
+
 class Section(enum.StrEnum):
     """The part of the citing paper a statement comes from."""
 

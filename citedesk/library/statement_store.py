@@ -14,7 +14,7 @@ import sqlite_utils
 from citedesk.library.graph import Graph
 from citedesk.library.tallies import mark_self_citations, update_tallies
 from citedesk.library.statement_files import MalformedRow, RowError, StatementInput, parse_row, read_statement_rows
-from citedesk.model import Cancelled, Problem, StatementImportReport
+from citedesk.model import GIVEN_STANCE, Cancelled, Problem, StatementImportReport
 
 PROGRESS_EVERY = 200
 
@@ -130,7 +130,7 @@ def _statement_values(row: StatementInput, fetched_at: str) -> dict[str, Any]:
         "confidence": row.confidence,
         "source": row.source,
         "fetched_at": fetched_at,
-        "classifier_version": "given" if row.label_given else None,
+        "classifier_version": GIVEN_STANCE if row.label_given else None,
     }
 
 
