@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.current_paper: int | None = None
         self.report: PaperReport | None = None
         self.loading: int | None = None  # the paper whose report a worker is reading
+        self.summary_shown: int | None = None  # the paper whose summary the current read has put on screen
         self.stale = False  # the library changed while that report was being read
         self.source_labels: dict[str, str] | None = None  # read from the installed sources when first needed
         self.setWindowIcon(icon)
@@ -259,7 +260,7 @@ class MainWindow(QMainWindow):
     def _load_report(self, paper_id: int) -> None:
         """Two reads side by side: a summary that shows in milliseconds, then the statements."""
         library, order = self.library, self.statements.order
-        self.loading = paper_id
+        self.loading, self.summary_shown = paper_id, None
         self.runner.read(
             lambda progress, cancelled: jobs.read_summary(library, paper_id),
             READING,
@@ -288,6 +289,7 @@ class MainWindow(QMainWindow):
         if paper_id != self.current_paper or (self.report is not None and self.report.paper["id"] == paper_id):
             return  # another paper is selected, or the whole report came first
         self._show_details(summary)
+        self.summary_shown = paper_id
         if summary.has_citation_data:
             self.statements.clear(f"Reading {summary.counts['citation_statements']:,} citing statements…")
 
@@ -295,7 +297,8 @@ class MainWindow(QMainWindow):
         if paper_id != self.current_paper:
             return  # the person has moved on to another paper
         self.report = report
-        self._show_details(report)
+        if self.summary_shown != paper_id:  # the summary, read alongside, has not shown the same details
+            self._show_details(report)
         if report.has_citation_data:
             self.statements.set_items(report.cited_by, report.references, report.view)
         else:
