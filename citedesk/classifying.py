@@ -1,26 +1,33 @@
-"""Give stored statements a stance, a confidence and a section with the shipped model, and again when it changes."""
+"""Give stored statements a stance, a confidence and a section, in two layers behind one interface:
+the fast model labels statements the moment they are stored, the accurate one re-labels every statement it
+has not seen in the background (a chosen paper's first), and again whenever either model changes."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from citedesk.classify.model import StanceModel, load_model
+from citedesk.classify.encoder import load_encoder
+from citedesk.classify.model import Prediction, load_model
 from citedesk.classify.sections import normalize_section
 from citedesk.library.db import open_library
 from citedesk.library.markers import find_marker
 from citedesk.library.tallies import update_tallies
 from citedesk.model import GIVEN_STANCE, Cancelled, CitedeskError
 
-BATCH = 2000
+Marker = tuple[int, int] | None
+BATCH = 256  # statements per transaction: under a second of the accurate model, so a chosen paper soon goes first
 
-_TODO = """
-SELECT s.id FROM statements s
-WHERE s.classifier_version IS NULL OR s.classifier_version NOT IN (:model, :given)
-   OR (s.classifier_version = :given AND s.section = 'unknown' AND s.raw_section IS NOT NULL)
-ORDER BY s.id
+_SECTION_DUE = "(s.classifier_version = :given AND s.section = 'unknown' AND s.raw_section IS NOT NULL)"
+_OUTDATED = f"(s.classifier_version IS NULL OR s.classifier_version NOT IN (:model, :given) OR {_SECTION_DUE})"
+_TODO = f"SELECT s.id FROM statements s WHERE {_OUTDATED} ORDER BY s.id"
+_NEW = f"SELECT s.id FROM statements s WHERE s.classifier_version IS NULL OR {_SECTION_DUE} ORDER BY s.id"
+_OF_PAPER = f"""
+SELECT s.id FROM statements s JOIN citations c ON c.id = s.citation_id JOIN works w ON w.id = c.cited_work_id
+WHERE w.paper_id = :paper AND {_OUTDATED} ORDER BY s.id
 """
 _ROWS = """
 SELECT s.id, s.text, s.marker_start, s.marker_end, s.raw_section, s.section, s.classifier_version,
@@ -41,29 +48,75 @@ class ClassifyReport:
         return f"Classified {self.statements:,} statement(s) with {self.model}."
 
 
+class Classifier(Protocol):
+    """What either layer offers: a version that statements record, and predictions for many sentences."""
+
+    version: str
+
+    def predict(self, text: str, marker: Marker = None) -> Prediction: ...
+
+    def predict_many(self, texts: Sequence[str], markers: Sequence[Marker] | None = None) -> list[Prediction]: ...
+
+
+def fast_classifier() -> Classifier:
+    """The layer that labels statements as they are stored (a linear model, thousands a second)."""
+    return load_model()
+
+
+def accurate_classifier() -> Classifier:
+    """The layer whose labels the window, the report and `citedesk classify` end with (a small encoder)."""
+    return load_encoder()
+
+
+def label_new(library) -> ClassifyReport:
+    """Label the statements that have no label yet with the fast layer (the accurate one follows)."""
+    return classify_library(library, model=fast_classifier(), only_new=True)
+
+
 def classify_library(library, progress: Callable[[int, int], None] = lambda done, total: None,
-                     cancelled: Callable[[], bool] = lambda: False) -> ClassifyReport:
-    """Classify every statement the current model has not seen, a batch per transaction, so that a
-    cancelled run keeps its work and the next one goes on from there."""
-    model = load_model()
+                     cancelled: Callable[[], bool] = lambda: False, model: Classifier | None = None,
+                     first: Callable[[], int | None] = lambda: None, only_new: bool = False,
+                     first_done: Callable[[int], None] = lambda paper: None) -> ClassifyReport:
+    """Classify every statement `model` (the accurate layer by default) has not seen, a batch per
+    transaction, so that a cancelled run keeps its work and the next one goes on from there. Before each
+    batch, the statements of the paper `first()` names (the one open in the window) move to the front, and
+    `first_done(paper)` says when they have all been classified."""
+    model = model or accurate_classifier()
     db = open_library(library)
     try:
-        ids = [row[0] for row in db.execute(_TODO, {"model": model.version, "given": GIVEN_STANCE})]
-        for start in range(0, len(ids), BATCH):
+        names = {"model": model.version, "given": GIVEN_STANCE}
+        queue = [row[0] for row in db.execute(_NEW if only_new else _TODO, names)]
+        total, done, ahead, left = len(queue), 0, None, 0
+        while queue:
             if cancelled():
                 raise Cancelled
+            wanted = first()
+            if wanted is not None and wanted != ahead:
+                queue, left = _put_first(queue, [r[0] for r in db.execute(_OF_PAPER, {**names, "paper": wanted})])
+                ahead = wanted
+            batch, queue = queue[:BATCH], queue[BATCH:]
             with db.atomic():
-                papers = _classify_batch(db, model, ids[start : start + BATCH])
-                update_tallies(db, papers)
-            progress(min(start + BATCH, len(ids)), len(ids))
-        return ClassifyReport(len(ids), model.version)
+                update_tallies(db, _classify_batch(db, model, batch))
+            done += len(batch)
+            if left > 0 and ahead is not None:
+                left -= len(batch)
+                if left <= 0:
+                    first_done(ahead)
+            progress(done, total)
+        return ClassifyReport(total, model.version)
     finally:
         db.close()
 
 
-def _classify_batch(db, model: StanceModel, ids: list[int]) -> set[int]:
+def _put_first(queue: list[int], first: list[int]) -> tuple[list[int], int]:
+    """The queue with `first`'s ids (those still in it) at its front, and how many they are."""
+    chosen = set(first) & set(queue)
+    return [i for i in first if i in chosen] + [i for i in queue if i not in chosen], len(chosen)
+
+
+def _classify_batch(db, model: Classifier, ids: list[int]) -> set[int]:
     """Update one batch; returns the library papers whose tallies changed."""
-    changes, papers = [], set()
+    changes, papers, todo = [], set(), []
     rows = db.execute(_ROWS.format(marks=",".join("?" * len(ids))), ids).fetchall()
     for id_, text, start, end, raw_section, section, version, authors, year, paper_id in rows:
         section = normalize_section(raw_section).value if raw_section else section
@@ -71,10 +124,12 @@ def _classify_batch(db, model: StanceModel, ids: list[int]) -> set[int]:
             changes.append((None, None, GIVEN_STANCE, section, id_))
             continue
         marker = (start, end) if start is not None and end is not None else find_marker(text, authors, year)
-        prediction = model.predict(text, marker)
-        changes.append((prediction.stance.value, round(prediction.confidence, 4), model.version, section, id_))
+        todo.append((id_, text, marker, section))
         if paper_id is not None:
             papers.add(paper_id)
+    predictions = model.predict_many([t[1] for t in todo], [t[2] for t in todo])
+    for (id_, _, _, section), prediction in zip(todo, predictions):
+        changes.append((prediction.stance.value, round(prediction.confidence, 4), model.version, section, id_))
     db.conn.executemany(
         "UPDATE statements SET stance = coalesce(?, stance), confidence = coalesce(?, confidence), "
         "classifier_version = ?, section = ? WHERE id = ?",
@@ -86,12 +141,15 @@ def _classify_batch(db, model: StanceModel, ids: list[int]) -> set[int]:
 def classify_file(source: Path, target: Path) -> int:
     """Classify a JSON Lines file whose lines have a `text` (and optionally `marker_start`/`marker_end`):
     every line is written back with `label`, `confidence` and `classifier`; returns how many."""
-    model = load_model()
+    model = accurate_classifier()
     try:
         lines = source.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise CitedeskError(f"Cannot read {source}: {exc.strerror or exc}") from None
-    out = [json.dumps(_classified(model, line, number, source), ensure_ascii=False) for number, line in _lines(lines)]
+    records = [_record(line, number, source) for number, line in _lines(lines)]
+    predictions = model.predict_many([r["text"] for r in records], [_marker_of(r) for r in records])
+    out = [json.dumps({**r, "label": p.stance.value, "confidence": round(p.confidence, 4), "classifier": model.version},
+                      ensure_ascii=False) for r, p in zip(records, predictions)]
     try:
         target.write_text("".join(line + "\n" for line in out), encoding="utf-8")
     except OSError as exc:
@@ -103,15 +161,16 @@ def _lines(lines: list[str]) -> Iterator[tuple[int, str]]:
     return ((number, line) for number, line in enumerate(lines, start=1) if line.strip())
 
 
-def _classified(model: StanceModel, line: str, number: int, source: Path) -> dict:
+def _record(line: str, number: int, source: Path) -> dict:
     try:
         record = json.loads(line)
     except ValueError:
         raise CitedeskError(f"{source}:{number}: not valid JSON") from None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise CitedeskError(f"{source}:{number}: each line needs a \"text\" field with the citing sentence")
+    return record
+
+
+def _marker_of(record: dict) -> Marker:
     start, end = record.get("marker_start"), record.get("marker_end")
-    marker = (start, end) if isinstance(start, int) and isinstance(end, int) else None
-    prediction = model.predict(record["text"], marker)
-    return {**record, "label": prediction.stance.value, "confidence": round(prediction.confidence, 4),
-            "classifier": model.version}
+    return (start, end) if isinstance(start, int) and isinstance(end, int) else None

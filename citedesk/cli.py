@@ -118,6 +118,8 @@ def _run_refresh(args: argparse.Namespace) -> int:
     lines = [problem_line(p) for p in report.problems]
     _print_some(lines, None if args.verbose else _SHOWN_PROBLEMS)
     print(report.summary())
+    if report.new_statements:
+        _classify_accurately(args.library)
     return 0
 
 
@@ -147,11 +149,16 @@ def _run_classify(args: argparse.Namespace) -> int:
         count = jobs.classify_file(args.input, args.output)
         print(f"Classified {count:,} sentence(s) into {args.output}")
         return 0
+    _classify_accurately(args.library)
+    return 0
+
+
+def _classify_accurately(library) -> None:
+    """Give statements the accurate model's labels (the fast one labelled them as they were stored)."""
     progress = _TerminalProgress("Classifying")
-    report = jobs.classify(args.library, progress)
+    report = jobs.classify(library, progress)
     progress.end()
     print(report.summary())
-    return 0
 
 
 def _run_window(args: argparse.Namespace) -> int:
@@ -231,6 +238,7 @@ def _run_import_statements(args: argparse.Namespace) -> int:
     problems = [f"{p.source}:{p.line}: {p.reason}" for p in [*report.unmatched, *report.invalid]]
     _print_some(problems, None if args.verbose else _SHOWN_PROBLEMS)
     print(report.summary())
+    _classify_accurately(args.library)
     return 0
 
 

@@ -186,10 +186,11 @@ def import_statements(
     progress: Progress = _no_progress,
     cancelled: IsCancelled = _never,
 ) -> StatementImportReport:
-    """Load citing statements from a JSON Lines or CSV file (see docs/statement-files.md), then classify them."""
+    """Load citing statements from a JSON Lines or CSV file (see docs/statement-files.md) and label them with
+    the fast classifier; `classify` then gives them the accurate one's labels."""
     with _library(library) as db, _writing(db):
         report = store_statements(db, path, progress, cancelled)
-    classifying.classify_library(library, cancelled=cancelled)
+    classifying.label_new(library)
     return report
 
 
@@ -239,16 +240,18 @@ def refresh(
     cancelled: IsCancelled = _never,
 ) -> RefreshReport:
     """Fetch citation data for some papers (all when `keys` is None) from the enabled or named sources,
-    then classify the new statements."""
+    then label the new statements with the fast classifier (`classify` gives them the accurate one's labels)."""
     report = refreshing.refresh(library, keys, sources, force, progress, cancelled)
     if report.new_statements:
-        classifying.classify_library(library, cancelled=cancelled)
+        classifying.label_new(library)
     return report
 
 
-def classify(library: PathLike | None, progress: Progress = _no_progress, cancelled: IsCancelled = _never):
-    """Classify the statements the current model has not classified yet (all of them after a new model)."""
-    return classifying.classify_library(library, progress, cancelled)
+def classify(library: PathLike | None, progress: Progress = _no_progress, cancelled: IsCancelled = _never,
+             first: Callable[[], int | None] = lambda: None, first_done: Callable[[int], None] = lambda paper: None):
+    """Classify, with the accurate model, the statements it has not classified yet (all of them after a new
+    model), the statements of the paper `first()` names before the others (`first_done(paper)` after them)."""
+    return classifying.classify_library(library, progress, cancelled, first=first, first_done=first_done)
 
 
 def classify_file(source: PathLike, target: PathLike) -> int:

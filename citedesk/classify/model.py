@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -68,6 +69,12 @@ class StanceModel:
         best = max(range(3), key=scores.__getitem__)
         stance = STANCES[best] if probs[best] >= self.threshold else Stance.UNCLASSIFIED
         return Prediction(stance, probs[best], probs)
+
+    def predict_many(self, texts: Sequence[str], markers: Sequence[tuple[int, int] | None] | None = None
+                     ) -> list[Prediction]:
+        """Predictions for many sentences (the interface the accurate layer shares)."""
+        markers = markers if markers is not None else [None] * len(texts)
+        return [self.predict(text, marker) for text, marker in zip(texts, markers)]
 
     def to_json(self) -> dict:
         return {"version": self.version, "classes": [stance.value for stance in STANCES], "intercept": self.intercept,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 
 from citedesk import jobs
@@ -17,11 +18,19 @@ if TYPE_CHECKING:
     from citedesk.gui.mainwindow import MainWindow
 
 
+class _Relay(QObject):
+    """Carries what a worker has to say beyond its progress to the window's thread."""
+
+    paper_done = Signal(int)
+
+
 class Commands:
     """The window's actions and what they do; long or writing work goes to the task runner."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self.relay = _Relay(window)
+        self.relay.paper_done.connect(self._paper_classified)
         self.undo_stack = QUndoStack(window)
         self.import_bib = self._action("&Import BibTeX…", self.ask_import, QKeySequence.StandardKey.Open)
         self.import_statements = self._action("Import &Citing Statements…", self.ask_import_statements)
@@ -93,7 +102,8 @@ class Commands:
         self._write(
             lambda progress, cancelled: jobs.import_statements(library, path, progress, cancelled),
             f"Loading statements from {path.name}",
-            lambda report: self._after_change(report.summary(), report=True, message_box=True),
+            lambda report: (self._after_change(report.summary(), report=True, message_box=True),
+                            self.classify_outdated()),
             cancelled_text="Loading cancelled; the library is as it was.",
         )
 
@@ -229,6 +239,8 @@ class Commands:
 
     def _refreshed(self, report) -> None:
         self._after_change(report.summary(), report=True)
+        if report.new_statements:
+            self.classify_outdated()
         if report.problems:
             lines = [problem_line(p) for p in report.problems[:12]]
             more = len(report.problems) - len(lines)
@@ -236,14 +248,32 @@ class Commands:
                 [report.summary(), "", *lines, *([f"… and {more} more"] if more > 0 else [])]))
 
     def classify_outdated(self) -> None:
-        """Classify, in the background, statements stored before this model (or by an older one)."""
-        library = self.window.library
-        self.window.runner.write(
-            lambda progress, cancelled: jobs.classify(library, progress, cancelled),
+        """Give, in the background, the accurate model's labels to statements that lack them (new ones, or
+        all after a new model), the open paper's first; its report is read again once they are done."""
+        window = self.window
+        if window.classifying is not None:
+            return
+        library = window.library
+        relay = self.relay
+        task = window.runner.classify(
+            lambda progress, cancelled: jobs.classify(library, progress, cancelled, first=lambda: window.current_paper,
+                                                      first_done=relay.paper_done.emit),
             "Classifying citing statements",
-            lambda report: self._after_change(report.summary(), report=True) if report.statements else None,
+            self._classified,
             self._failed,
         )
+        task.signals.finished.connect(lambda: setattr(window, "classifying", None))
+        task.signals.cancelled.connect(lambda: self._status("Classifying paused; it goes on at the next start"))
+        window.classifying = task
+
+    def _paper_classified(self, paper_id: int) -> None:
+        """The open paper's statements have their new labels (they went first): show them."""
+        if paper_id == self.window.current_paper:
+            self.window.reload_report()
+
+    def _classified(self, report) -> None:
+        if report.statements:
+            self._after_change(report.summary(), report=True)
 
     # -- small things
 

@@ -25,7 +25,7 @@ from citedesk import jobs
 from citedesk.gui.commands import Commands
 from citedesk.gui.dialogs import Dialogs
 from citedesk.gui.models.papers import PaperIdRole, PaperTableModel
-from citedesk.gui.tasks import TaskRunner
+from citedesk.gui.tasks import Task, TaskRunner
 from citedesk.gui.widgets.details import DetailsPane
 from citedesk.gui.widgets.progress import TaskProgress
 from citedesk.gui.widgets.report import ReportPane
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.loading: int | None = None  # the paper whose report a worker is reading
         self.summary_shown: int | None = None  # the paper whose summary the current read has put on screen
         self.stale = False  # the library changed while that report was being read
+        self.classifying: Task | None = None  # the accurate classifier's run, while one goes on
         self.source_labels: dict[str, str] | None = None  # read from the installed sources when first needed
         self.setWindowIcon(icon)
         self.setWindowTitle(f"{library.stem} — CiteDesk")

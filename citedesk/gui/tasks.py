@@ -80,6 +80,8 @@ class TaskRunner(QObject):
         self.writer.setMaxThreadCount(1)
         self.network = QThreadPool(self)
         self.network.setMaxThreadCount(1)
+        self.classifier = QThreadPool(self)
+        self.classifier.setMaxThreadCount(1)
         self.running: set[Task] = set()
 
     def read(self, work: Work, label: str, on_success: Callable[[Any], None] | None = None,
@@ -98,13 +100,19 @@ class TaskRunner(QObject):
         so it neither holds up nor waits for the other writes."""
         return self._start(self.network, Task(work, label), on_success, on_failure)
 
+    def classify(self, work: Work, label: str, on_success: Callable[[Any], None] | None = None,
+                 on_failure: Callable[[str], None] | None = None) -> Task:
+        """Run the accurate classifier: minutes of work on a large library, in short transactions of its
+        own, so that it holds up neither reads nor the person's edits."""
+        return self._start(self.classifier, Task(work, label), on_success, on_failure)
+
     def cancel_all(self) -> None:
         for task in list(self.running):
             task.cancel()
 
     def wait(self, msecs: int = -1) -> bool:
         """Wait for every task to end (when the window closes); True if they all did."""
-        return all(pool.waitForDone(msecs) for pool in (self.readers, self.writer, self.network))
+        return all(pool.waitForDone(msecs) for pool in (self.readers, self.writer, self.network, self.classifier))
 
     @property
     def busy(self) -> bool:

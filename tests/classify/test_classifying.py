@@ -6,7 +6,8 @@ import json
 import subprocess
 import sys
 
-from citedesk import jobs
+from citedesk import classifying, jobs
+from citedesk.classify.encoder import load_encoder
 from citedesk.classify.model import load_model
 from citedesk.library.db import open_library
 from citedesk.model import Stance
@@ -36,7 +37,7 @@ def rows(path):
     return found, tallies
 
 
-def test_imported_statements_are_classified_and_given_labels_kept(tmp_path):
+def test_imported_statements_are_labelled_by_the_fast_layer_at_once_and_given_labels_kept(tmp_path):
     found, tallies = rows(library(tmp_path))
     version = load_model().version
     assert [(version_, section) for _, _, _, version_, section in found] == [
@@ -44,6 +45,42 @@ def test_imported_statements_are_classified_and_given_labels_kept(tmp_path):
     assert found[2][1:3] == ("supporting", 0.9)
     assert all(stance in {s.value for s in Stance} and 0 < confidence <= 1 for _, stance, confidence, _, _ in found)
     assert sum(tallies) == 3
+
+
+def test_the_accurate_layer_relabels_what_the_fast_one_labelled(tmp_path):
+    path = library(tmp_path)
+    report = jobs.classify(path)
+    assert report.statements == 2 and report.model == load_encoder().version != load_model().version
+    found, tallies = rows(path)
+    assert [version for _, _, _, version, _ in found] == [load_encoder().version] * 2 + ["given"]
+    assert sum(tallies) == 3 and jobs.classify(path).statements == 0
+
+
+def test_the_open_papers_statements_go_first(tmp_path, monkeypatch):
+    bib = "".join(f"@article{{p{i}, title={{Paper {i}}}, author={{Author{i}, Ann}}, year=2010}}\n" for i in range(3))
+    (tmp_path / "l.bib").write_text(bib, encoding="utf-8")
+    lines = [{"cited_key": f"p{i % 3}", "citing_title": f"Citing {n}", "text": f"We follow Author{i % 3} (2010), step {n}."}
+             for n, i in enumerate(range(30))]
+    (tmp_path / "s.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    jobs.import_bibtex(tmp_path / "l.sqlite", [tmp_path / "l.bib"], workers=1)
+    jobs.import_statements(tmp_path / "l.sqlite", tmp_path / "s.jsonl")
+    monkeypatch.setattr(classifying, "BATCH", 5)
+    db = open_library(tmp_path / "l.sqlite")
+    wanted = db.execute("SELECT id FROM papers WHERE citekey = 'p2'").fetchone()[0]
+    db.close()
+    seen, done = [], []
+    model = load_encoder()
+
+    class Watching:
+        version = model.version
+
+        def predict_many(self, texts, markers=None):
+            seen.append({text.split()[2] for text in texts})
+            return model.predict_many(texts, markers)
+
+    classifying.classify_library(tmp_path / "l.sqlite", model=Watching(), first=lambda: wanted, first_done=done.append)
+    assert set().union(*seen[:2]) == {"Author2"} and "Author2" not in set().union(*seen[2:])
+    assert done == [wanted]
 
 
 def test_a_new_model_reclassifies_and_the_tallies_follow(tmp_path):
@@ -54,9 +91,11 @@ def test_a_new_model_reclassifies_and_the_tallies_follow(tmp_path):
     db.conn.commit()
     db.close()
     report = jobs.classify(path)
-    assert report.statements == 2 and report.model == load_model().version
+    assert report.statements == 2 and report.model == load_encoder().version
     (tmp_path / "again").mkdir()
-    assert rows(path) == rows(library(tmp_path / "again"))  # as if classified by the current model from the start
+    again = library(tmp_path / "again")
+    jobs.classify(again)
+    assert rows(path) == rows(again)  # as if classified by the current model from the start
     assert jobs.classify(path).statements == 0  # nothing left to do
 
 
@@ -71,7 +110,7 @@ def test_classify_a_file_from_the_command_line(tmp_path):
     out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [record.get("id") for record in out] == [7, None]
     assert all(record["label"] in {s.value for s in Stance} and 0 < record["confidence"] <= 1 for record in out)
-    assert {record["classifier"] for record in out} == {load_model().version}
+    assert {record["classifier"] for record in out} == {load_encoder().version}
 
 
 def test_a_file_without_text_is_a_one_line_error(tmp_path):
