@@ -141,12 +141,38 @@ until(statements_painted)
 seconds = showing[0] - begin
 detail = f"{len(win.report.cited_by):,} statements from {win.report.counts['cited_by']:,} papers, grouped, with filter counts"
 """,
+    "reclassify 10,000 statements in the window: peak memory": """
+import resource, shutil, tempfile
+from citedesk.classifying import accurate_classifier
+copy = tempfile.mkdtemp() + "/library.sqlite"
+shutil.copyfile(LIBRARY, copy)
+db = open_library(copy)
+db.execute("UPDATE statements SET classifier_version = 'an-older-model'")
+db.conn.commit()
+db.close()
+LIBRARY = copy
+win, row = window_on_bleu()
+win.table.selectRow(row)
+began, ticks = time.perf_counter(), []
+beat = QTimer(interval=10)
+beat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+beat.start()
+until(lambda: win.classifying is not None)
+until(lambda: win.classifying is None, limit=300)
+beat.stop()
+stall = max(b - a for a, b in zip(ticks, ticks[1:]))
+seconds = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # megabytes, for this step
+detail = (f"with the accurate model ({accurate_classifier().version}) loaded; "
+          f"the 10,000 re-labelled in {time.perf_counter() - began:.0f} s; the event loop never waited over {stall * 1000:.0f} ms")
+""",
 }
 POSTLUDE = """
 print(json.dumps({"seconds": seconds, "detail": detail}))
 """
 TARGETS = {"start to first painted table": 1.0, "search box, per keystroke": 0.050,
-           "select a paper: details, counts, chart": 0.100, "select a paper: 10,000 statements listed": 0.100}
+           "select a paper: details, counts, chart": 0.100, "select a paper: 10,000 statements listed": 0.100,
+           "reclassify 10,000 statements in the window: peak memory": 600}
+MEGABYTES = {"reclassify 10,000 statements in the window: peak memory"}  # steps that measure megabytes
 
 
 def build_library(folder: Path) -> Path:
@@ -161,6 +187,7 @@ def build_library(folder: Path) -> Path:
     others = [path for path in CORPUS.rglob("*.bib") if "acl-anthology" not in path.parts]
     jobs.import_bibtex(library, others, allow_duplicates=True)
     jobs.import_statements(library, write_statements(folder / "statements.jsonl"))
+    jobs.classify(library)  # the accurate layer's labels, as a library has them once the window has run
     return library
 
 
@@ -209,8 +236,13 @@ def main() -> int:
         print(f"|{'-' * 42}|{'-' * 11}|{'-' * 9}|-------")
         for name, code in STEPS.items():
             best = min((run_step(code, library) for _ in range(args.repeat)), key=lambda result: result["seconds"])
-            print(f"| {name:<40} | {_time(best['seconds']):>9} | {_time(TARGETS[name]):>7} | {best['detail']}")
+            show = _megabytes if name in MEGABYTES else _time
+            print(f"| {name:<40} | {show(best['seconds']):>9} | {show(TARGETS[name]):>7} | {best['detail']}")
     return 0
+
+
+def _megabytes(value: float) -> str:
+    return f"{value:.0f} MB"
 
 
 def _time(seconds: float) -> str:
