@@ -314,3 +314,25 @@ def test_screenshot_from_the_command_line(tmp_path, small_library):
         capture_output=True, text=True, timeout=120,
     )
     assert missing.returncode == 1 and missing.stderr.startswith("citedesk: No paper with the key 'nope'")
+
+
+def test_on_start_the_accurate_layer_relabels_in_the_background(qtbot, small_library):
+    from citedesk.classify.encoder import load_encoder
+
+    db = open_library(small_library)
+    versions = {row[0] for row in db.execute("SELECT classifier_version FROM statements")}
+    db.close()
+    assert load_encoder().version not in versions  # the fast layer labelled them on import
+    window = make_window(qtbot, small_library.parent)
+    select(qtbot, window, "tse2017")
+
+    def relabelled() -> bool:
+        db = open_library(small_library)
+        found = {row[0] for row in db.execute("SELECT classifier_version FROM statements")}
+        db.close()
+        return found <= {load_encoder().version, "given"}
+
+    qtbot.waitUntil(relabelled, timeout=60_000)
+    qtbot.waitUntil(lambda: window.classifying is None)
+    assert window.dialogs.errors == [] and window.report_pane.showing() == "report"
+    window.close()
