@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import stance_data  # noqa: E402
-from stance_training import calibrate, expected_calibration_error  # noqa: E402
+from stance_training import calibrate, choose_threshold, expected_calibration_error  # noqa: E402
 
 from citedesk.classify.cues import FAMILIES, cue_vector  # noqa: E402
 from citedesk.classify.encoder import (  # noqa: E402
@@ -176,18 +176,6 @@ def fine_tune(net: StanceNet, items: list, tokens: Tokens, epochs: int, seed: in
     return net.eval()
 
 
-def choose_threshold(best: np.ndarray, probs: np.ndarray, classes: np.ndarray) -> float:
-    """The lowest confidence at which held-out supporting / contrasting predictions are right at least
-    MIN_EVIDENCE_PRECISION of the time; below it the model says unclassified."""
-    confidence = probs[np.arange(len(best)), best]
-    evidence = best != STANCES.index(Stance.MENTIONING)
-    for threshold in np.arange(0.0, 0.96, 0.01):
-        chosen = evidence & (confidence >= threshold)
-        if chosen.sum() >= 10 and (best[chosen] == classes[chosen]).mean() >= MIN_EVIDENCE_PRECISION:
-            return round(float(threshold), 2)
-    return 0.95
-
-
 def export(net: StanceNet, folder: Path) -> Path:
     """The network as ONNX with int8 weights (onnxruntime's dynamic quantisation)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -246,7 +234,7 @@ def calibrated(version: str, logits: np.ndarray, classes: np.ndarray) -> Setting
     decision = tuple(round(DECISION_SHARE * v, 4) for v in offsets)
     probs = _softmax(logits / temperature + np.array(offsets))
     best = (logits / temperature + np.array(decision)).argmax(axis=1)
-    threshold = choose_threshold(best, probs, classes)
+    threshold = choose_threshold(best, probs, classes, MIN_EVIDENCE_PRECISION)
     ece = expected_calibration_error(list(probs[np.arange(len(best)), best]), list(best == classes))
     print(f"calibration: temperature {temperature:.3f}, offsets {offsets}, threshold {threshold}, ECE {ece:.3f}")
     return Settings(version, round(temperature, 4), tuple(round(v, 4) for v in offsets), threshold,

@@ -77,15 +77,15 @@ def calibrate(logits: np.ndarray, classes: np.ndarray) -> tuple[float, list[floa
     return float(result.x[0]), [float(value) for value in result.x[1:]]
 
 
-def choose_threshold(logits: np.ndarray, probs: np.ndarray, classes: np.ndarray) -> float:
-    """The lowest confidence at which supporting / contrasting predictions (by balanced score) are right at
-    least MIN_EVIDENCE_PRECISION of the time on held-out sentences; below it the model says unclassified."""
-    best = logits.argmax(axis=1)
+def choose_threshold(best: np.ndarray, probs: np.ndarray, classes: np.ndarray,
+                     precision: float = MIN_EVIDENCE_PRECISION) -> float:
+    """The lowest confidence at which the supporting / contrasting predictions `best` are right at least
+    `precision` of the time on held-out sentences; below it the model says unclassified."""
     confidence = probs[np.arange(len(best)), best]
     evidence = best != STANCES.index(Stance.MENTIONING)
     for threshold in np.arange(0.0, 0.96, 0.01):
         chosen = evidence & (confidence >= threshold)
-        if chosen.sum() >= 10 and (best[chosen] == classes[chosen]).mean() >= MIN_EVIDENCE_PRECISION:
+        if chosen.sum() >= 10 and (best[chosen] == classes[chosen]).mean() >= precision:
             return round(float(threshold), 2)
     return 0.95
 
@@ -105,7 +105,8 @@ def train(examples: Sequence) -> StanceModel:
     held_data = matrix([lists[i] for i in held], [examples[i] for i in held], vocabulary)
     logits = first.decision_function(held_data.rows)
     temperature, offsets = calibrate(logits, held_data.classes)
-    threshold = choose_threshold(logits, _softmax(logits / temperature + np.array(offsets)), held_data.classes)
+    probs = _softmax(logits / temperature + np.array(offsets))
+    threshold = choose_threshold(logits.argmax(axis=1), probs, held_data.classes)
     final, vocabulary = fit(lists, examples)
     return _stance_model(final, vocabulary, temperature, offsets, threshold)
 
