@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 
 from citedesk import jobs
@@ -31,6 +31,7 @@ class Commands:
         self.window = window
         self.relay = _Relay(window)
         self.relay.paper_done.connect(self._paper_classified)
+        self._classify_again = False
         self.undo_stack = QUndoStack(window)
         self.import_bib = self._action("&Import BibTeX…", self.ask_import, QKeySequence.StandardKey.Open)
         self.import_statements = self._action("Import &Citing Statements…", self.ask_import_statements)
@@ -252,7 +253,9 @@ class Commands:
         all after a new model), the open paper's first; its report is read again once they are done."""
         window = self.window
         if window.classifying is not None:
+            self._classify_again = True  # statements stored since that run began: another run follows it
             return
+        self._classify_again = False
         library = window.library
         relay = self.relay
         task = window.runner.classify(
@@ -262,9 +265,12 @@ class Commands:
             self._classified,
             self._failed,
         )
-        task.signals.finished.connect(lambda: setattr(window, "classifying", None))
+        task.signals.finished.connect(self._classifying_ended)
         task.signals.cancelled.connect(lambda: self._status("Classifying paused; it goes on at the next start"))
         window.classifying = task
+
+    def _classifying_ended(self) -> None:
+        self.window.classifying = None
 
     def _paper_classified(self, paper_id: int) -> None:
         """The open paper's statements have their new labels (they went first): show them."""
@@ -274,6 +280,8 @@ class Commands:
     def _classified(self, report) -> None:
         if report.statements:
             self._after_change(report.summary(), report=True)
+        if self._classify_again:  # once this run has ended (a cancelled one, at closing, is not followed)
+            QTimer.singleShot(0, self.classify_outdated)
 
     # -- small things
 
