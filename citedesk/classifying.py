@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from citedesk.classify.encoder import SETTINGS_NAME, load_encoder, read_settings, resource
 from citedesk.classify.model import Prediction, load_model
 from citedesk.classify.sections import normalize_section
 from citedesk.library.db import open_library
@@ -65,11 +64,15 @@ def fast_classifier() -> Classifier:
 
 def accurate_classifier() -> Classifier:
     """The layer whose labels the window, the report and `citedesk classify` end with (a small encoder)."""
+    from citedesk.classify.encoder import load_encoder  # NumPy and onnxruntime: imported when first needed
+
     return load_encoder()
 
 
 def accurate_version() -> str:
     """The accurate layer's version, read without loading it."""
+    from citedesk.classify.encoder import SETTINGS_NAME, read_settings, resource
+
     return read_settings(resource(SETTINGS_NAME)).version
 
 
