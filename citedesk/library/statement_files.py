@@ -59,15 +59,14 @@ def read_statement_rows(path: str | os.PathLike[str]) -> Iterator[tuple[int, dic
 
 
 def _rows(path: Path, suffix: str) -> Iterator[tuple[int, dict]]:
-    """Open the file as UTF-8 (BOM or not) and hand it to the reader for its type."""
+    """Open the file as UTF-8 (BOM or not) and hand it to the reader for its type. Bytes that are not UTF-8
+    make their own row invalid, not the file (they are read as lone surrogates and found per row)."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             if suffix in JSONL_SUFFIXES:
                 yield from _jsonl_rows(handle)
             else:
                 yield from _csv_rows(handle, path, CSV_DELIMITERS[suffix])
-    except UnicodeDecodeError as exc:
-        raise CitedeskError(f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise CitedeskError(f"Cannot read statements file {path}: {exc.strerror or exc}") from exc
 
@@ -76,7 +75,17 @@ def _jsonl_rows(handle: IO[str]) -> Iterator[tuple[int, dict]]:
     """One JSON object per non-blank line; a line that is not one becomes a MalformedRow."""
     for number, line in enumerate(handle, start=1):
         if line.strip():
-            yield number, _json_object(line.strip())
+            bad = _not_utf8(line.strip())
+            yield number, bad if bad is not None else _json_object(line.strip())
+
+
+def _not_utf8(raw: str) -> MalformedRow | None:
+    """A MalformedRow when the row holds bytes that are not UTF-8 (read as lone surrogates)."""
+    bad = next((i for i, ch in enumerate(raw) if "\udc80" <= ch <= "\udcff"), None)
+    if bad is None:
+        return None
+    return MalformedRow(f"not UTF-8 text (byte 0x{ord(raw[bad]) - 0xDC00:02x} at column {bad + 1})",
+                        raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def _json_object(line: str) -> dict:
@@ -85,6 +94,8 @@ def _json_object(line: str) -> dict:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
         return MalformedRow(f"malformed JSON: {exc.msg} (column {exc.colno})", line)
+    except RecursionError:
+        return MalformedRow("malformed JSON: nested too deeply", line[:200])
     if not isinstance(value, dict):
         return MalformedRow(f"not a JSON object but a {type(value).__name__}", line)
     return value
@@ -98,7 +109,8 @@ def _csv_rows(handle: IO[str], path: Path, delimiter: str) -> Iterator[tuple[int
         previous = reader.line_num
         for values in reader:
             if values:
-                yield previous + 1, _csv_row(header, values, delimiter)
+                bad = _not_utf8(delimiter.join(values))
+                yield previous + 1, bad if bad is not None else _csv_row(header, values, delimiter)
             previous = reader.line_num
     except csv.Error as exc:
         raise CitedeskError(f"{path.name}, line {reader.line_num}: malformed CSV ({exc})") from exc
@@ -226,16 +238,21 @@ def _text(raw: dict) -> str:
 
 
 def _integer(value: Any, name: str) -> int | None:
-    """A whole number from a number or a string, None if missing."""
+    """A whole number from a number or a string, None if missing; one SQLite cannot hold is refused."""
     if _is_missing(value):
         return None
+    number = None
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
-        return int(value)
-    raise RowError(f"{name} is not a whole number: {value!r}")
+        number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        number = int(value) if len(value.strip()) <= 20 else 2**63  # int() refuses 4,300 digits and more
+    if number is None:
+        raise RowError(f"{name} is not a whole number: {value!r}")
+    if abs(number) >= 2**63:
+        raise RowError(f"{name} is too large: {str(value).strip()[:30]}")
+    return number
 
 
 def _markers(raw: dict, text: str) -> tuple[int | None, int | None]:

@@ -136,7 +136,6 @@ def test_unsupported_file_type_gives_a_clear_error(tmp_path):
         (b"", "is empty: expected a header line"),
         (b"cited_key,sentence\na,b\n", "has no 'text' column"),
         (b"text,citing_key\na,b\n", "neither a 'cited_key' nor a 'cited_doi' column"),
-        (b"cited_key,text\na,caf\xe9\n", r"is not UTF-8 text"),
     ],
 )
 def test_malformed_csv_file_gives_a_clear_error(tmp_path, content, message):
@@ -144,6 +143,26 @@ def test_malformed_csv_file_gives_a_clear_error(tmp_path, content, message):
     path.write_bytes(content)
     with pytest.raises(CitedeskError, match=message):
         list(read_statement_rows(path))
+
+
+def test_bytes_that_are_not_utf8_make_only_their_row_invalid(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_bytes(b'{"cited_key": "a", "text": "caf\xe9"}\n{"cited_key": "a", "text": "fine"}\n')
+    rows = list(read_statement_rows(path))
+    assert isinstance(rows[0][1], MalformedRow) and "not UTF-8 text (byte 0xe9" in rows[0][1].reason
+    assert rows[1] == (2, {"cited_key": "a", "text": "fine"})
+    csv_path = tmp_path / "s.csv"
+    csv_path.write_bytes(b"cited_key,text\na,caf\xe9\na,fine\n")
+    rows = list(read_statement_rows(csv_path))
+    assert isinstance(rows[0][1], MalformedRow) and rows[1][1] == {"cited_key": "a", "text": "fine"}
+
+
+def test_deeply_nested_json_is_a_row_problem(tmp_path):
+    path = tmp_path / "s.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n" + json.dumps({"cited_key": "a", "text": "ok"}) + "\n")
+    rows = list(read_statement_rows(path))
+    assert isinstance(rows[0][1], MalformedRow) and "nested too deeply" in rows[0][1].reason
+    assert rows[1][1] == {"cited_key": "a", "text": "ok"}
 
 
 # ---------------------------------------------------------------- storing
@@ -228,6 +247,10 @@ def test_cited_paper_is_found_by_doi_when_the_key_is_unknown(db, tmp_path):
          "marker offsets 1..1 do not fit the text (2 characters)"),
         ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "marker_start": "a", "marker_end": 1},
          "marker_start is not a whole number: 'a'"),
+        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "citing_year": 10**30},
+         "citing_year is too large: " + "1" + "0" * 29),
+        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "citing_year": "9" * 5000},
+         "citing_year is too large: 999999999999999999999999999999"),
         ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "label": "positive"},
          "unknown label 'positive' (expected one of supporting, mentioning, contrasting, unclassified)"),
         ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "confidence": 1.5},
