@@ -133,8 +133,8 @@ class Commands:
 
     def export_file(self, source_file_id: int) -> None:
         """Export one imported file exactly as it was (edits applied)."""
-        name = self.window.db.execute("SELECT name FROM source_files WHERE id = ?", [source_file_id]).fetchone()
-        path = self.window.dialogs.save_bib_file(self.window, name[0] if name else "export.bib")
+        name = queries.source_file_name(self.window.db, source_file_id)
+        path = self.window.dialogs.save_bib_file(self.window, name or "export.bib")
         if path is None:
             return
         library = self.window.library
@@ -167,7 +167,7 @@ class Commands:
             return
         paper_id = window.current_paper
         paper = queries.paper_by_id(window.db, paper_id)
-        changes = window.dialogs.edit_entry(window, paper, lambda key: _key_taken(window.db, key, paper_id))
+        changes = window.dialogs.edit_entry(window, paper, lambda key: queries.paper_id_of_key(window.db, key) not in (None, paper_id))
         if changes is None:
             return
         library = window.library
@@ -216,8 +216,7 @@ class Commands:
 
     def refresh_selection(self) -> None:
         ids = self.window.selected_ids() or ([self.window.current_paper] if self.window.current_paper else [])
-        keys = [row[0] for row in self.window.db.execute(
-            f"SELECT citekey FROM papers WHERE id IN ({','.join('?' * len(ids))})", ids)] if ids else []
+        keys = queries.citekeys_of(self.window.db, ids)
         if keys:
             self._refresh(keys, f"Fetching citation data for {keys[0]}" if len(keys) == 1 else
                           f"Fetching citation data for {len(keys):,} papers")
@@ -313,11 +312,6 @@ class Commands:
     def _read(self, work, label: str, on_success) -> None:
         self.window.runner.read(work, label, on_success, self._failed)
 
-
-def _key_taken(db, key: str, paper_id: int) -> bool:
-    """Whether another paper already has this citation key."""
-    sql = "SELECT 1 FROM papers WHERE citekey = ? COLLATE NOCASE AND id != ?"
-    return db.execute(sql, [key, paper_id]).fetchone() is not None
 
 
 class _RemoveCommand(QUndoCommand):

@@ -33,7 +33,7 @@ from citedesk.gui.widgets.search_box import SearchBox
 from citedesk.gui.widgets.sidebar import SidebarView
 from citedesk.gui.widgets.statements_pane import StatementsPane
 from citedesk.gui.widgets.welcome import WelcomePage
-from citedesk.library import listing
+from citedesk.library import listing, queries
 from citedesk.library.listing import COLUMNS
 from citedesk.library.paper_report import PaperReport, PaperSummary
 from citedesk.sources.registry import installed_sources
@@ -230,8 +230,8 @@ class MainWindow(QMainWindow):
         return True
 
     def select_key(self, key: str) -> bool:
-        found = self.db.execute("SELECT id FROM papers WHERE citekey = ? COLLATE NOCASE", [key]).fetchone()
-        return found is not None and self.select_paper(found[0])
+        found = queries.paper_id_of_key(self.db, key)
+        return found is not None and self.select_paper(found)
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})

@@ -11,7 +11,8 @@ import sqlite_utils
 from citedesk.library.search import fts_query, parse_search
 from citedesk.model import CitedeskError
 
-__all__ = ["fts_query", "search_papers", "paper_by_key", "paper_by_id", "library_stats"]
+__all__ = ["fts_query", "search_papers", "paper_by_key", "paper_by_id", "library_stats", "paper_id_of_key",
+           "citekeys_of", "source_file_name"]
 
 _LIST_COLUMNS = ", ".join(f"papers.{name}" for name in ("id", "citekey", "year", "authors_short", "title", "venue", "entry_type"))
 
@@ -47,6 +48,26 @@ def paper_by_id(db: sqlite_utils.Database, paper_id: int) -> dict:
     if paper is None:
         raise CitedeskError("That paper is no longer in the library")
     return paper
+
+
+def paper_id_of_key(db: sqlite_utils.Database, key: str) -> int | None:
+    """The id of the paper with this citation key (any case), None if there is none."""
+    found = db.execute("SELECT id FROM papers WHERE citekey = ? COLLATE NOCASE", [key]).fetchone()
+    return found[0] if found else None
+
+
+def citekeys_of(db: sqlite_utils.Database, paper_ids: list[int]) -> list[str]:
+    """The citation keys of these papers (those still in the library)."""
+    if not paper_ids:
+        return []
+    marks = ",".join("?" * len(paper_ids))
+    return [row[0] for row in db.execute(f"SELECT citekey FROM papers WHERE id IN ({marks})", paper_ids)]
+
+
+def source_file_name(db: sqlite_utils.Database, source_file_id: int) -> str | None:
+    """The name an imported file had, None if it is no longer known."""
+    found = db.execute("SELECT name FROM source_files WHERE id = ?", [source_file_id]).fetchone()
+    return found[0] if found else None
 
 
 def _paper(db: sqlite_utils.Database, where: str, value: object) -> dict | None:
