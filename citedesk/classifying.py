@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from citedesk.classify.model import Prediction, load_model
+from citedesk.classify.model import Prediction, load_model, resource
 from citedesk.classify.sections import normalize_section
 from citedesk.library.db import open_library
 from citedesk.library.markers import find_marker
@@ -71,7 +71,7 @@ def accurate_classifier() -> Classifier:
 
 def accurate_version() -> str:
     """The accurate layer's version, read without loading it."""
-    from citedesk.classify.encoder import SETTINGS_NAME, read_settings, resource
+    from citedesk.classify.encoder import SETTINGS_NAME, read_settings
 
     return read_settings(resource(SETTINGS_NAME)).version
 
@@ -108,9 +108,9 @@ def classify_library(library, progress: Callable[[int, int], None] = lambda done
             with db.atomic():
                 update_tallies(db, _classify_batch(db, model, batch))
             done += len(batch)
-            if left > 0 and ahead is not None:
+            if left > 0:
                 left -= len(batch)
-                if left <= 0:
+                if left <= 0 and ahead is not None:
                     first_done(ahead)
             progress(done, total)
         return ClassifyReport(total, version)

@@ -6,14 +6,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from citedesk.classify.cues import cue_vector
 from citedesk.classify.labels import STANCES
-from citedesk.classify.model import Prediction
+from citedesk.classify.model import Prediction, resource
 from citedesk.model import CitedeskError, Stance
 
 ENCODER_NAME, TOKENIZER_NAME, SETTINGS_NAME = "stance-encoder.onnx", "stance-tokenizer.json", "stance-encoder.json"
@@ -79,8 +78,7 @@ class EncoderModel:
             raise CitedeskError(f"The stance model {network} cannot be loaded ({exc}); reinstall CiteDesk") from None
         self.tokens = Tokens(tokenizer, settings.window)
         self.settings = settings
-        self.version = settings.version
-        self.threshold = settings.threshold
+        self.version = settings.version  # what statements record (the interface both layers share)
 
     def predict(self, text: str, marker: Marker = None) -> Prediction:
         return self.predict_many([text], [marker])[0]
@@ -117,12 +115,8 @@ class EncoderModel:
         its calibrated probability is the confidence, and under the threshold it is unclassified."""
         probs = self.probabilities_of(logits)
         best = int((logits / self.settings.temperature + np.asarray(self.settings.decision)).argmax())
-        stance = STANCES[best] if probs[best] >= self.threshold else Stance.UNCLASSIFIED
+        stance = STANCES[best] if probs[best] >= self.settings.threshold else Stance.UNCLASSIFIED
         return Prediction(stance, float(probs[best]), (float(probs[0]), float(probs[1]), float(probs[2])))
-
-
-def resource(name: str) -> Path:
-    return Path(str(resources.files("citedesk") / "resources" / name))
 
 
 def read_settings(path: Path) -> Settings:

@@ -82,8 +82,13 @@ class StanceModel:
                 "weights": self.weights}
 
 
+def resource(name: str) -> Path:
+    """A file shipped in citedesk/resources (both layers' model files)."""
+    return Path(str(resources.files("citedesk") / "resources" / name))
+
+
 def model_path() -> Path:
-    return Path(str(resources.files("citedesk") / "resources" / MODEL_NAME))
+    return resource(MODEL_NAME)
 
 
 def save_model(model: StanceModel, path: Path | None = None) -> Path:
