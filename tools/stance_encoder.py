@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import stance_data  # noqa: E402
-from stance_training import calibrate, choose_threshold, expected_calibration_error  # noqa: E402
+from stance_training import _softmax, calibrate, choose_threshold, expected_calibration_error  # noqa: E402
 
 from citedesk.classify.cues import FAMILIES, cue_vector  # noqa: E402
 from citedesk.classify.encoder import (  # noqa: E402
@@ -153,11 +153,11 @@ def epoch_items(items: list, rng: random.Random) -> list:
 def fine_tune(net: StanceNet, items: list, tokens: Tokens, epochs: int, seed: int = 13) -> StanceNet:
     rng = random.Random(seed)
     torch.manual_seed(seed)
-    counts = Counter(i.stance for i in epoch_items(items, random.Random(seed)))
+    counts = Counter(i.stance for i in epoch_items(items, random.Random(seed)))  # every epoch has this mix
     weights = torch.tensor([(sum(counts.values()) / (3 * counts[s])) ** WEIGHT_POWER for s in STANCES])
     loss_of = nn.CrossEntropyLoss(weight=weights)
     optimiser = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=0.01)
-    steps = epochs * math.ceil(len(epoch_items(items, random.Random(seed))) / BATCH)
+    steps = epochs * math.ceil(sum(counts.values()) / BATCH)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, LR, total_steps=steps, pct_start=0.1)
     net.train()
     for epoch in range(epochs):
@@ -223,9 +223,7 @@ def main() -> None:
 def onnx_logits(network: Path, items: list, tokenizer: Path) -> np.ndarray:
     """The logits of the exported network (as the app computes them) for these items."""
     model = EncoderModel(network, tokenizer, Settings("pending", 1.0, (0.0, 0.0, 0.0), 0.0))
-    texts = [i.sentence.text for i in items]
-    rows = model.tokens.ids(texts, [i.sentence.marker for i in items])
-    return np.concatenate([model._logits(rows[s : s + 64], texts[s : s + 64]) for s in range(0, len(rows), 64)])
+    return model.logits([i.sentence.text for i in items], [i.sentence.marker for i in items])
 
 
 def calibrated(version: str, logits: np.ndarray, classes: np.ndarray) -> Settings:
@@ -239,11 +237,6 @@ def calibrated(version: str, logits: np.ndarray, classes: np.ndarray) -> Setting
     print(f"calibration: temperature {temperature:.3f}, offsets {offsets}, threshold {threshold}, ECE {ece:.3f}")
     return Settings(version, round(temperature, 4), tuple(round(v, 4) for v in offsets), threshold,
                     decision=decision)  # type: ignore[arg-type]
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = np.exp(z - z.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,11 @@ class EncoderModel:
         return self.predict_many([text], [marker])[0]
 
     def predict_many(self, texts: Sequence[str], markers: Sequence[Marker] | None = None) -> list[Prediction]:
-        """Predictions for many sentences, computed a length-sorted batch at a time."""
+        """Predictions for many sentences."""
+        return [self._prediction(row) for row in self.logits(texts, markers)]
+
+    def logits(self, texts: Sequence[str], markers: Sequence[Marker] | None = None) -> np.ndarray:
+        """The network's raw scores for many sentences, computed a length-sorted batch at a time."""
         markers = list(markers) if markers is not None else [None] * len(texts)
         ids = self.tokens.ids(texts, markers)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
@@ -92,7 +96,7 @@ class EncoderModel:
         for start in range(0, len(order), BATCH):
             chosen = order[start : start + BATCH]
             logits[chosen] = self._logits([ids[i] for i in chosen], [texts[i] for i in chosen])
-        return [self._prediction(row) for row in logits]
+        return logits
 
     def probabilities_of(self, logits: np.ndarray) -> np.ndarray:
         z = logits / self.settings.temperature + np.asarray(self.settings.offsets)
