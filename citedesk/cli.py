@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from citedesk import __version__, jobs, sources_panel
 from citedesk.library import queries
 from citedesk.library.db import LIBRARY_ENV, default_library_path, open_library
+from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES
+from citedesk.library.visible import visible
 from citedesk.library.statements import citing_groups, paper_counts
-from citedesk.model import Cancelled, CitedeskError, problem_line
+from citedesk.model import Cancelled, CitedeskError, count, problem_line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,9 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_command(commands, "list", _run_list, "list papers, optionally matching a search").add_argument(
         "query", nargs="*", help="words to search for in titles, authors, venues, abstracts, keywords, keys"
     )
-    _add_command(commands, "show", _run_show, "show one paper: fields, abstract and citing statements").add_argument(
-        "key", help="the paper's citation key"
-    )
+    show = _add_command(commands, "show", _run_show, "show one paper: fields, abstract and citing statements")
+    show.add_argument("key", help="the paper's citation key")
+    show.add_argument("--limit", type=int, default=20, metavar="N",
+                      help="show the statements of at most N citing papers (default 20; 0 for all)")
     _add_command(commands, "stats", _run_stats, "counts of papers, files and statements")
     statements = _add_command(commands, "import-statements", _run_import_statements, "load citing statements from a file")
     statements.add_argument("file", help="JSON Lines or CSV file (see docs/statement-files.md)")
@@ -79,6 +82,8 @@ def _add_import(commands) -> None:
         help="import entries whose key or DOI is already in the library, under a suffixed key",
     )
     command.add_argument("-v", "--verbose", action="store_true", help="list every skipped or failed block")
+    command.add_argument("--max-size", type=float, metavar="MB", default=MAX_BIBLIOGRAPHY_BYTES / 1e6,
+                         help=f"refuse files larger than this (default {MAX_BIBLIOGRAPHY_BYTES / 1e6:.0f} MB)")
 
 
 def _add_export(commands) -> None:
@@ -172,16 +177,19 @@ def _run_window(args: argparse.Namespace) -> int:
 
 def _run_import(args: argparse.Namespace) -> int:
     progress = _TerminalProgress("Importing")
-    report = jobs.import_bibtex(args.library, args.files, progress=progress, allow_duplicates=args.allow_duplicates)
+    report = jobs.import_bibtex(args.library, args.files, progress=progress, allow_duplicates=args.allow_duplicates,
+                                max_bytes=int(args.max_size * 1e6))
     progress.end()
     limit = None if args.verbose else _SHOWN_PROBLEMS
+    refused = [p.reason for p in report.refused]
     failed = [f"{p.source}:{p.line}: failed to parse: {p.reason}" for p in report.failed]
+    damaged = [f"{p.source}:{p.line}: {p.reason}" for p in report.bad_bytes]
     skipped = [f"{p.source}:{p.line}: skipped {p.key}: {p.reason}" for p in report.duplicates]
     renamed = [f"imported {'an entry without a key' if not old else 'duplicate ' + old} as {new}" for old, new in report.renamed]
-    for lines in (failed, skipped, renamed):
-        _print_some(lines, limit)
+    for lines in (refused, failed, damaged, skipped, renamed):
+        _print_some([visible(line) for line in lines], limit)
     print(report.summary())
-    return 0
+    return 1 if report.refused else 0
 
 
 _SHOWN_PROBLEMS = 20
@@ -205,7 +213,8 @@ def _run_list(args: argparse.Namespace) -> int:
     with _open(args) as db:
         for paper in queries.search_papers(db, " ".join(args.query)):
             year = paper["year"] or "    "
-            print(f"{paper['citekey']:<24} {year}  {_clip(paper['authors_short'], 22):<22}  {_clip(paper['title'], 70)}")
+            print(visible(f"{paper['citekey']:<24} {year}  {_clip(paper['authors_short'], 22):<22}  "
+                          f"{_clip(paper['title'], 70)}"))
     return 0
 
 
@@ -213,7 +222,7 @@ def _run_show(args: argparse.Namespace) -> int:
     with _open(args) as db:
         paper = queries.paper_by_key(db, args.key)
         _print_paper(paper)
-        _print_citations(paper_counts(db, paper["id"]), citing_groups(db, paper["id"]))
+        _print_citations(paper_counts(db, paper["id"]), citing_groups(db, paper["id"]), args.limit)
     return 0
 
 
@@ -256,36 +265,43 @@ class _open:
 
 
 def _print_paper(paper: dict) -> None:
-    print(f"{paper['citekey']}  (@{paper['entry_type']})")
-    print(f"  {paper['title'] or '(no title)'}")
+    _show(f"{paper['citekey']}  (@{paper['entry_type']})")
+    _show(f"  {paper['title'] or '(no title)'}")
     for label in ("authors", "year", "venue", "doi", "arxiv", "url", "keywords"):
         if paper.get(label):
-            print(f"  {label.capitalize() + ':':<10}{paper[label]}")
+            _show(f"  {label.capitalize() + ':':<10}{paper[label]}")
     if paper.get("abstract"):
-        print("\nAbstract\n" + textwrap.fill(paper["abstract"], 88, initial_indent="  ", subsequent_indent="  "))
-    print("\nBibTeX fields")
+        _show("\nAbstract\n" + textwrap.fill(paper["abstract"], 88, initial_indent="  ", subsequent_indent="  "))
+    _show("\nBibTeX fields")
     for name, value in paper["field_list"]:
-        print(f"  {name} = {' '.join(value.split())}")
+        _show(f"  {name} = {' '.join(value.split())}")
 
 
-def _print_citations(counts: dict[str, int], groups: list) -> None:
-    print(
+def _show(text: str = "") -> None:
+    """Print text with control characters and bidirectional overrides escaped, never obeyed."""
+    print(visible(text))
+
+
+def _print_citations(counts: dict[str, int], groups: list, limit: int = 0) -> None:
+    _show(
         f"\nCited by {counts['cited_by']:,} publications ({counts['citation_statements']:,} citation statements); "
         f"references {counts['references']:,} publications ({counts['reference_statements']:,} reference statements)"
     )
     if not counts["citation_statements"]:
-        print("  No citing statements are stored for this paper yet.")
+        _show("  No citing statements are stored for this paper yet.")
         return
-    print(
+    _show(
         "  " + " · ".join(f"{name} {counts[name]:,}" for name in ("supporting", "mentioning", "contrasting", "unclassified"))
     )
-    for group in groups:
-        print(f"\n  {group.year or '----'}  {group.title or '(untitled)'}")
+    for group in groups[:limit or None]:
+        _show(f"\n  {group.year or '----'}  {group.title or '(untitled)'}")
         if group.authors or group.venue:
-            print(f"        {_clip(group.authors, 50)}{' — ' + group.venue if group.venue else ''}")
+            _show(f"        {_clip(group.authors, 50)}{' — ' + group.venue if group.venue else ''}")
         for statement in group.statements:
-            print(textwrap.fill(statement.text, 88, initial_indent="      • ", subsequent_indent="        "))
-            print(f"        {_describe(statement)}")
+            _show(textwrap.fill(statement.text, 88, initial_indent="      • ", subsequent_indent="        "))
+            _show(f"        {_describe(statement)}")
+    if limit and len(groups) > limit:
+        _show(f"\n  … and {count(len(groups) - limit, 'more citing paper')} (--limit 0 shows them all)")
 
 
 def _describe(statement) -> str:

@@ -13,9 +13,10 @@ from pathlib import Path
 import sqlite_utils
 
 from citedesk.library import editing, exporter, listing, removal, tags, works
-from citedesk.library.bibtex.encoding import decode_bytes
+from citedesk.library.bibtex.encoding import Decoded, decode_bytes, encode_text, shown
 from citedesk.library.db import SORT_INDEXES, fts_deferred, indexes_deferred, open_library
 from citedesk.library.importer import FileImport, KnownIds, store_file
+from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES, not_bibtex_reason, read_regular
 from citedesk.library.listing import ListQuery
 from citedesk.library.paper_report import PaperReport, PaperSummary, load_report, load_summary
 from citedesk.library.parsing import parse_pieces
@@ -23,7 +24,7 @@ from citedesk.library.removal import Removed
 from citedesk.library.statement_view import Order
 from citedesk.library.statement_store import store_statements
 from citedesk import classifying, refreshing
-from citedesk.model import Cancelled, CitedeskError, ImportReport, RefreshReport, StatementImportReport
+from citedesk.model import Cancelled, CitedeskError, ImportReport, Problem, RefreshReport, StatementImportReport
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
@@ -50,9 +51,11 @@ def import_bibtex(
     cancelled: IsCancelled = _never,
     allow_duplicates: bool = False,
     workers: int | None = None,
+    max_bytes: int | None = MAX_BIBLIOGRAPHY_BYTES,
 ) -> ImportReport:
-    """Import .bib files in one transaction: all of them, or (cancelled, failed) none."""
-    contents = [(Path(path), read_file(path)) for path in files]
+    """Import .bib files in one transaction: all of them, or (cancelled, failed) none. A file that is not
+    BibTeX (empty, binary, no block in it) is refused and named in the report; when every file is, it is an error."""
+    contents = [(Path(path), read_regular(path, max_bytes)) for path in files]
     total = sum(len(data) for _, data in contents)
     report = ImportReport(files=[str(path) for path, _ in contents])
     with _library(library) as db, _writing(db), fts_deferred(db, "papers"), _sort_indexes(db, contents):
@@ -60,11 +63,25 @@ def import_bibtex(
         for path, data in contents:
             _check(cancelled)
             decoded = decode_bytes(data)
-            pieces = parse_pieces(decoded.text, workers or default_workers())
-            store_file(db, FileImport(path, data, decoded, pieces), known, report, allow_duplicates, cancelled)
+            if not _refused(path, decoded, report):
+                pieces = parse_pieces(decoded.text, workers or default_workers())
+                store_file(db, FileImport(path, data, decoded, pieces), known, report, allow_duplicates, cancelled)
             done += len(data)
             progress(done, total)
+        if len(report.refused) == len(contents):
+            raise CitedeskError("; ".join(problem.reason for problem in report.refused))
     return report
+
+
+def _refused(path: Path, decoded: Decoded, report: ImportReport) -> bool:
+    """Note a file that is not BibTeX, and the lines of one whose invalid bytes are kept; True to skip it."""
+    reason = not_bibtex_reason(decoded.text)
+    if reason:
+        report.refused.append(Problem(str(path), 0, f"{path} is not a BibTeX file: {reason}"))
+        return True
+    report.bad_bytes += [Problem(str(path), line, "invalid UTF-8 bytes, kept as they are (shown as \ufffd)")
+                         for line in decoded.bad_byte_lines]
+    return False
 
 
 @contextmanager
@@ -77,21 +94,6 @@ def _sort_indexes(db: sqlite_utils.Database, contents: list[tuple[Path, bytes]])
         return
     with indexes_deferred(db, SORT_INDEXES):
         yield
-
-
-def read_file(path: PathLike) -> bytes:
-    """A file's bytes, or a one-line error that says what is wrong with the path."""
-    path = Path(path)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise CitedeskError(f"No such file: {path}") from None
-    except IsADirectoryError:
-        raise CitedeskError(f"{path} is a folder, not a file") from None
-    except PermissionError:
-        raise CitedeskError(f"Not allowed to read {path}") from None
-    except OSError as exc:
-        raise CitedeskError(f"Cannot read {path}: {exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ def export_bibtex(
         else:
             ids = exporter.ids_of_keys(db, keys) if keys else paper_ids
             text = exporter.entries_text(db, ids, seven_bit)
-            data = text.encode("utf-8")
+            data = encode_text(text, "utf-8")
             count = len(ids) if ids is not None else db["papers"].count
     write_atomically(Path(output), data)
     return ExportResult(Path(output), count, len(data))
@@ -134,9 +136,10 @@ def export_listed(library: PathLike | None, output: PathLike, query: ListQuery, 
 
 
 def bibtex_of(library: PathLike | None, paper_ids: Sequence[int]) -> str:
-    """The BibTeX of some papers, with the @string macros and crossref parents they need."""
+    """The BibTeX of some papers, with the @string macros and crossref parents they need (invalid bytes kept
+    from a damaged file shown as U+FFFD: this text is for the clipboard)."""
     with _library(library) as db:
-        return exporter.entries_text(db, paper_ids)
+        return shown(exporter.entries_text(db, paper_ids))
 
 
 def read_summary(library: PathLike | None, paper_id: int) -> PaperSummary:

@@ -48,6 +48,19 @@ class Problem:
     key: str = ""
 
 
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """A number with thousands separators and its noun in the right form: "1 entry", "30,557 entries"."""
+    if number == 1:
+        return f"1 {noun}"
+    return f"{number:,} {plural or _plural(noun)}"
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
 def problem_line(problem: Problem) -> str:
     """A refresh problem in one line: the paper's key (if it is about one paper), then the reason,
     which names the source already ("Semantic Scholar timed out after 20 s")."""
@@ -63,12 +76,17 @@ class ImportReport:
     duplicates: list[Problem] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[Problem] = field(default_factory=list)  # whole files that are not BibTeX
+    bad_bytes: list[Problem] = field(default_factory=list)  # lines with invalid UTF-8 bytes, kept as they are
 
     def summary(self) -> str:
         """One line for the person: counts of imported, duplicate and failed entries."""
+        files = len(self.files) - len(self.refused)
+        refused = f"; {count(len(self.refused), 'file')} refused" if self.refused else ""
         return (
-            f"Imported {self.imported} entries from {len(self.files)} file(s); "
-            f"{len(self.duplicates)} duplicate(s) skipped, {len(self.failed)} block(s) failed to parse."
+            f"Imported {count(self.imported, 'entry')} from {count(files, 'file')}; "
+            f"{count(len(self.duplicates), 'duplicate')} skipped, "
+            f"{count(len(self.failed), 'block')} failed to parse{refused}."
         )
 
 
@@ -84,8 +102,8 @@ class StatementImportReport:
     def summary(self) -> str:
         """One line for the person."""
         return (
-            f"Stored {self.statements} new statement(s), {self.already_present} already present; "
-            f"{len(self.unmatched)} cite a paper not in the library, {len(self.invalid)} invalid row(s)."
+            f"Stored {count(self.statements, 'new statement')}, {self.already_present:,} already present; "
+            f"{len(self.unmatched):,} cite a paper not in the library, {count(len(self.invalid), 'invalid row')}."
         )
 
 

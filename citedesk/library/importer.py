@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from citedesk.library.bibtex.encoding import Decoded
+from citedesk.library.bibtex.encoding import Decoded, shown
 from citedesk.library.entries import DISPLAY_COLUMNS
 from citedesk.library.parsing import Block, crossref_key, display_with_crossref, read_macros
 from citedesk.model import Cancelled, ImportReport, Problem
@@ -101,7 +101,7 @@ def store_file(
             if key is None:
                 others.append(_other_row(file_id, position, block, str(item.path), report))
             else:
-                papers.append(_paper_row(key, block, file_id, position, now))
+                papers.append(_paper_row(key, _shown(block, item.decoded), file_id, position, now))
             position += 1
         db.conn.executemany(_INSERT_PAPER, papers)
         db.conn.executemany(_INSERT_BLOCK, others)
@@ -170,6 +170,14 @@ def _key_to_store(block: Block, source: str, known: KnownIds, report: ImportRepo
         report.renamed.append((block.key, key))
     known.add(key, doi)
     return key
+
+
+def _shown(block: Block, decoded: Decoded) -> Block:
+    """The block with invalid bytes kept from a damaged file shown as U+FFFD in its display columns."""
+    if not decoded.bad_byte_lines or block.columns is None:
+        return block
+    columns = tuple(shown(value) if isinstance(value, str) else value for value in block.columns)
+    return block._replace(columns=columns)
 
 
 def _generated_key(block: Block) -> str:

@@ -11,8 +11,10 @@ from typing import NamedTuple
 import bibtexparser
 from bibtexparser import model
 
+from citedesk.library.bibtex.encoding import shown
 from citedesk.library.bibtex.reader import Segment, block_starts, split_segments, string_blocks
 from citedesk.library.bibtex.values import evaluate, strip_enclosing
+from citedesk.library.visible import has_hidden, visible
 from citedesk.library.entries import DISPLAY_COLUMNS, Fields, display_columns, evaluated_fields, inherit_crossref
 
 PARALLEL_MIN_CHARS = 1_000_000
@@ -85,6 +87,9 @@ def _parse_piece(piece: tuple[str, int, dict[str, str]]) -> list[Block]:
 
 
 def _block_of(segment: Segment, macros: dict[str, str]) -> Block:
+    if segment.kind == "entry" and has_hidden(segment.key):
+        segment = segment._replace(kind="failed", error=f"the citation key '{visible(segment.key)}' holds control "
+                                   "characters; a key is letters, digits and punctuation")
     columns = None
     if segment.kind == "entry":
         columns = _column_values(evaluated_fields(segment.fields, macros))
@@ -110,7 +115,8 @@ def _column_values(values: dict[str, str]) -> tuple:
 def display_with_crossref(fields: Fields, parent: Fields | None, macros: dict[str, str]) -> tuple:
     """Display columns of an entry that inherits what it lacks from its crossref parent."""
     values = evaluated_fields(fields, macros)
-    return _column_values(inherit_crossref(values, evaluated_fields(parent, macros) if parent else None))
+    columns = _column_values(inherit_crossref(values, evaluated_fields(parent, macros) if parent else None))
+    return tuple(shown(value) if isinstance(value, str) else value for value in columns)
 
 
 def crossref_key(fields: Fields) -> str:

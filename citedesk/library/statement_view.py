@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 import sqlite_utils
 
 from citedesk.library.markers import find_marker
+from citedesk.library.visible import pictured
 from citedesk.model import Section, Stance
 
 
@@ -180,7 +181,7 @@ def _item(row: tuple, work: Work, work_values: tuple, cited: tuple[str | None, i
     self_citation = None if self_cite is None else bool(self_cite)
     return Item(
         id_,
-        text,
+        pictured(text),
         (start, end) if start is not None and end is not None else None,
         _SECTIONS[section],
         raw_section,

@@ -95,8 +95,8 @@ def filled_env(filled) -> dict[str, str]:
 def test_import_prints_summary_and_reports_failed_blocks(filled) -> None:
     _, result = filled
     assert result.stdout.splitlines() == [
-        f"Imported {ALL_ENTRIES} entries from {len(ALL_FILES)} file(s); "
-        "0 duplicate(s) skipped, 1 block(s) failed to parse."
+        f"Imported {ALL_ENTRIES} entries from {len(ALL_FILES)} files; "
+        "0 duplicates skipped, 1 block failed to parse."
     ]
     problems = [line for line in result.stderr.splitlines() if "without a key" not in line]
     assert len(problems) == 1, result.stderr
@@ -106,7 +106,7 @@ def test_import_prints_summary_and_reports_failed_blocks(filled) -> None:
 
 def test_import_of_jabref_file_keeps_its_meta_comment_out_of_the_papers(env, tmp_path) -> None:
     result = run("import", JABREF_META, env=env, cwd=tmp_path)
-    assert result.stdout.strip() == "Imported 1 entries from 1 file(s); 0 duplicate(s) skipped, 0 block(s) failed to parse."
+    assert result.stdout.strip() == "Imported 1 entry from 1 file; 0 duplicates skipped, 0 blocks failed to parse."
     assert result.stderr == ""
     assert listed_keys(run("list", env=env)) == ["Einstein1920"]
 
@@ -117,7 +117,7 @@ def test_second_import_reports_duplicates_and_imports_nothing(env, tmp_path) -> 
 
     again = run("import", STRINGS, LATIN1, env=env, cwd=tmp_path)
 
-    assert again.stdout.strip() == "Imported 0 entries from 2 file(s); 2 duplicate(s) skipped, 0 block(s) failed to parse."
+    assert again.stdout.strip() == "Imported 0 entries from 2 files; 2 duplicates skipped, 0 blocks failed to parse."
     assert again.stderr.splitlines() == [
         f"{STRINGS}:5: skipped Cesar2013: the citation key 'Cesar2013' is already in the library",
         f"{LATIN1}:4: skipped test1: the citation key 'test1' is already in the library",
@@ -133,7 +133,7 @@ def test_allow_duplicates_imports_under_a_suffixed_key(env, tmp_path) -> None:
 
     result = run("import", "--allow-duplicates", STRINGS, env=env, cwd=tmp_path)
 
-    assert result.stdout.startswith("Imported 1 entries from 1 file(s); 0 duplicate(s) skipped")
+    assert result.stdout.startswith("Imported 1 entry from 1 file; 0 duplicates skipped")
     assert "imported duplicate Cesar2013 as Cesar2013-2" in result.stderr.splitlines()
     assert listed_keys(run("list", env=env)) == ["Cesar2013", "Cesar2013-2"]
     shown = run("show", "Cesar2013-2", env=env).stdout
@@ -144,7 +144,7 @@ def test_allow_duplicates_imports_under_a_suffixed_key(env, tmp_path) -> None:
 def test_entries_without_a_key_are_not_duplicates_of_each_other(env, tmp_path) -> None:
     """Two different JabRef entries written as `@Article{,`: neither is a copy of the other."""
     result = run("import", CP1252, OTHER_KEYLESS, env=env, cwd=tmp_path)
-    assert "0 duplicate(s) skipped" in result.stdout, result.stderr
+    assert "0 duplicates skipped" in result.stdout, result.stderr
     assert result.stdout.startswith("Imported 2 entries")
 
 
@@ -285,7 +285,7 @@ def test_export_of_the_whole_library_imports_again_as_it_was(filled_env, tmp_pat
 
     again = run("import", out, env=make_env(tmp_path / "again.sqlite"))
     assert again.stdout.strip() == (
-        f"Imported {ALL_ENTRIES} entries from 1 file(s); 0 duplicate(s) skipped, 0 block(s) failed to parse."
+        f"Imported {ALL_ENTRIES} entries from 1 file; 0 duplicates skipped, 0 blocks failed to parse."
     )
 
 
@@ -382,7 +382,7 @@ def test_import_statements_then_show_groups_them_by_citing_paper(env, tmp_path) 
     result = run("import-statements", path, env=env, cwd=tmp_path)
 
     stored, classified = result.stdout.strip().splitlines()
-    assert stored == "Stored 2 new statement(s), 0 already present; 1 cite a paper not in the library, 0 invalid row(s)."
+    assert stored == "Stored 2 new statements, 0 already present; 1 cite a paper not in the library, 0 invalid rows."
     assert classified.startswith("Classified 1 statement(s) with minilm")  # the other came with its label
     unmatched = result.stderr.splitlines()
     assert len(unmatched) == 1, result.stderr
@@ -403,7 +403,7 @@ def test_import_statements_then_show_groups_them_by_citing_paper(env, tmp_path) 
     assert [line.split()[-1] for line in stats if line.startswith("Citing works:")] == ["1"]
 
     again = run("import-statements", path, env=env, cwd=tmp_path)
-    assert again.stdout.startswith("Stored 0 new statement(s), 2 already present")
+    assert again.stdout.startswith("Stored 0 new statements, 2 already present")
 
 
 def test_import_statements_of_a_missing_file_is_one_line(env, tmp_path) -> None:

@@ -154,7 +154,7 @@ def test_a_clean_import_shows_only_its_summary(qtbot):
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.tab_titles() == []
-    assert dialog.summary_label.text().startswith("Imported 3 entries from 1 file(s)")
+    assert dialog.summary_label.text().startswith("Imported 3 entries from 1 file;")
 
 
 def test_a_report_of_thirty_thousand_duplicates_opens_at_once(qtbot):

@@ -354,11 +354,15 @@ def test_progress_ends_at_total(tmp_path: Path) -> None:
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
-def test_progress_of_empty_file_ends_at_total(tmp_path: Path) -> None:
+def test_progress_ends_at_total_when_a_file_is_refused(tmp_path: Path) -> None:
     calls: list[tuple[int, int]] = []
-    import_text(tmp_path, "", progress=lambda *args: calls.append(args))
+    (tmp_path / "empty.bib").write_text("\n")
+    (tmp_path / "main.bib").write_text(MAIN, encoding="utf-8")
+    report = jobs.import_bibtex(tmp_path / "lib.sqlite", [tmp_path / "main.bib", tmp_path / "empty.bib"],
+                                progress=lambda *args: calls.append(args))
     done, total = calls[-1]
     assert done == total
+    assert [problem.source for problem in report.refused] == [str(tmp_path / "empty.bib")]
 
 
 # --- export -------------------------------------------------------------------------------

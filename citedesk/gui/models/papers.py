@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from citedesk.library import listing
 from citedesk.library.listing import COLUMNS, ListQuery, SortKey
+from citedesk.library.visible import pictured
 
 PAGE_SIZE = 200
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
@@ -150,4 +151,4 @@ def _display(name: str, value: Any) -> str | None:
         return _TYPE_LABELS.get(value, value)
     if name in _NUMERIC:
         return f"{value:,}" if name != "year" else str(value)
-    return str(value)
+    return pictured(str(value))

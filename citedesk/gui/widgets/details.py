@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from citedesk.gui.style import entry_type_label
 from citedesk.gui.widgets.year_chart import muted_color, small_font
+from citedesk.library.visible import pictured
 
 ABSTRACT_LINES = 4
 MAX_AUTHORS = 12  # more than this: the first ten and "and N more"
@@ -129,7 +130,7 @@ def keyword_list(keywords: str | None) -> list[str]:
 
 def _text(value: object) -> str:
     """A value as display text: "" for None, whitespace collapsed."""
-    return " ".join(str(value).split()) if value is not None else ""
+    return pictured(" ".join(str(value).split())) if value is not None else ""
 
 
 def clamp_text(text: str, font: QFont, width: int, lines: int) -> str:

@@ -1,4 +1,8 @@
-"""Bytes to text and back again: detect a .bib file's encoding, BOM and newlines exactly."""
+"""Bytes to text and back again: detect a .bib file's encoding, BOM and newlines exactly.
+
+A UTF-8 file with a few invalid bytes stays UTF-8: each invalid byte is kept in the text as one character
+of Unicode's last private-use plane (U+10FF80 to U+10FFFF, never seen in real text), shown as U+FFFD by
+`shown` and written back as the very byte by `encode_text`."""
 
 from __future__ import annotations
 
@@ -13,6 +17,10 @@ _BOMS = (
 )
 _HEADER = re.compile(rb"^\s*%\s*Encoding\s*:\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE | re.MULTILINE)
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+_KEPT_BASE = 0x10FF00
+_KEPT_CHARS = re.compile("[\U0010FF80-\U0010FFFF]+")
+_VALID_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_ESCAPED = re.compile("[\udc80-\udcff]+")  # what surrogateescape makes of invalid bytes
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,7 @@ class Decoded:
     encoding: str
     bom: bool
     newline: str
+    bad_byte_lines: tuple[int, ...] = ()  # 1-based lines of invalid bytes kept in a UTF-8 text
 
 
 def decode_bytes(data: bytes) -> Decoded:
@@ -36,17 +45,32 @@ def decode_bytes(data: bytes) -> Decoded:
         text = _decode_exactly(data, encoding)
         if text is not None:
             return _decoded(text, encoding, False)
+        if encoding == "utf-8" and _mostly_utf8(data):
+            return _with_kept_bytes(data)
     return _decoded(data.decode("latin-1"), "latin-1", False)
 
 
-def encode_text(text: str, encoding: str, bom: bool) -> bytes:
-    """Encode text back to the bytes it was decoded from."""
+def encode_text(text: str, encoding: str, bom: bool = False) -> bytes:
+    """Encode text back to the bytes it was decoded from (kept invalid bytes included)."""
     prefix = next((b for b, name in _BOMS if name == encoding), b"") if bom else b""
-    return prefix + text.encode(encoding)
+    if not _KEPT_CHARS.search(text):
+        return prefix + text.encode(encoding)
+    parts, start = [prefix], 0
+    for match in _KEPT_CHARS.finditer(text):
+        parts.append(text[start : match.start()].encode(encoding))
+        parts.append(bytes(ord(char) - _KEPT_BASE for char in match.group()))
+        start = match.end()
+    parts.append(text[start:].encode(encoding))
+    return b"".join(parts)
 
 
-def _decoded(text: str, encoding: str, bom: bool) -> Decoded:
-    return Decoded(text, encoding, bom, detect_newline(text))
+def shown(text: str) -> str:
+    """The text as a person should see it: each kept invalid byte as U+FFFD."""
+    return _KEPT_CHARS.sub(lambda match: "\ufffd" * len(match.group()), text)
+
+
+def _decoded(text: str, encoding: str, bom: bool, bad_byte_lines: tuple[int, ...] = ()) -> Decoded:
+    return Decoded(text, encoding, bom, detect_newline(text), bad_byte_lines)
 
 
 def detect_newline(text: str) -> str:
@@ -56,19 +80,43 @@ def detect_newline(text: str) -> str:
     return "\r\n" if crlf > lf else "\n"
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """True when the invalid sequences are fewer than the valid multi-byte characters around them:
+    a UTF-8 file with a few damaged bytes, not a legacy single-byte file."""
+    valid = len(_VALID_MULTIBYTE.findall(data))
+    if not valid:
+        return False
+    text = data.decode("utf-8", "surrogateescape")
+    return len(_ESCAPED.findall(text)) <= valid and not _KEPT_CHARS.search(text)
+
+
+def _with_kept_bytes(data: bytes) -> Decoded:
+    text = data.decode("utf-8", "surrogateescape")
+    lines = tuple(dict.fromkeys(text.count("\n", 0, match.start()) + 1 for match in _ESCAPED.finditer(text)))
+    kept = _ESCAPED.sub(lambda match: "".join(chr(ord(char) - 0xDC00 + _KEPT_BASE) for char in match.group()), text)
+    return _decoded(kept, "utf-8", False, lines)
+
+
 def _candidates(data: bytes) -> list[str]:
-    header = _header_encoding(data)
+    wide = _utf16_guess(data) if b"\x00" in data[:4096] else []
+    header = _header_encoding(data) or next(filter(None, (_header_encoding(data, name) for name in wide)), None)
     names = [header] if header else []
-    names.append("utf-8")
-    if b"\x00" in data[:4096]:
-        names += _utf16_guess(data)
+    names += [*wide, "utf-8"] if _mostly_zeros(data) else ["utf-8", *wide]
     if _looks_double_byte(data):
         names.append("gb18030")
     names.append("cp1252")
     return names
 
 
-def _header_encoding(data: bytes) -> str | None:
+def _mostly_zeros(data: bytes) -> bool:
+    """True when zero bytes are a quarter or more of the start: ASCII text written as UTF-16."""
+    head = data[:4096]
+    return head.count(0) * 4 >= len(head)
+
+
+def _header_encoding(data: bytes, wide: str | None = None) -> str | None:
+    if wide:
+        data = data[:4096].decode(wide, "ignore").encode("ascii", "ignore")
     match = _HEADER.search(data[:4096])
     if not match:
         return None
