@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from citedesk import __version__, jobs, sources_panel
 from citedesk.library import queries
-from citedesk.library.db import LIBRARY_ENV, default_library_path, open_library
+from citedesk.library.db import LIBRARY_ENV, default_library_path, on_wait, open_library
 from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES
 from citedesk.library.visible import visible
 from citedesk.library.statements import citing_groups, paper_counts
@@ -20,6 +20,8 @@ from citedesk.model import Cancelled, CitedeskError, count, problem_line
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    on_wait(lambda path: print(f"citedesk: waiting for another CiteDesk to finish writing to {path}…",
+                               file=sys.stderr, flush=True))
     try:
         return args.run(args) or 0
     except CitedeskError as exc:

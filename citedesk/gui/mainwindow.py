@@ -25,6 +25,7 @@ from citedesk import jobs
 from citedesk.gui.commands import Commands
 from citedesk.gui.dialogs import Dialogs
 from citedesk.gui.models.papers import PaperIdRole, PaperTableModel
+from citedesk.gui.watcher import LibraryWatcher, waiting_message
 from citedesk.gui.tasks import Task, TaskRunner
 from citedesk.gui.widgets.details import DetailsPane
 from citedesk.gui.widgets.progress import TaskProgress
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.library, self.db, self.dialogs, self.settings = library, db, dialogs, settings
         self.runner = TaskRunner(self)
+        self.watcher = LibraryWatcher(db, self)
         self.model = PaperTableModel(db, self)
         self.current_paper: int | None = None
         self.report: PaperReport | None = None
@@ -190,11 +192,14 @@ class MainWindow(QMainWindow):
         self.statements.addToLibraryRequested.connect(self.commands.add_work)
         self.statements.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.runner.started.connect(self._task_started)
+        self.watcher.changed.connect(self._written_elsewhere)
+        self.watcher.waiting.connect(lambda path: self.statusBar().showMessage(waiting_message(path)))
 
     # -- the list
 
     def reload_library(self) -> None:
         """Read the sidebar and the list again (after an import, a deletion, a new tag)."""
+        self.watcher.seen()
         bar = listing.sidebar(self.db)
         self.sidebar.reload(bar)
         self.model.refresh()
@@ -202,6 +207,12 @@ class MainWindow(QMainWindow):
         for widget in (self.statements, self.right, self.search_action):  # an empty library shows only the welcome
             widget.setVisible(bar.total > 0)
         self.commands.update_enabled()
+
+    def _written_elsewhere(self) -> None:
+        """Another process committed: show its rows and counts without a reload by hand."""
+        self.reload_library()
+        if self.current_paper is not None:
+            self.reload_report()
 
     def _list_changed(self) -> None:
         self.table.horizontalHeader().setSortIndicator(
@@ -379,6 +390,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        self.watcher.stop()
         self.runner.cancel_all()
         self.runner.wait(15_000)
         event.accept()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,7 +32,72 @@ SORT_INDEXES = {
     "idx_sort_contrasting": "coalesce(contrasting, 0)",
 }
 
+WAIT_SECONDS = 60  # how long a writer waits for another process's transaction before giving up
+_FIRST_TRY_MS = 250
+_wait_listeners: list[Callable[[Path], None]] = []
+_commits: list[None] = []  # one item per transaction this process committed (list.append is thread-safe)
+
 migrations = Migrations("citedesk")
+
+
+class Library(sqlite_utils.Database):
+    """A library connection whose transactions start with BEGIN IMMEDIATE: a writer takes the write lock
+    before it reads, so it waits for another process's writer (telling the listeners it waits) instead of
+    failing with "database is locked" when its first write finds the snapshot it read is stale."""
+
+    path: Path
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite_utils.Database]:
+        if self.conn.in_transaction:
+            with super().atomic():  # a savepoint inside the outer transaction
+                yield self
+            return
+        begin_immediate(self)
+        try:
+            yield self
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+            _commits.append(None)  # counted, so a watcher can tell this process's writes from another's
+
+
+def on_wait(listener: Callable[[Path], None]) -> Callable[[], None]:
+    """Call `listener(library path)` whenever a writer has to wait for another process; returns a remover."""
+    _wait_listeners.append(listener)
+    return lambda: _wait_listeners.remove(listener) if listener in _wait_listeners else None
+
+
+def begin_immediate(db: Library) -> None:
+    """Take the write lock: at once if it is free, else tell the listeners and wait up to WAIT_SECONDS."""
+    db.conn.execute(f"PRAGMA busy_timeout = {_FIRST_TRY_MS}")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+    finally:
+        db.conn.execute(f"PRAGMA busy_timeout = {WAIT_SECONDS * 1000}")
+    for listener in list(_wait_listeners):
+        listener(db.path)
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise CitedeskError(f"Another program has been writing to the library {db.path} for more than "
+                            f"{WAIT_SECONDS} s; nothing was changed, try again when it is done") from exc
+
+
+def commits_here() -> int:
+    """How many write transactions this process has committed, on any connection."""
+    return len(_commits)
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """A number that changes whenever another connection commits to the library (PRAGMA data_version)."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
 
 
 def default_library_path() -> Path:
@@ -48,8 +113,9 @@ def open_library(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Dat
     path = Path(path) if path is not None else default_library_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=60)  # wait for another writer's commit
-        db = sqlite_utils.Database(conn)
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=WAIT_SECONDS)  # wait for another writer
+        db = Library(conn)
+        db.path = path
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")
