@@ -26,7 +26,11 @@ class Offline(SourceError):
 
 
 class ServerError(SourceError):
-    """The source kept failing (HTTP 5xx) after the retries."""
+    """The source kept failing (HTTP 5xx) after the retries; `reason` is the status, like `500 Internal Server Error`."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class BadResponse(SourceError):

@@ -1,4 +1,5 @@
-"""HTTP for sources: timeouts, a per-host rate limit, retries with backoff, and one clear error per failure."""
+"""HTTP for sources: timeouts and a deadline, a size cap, a per-host rate limit, retries with backoff, and one clear
+error per failure."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import logging
 import random
 import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT = 120.0  # seconds: a server asking for a longer pause makes the request fail with RateLimited
 CANCEL_CHECK_STEP = 0.1  # seconds between two looks at cancelled() while waiting
+DEFAULT_DEADLINE = 60.0  # seconds: the most one request may take, from sending it to the last byte of the answer
+DEFAULT_MAX_BYTES = 20_000_000  # the largest answer read; a larger one is refused
 REDACTED = "***"
 # query parameters that carry credentials, redacted in every logged or raised text even if not in `secrets`
 CREDENTIAL_PARAM = re.compile(r"(?i)\b(api_key|apikey|api-key|access_token|token|key)=([^&\s\"'#]+)")
@@ -251,6 +255,15 @@ def describe_duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+def describe_size(size: int) -> str:
+    """`800 bytes`, `3 kB`, `1.5 MB`, `200 MB` (decimal units)."""
+    for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
+        if size >= scale:
+            value = size / scale
+            return f"{round(value, 1) if value < 10 else round(value):g} {unit}"
+    return f"{size} byte{'' if size == 1 else 's'}"
+
+
 def describe_clock_time(seconds_from_now: float) -> str:
     """The local time of day `seconds_from_now` from now, like `14:05`."""
     return time.strftime("%H:%M", time.localtime(time.time() + seconds_from_now))
@@ -275,14 +288,16 @@ def describe_connection_error(exc: Exception, host: str) -> str:
     return f"the connection failed ({type(exc).__name__})"
 
 
-def error_message(response: httpx.Response) -> str:
+def error_message(response: Received) -> str:
     """The server's own explanation in an error body: S2/OpenAlex `error`/`message`, scite `detail`,
-    Crossref's list of {type, value, message}, or a short plain-text body; empty when there is none."""
+    Crossref's list of {type, value, message}, or a short plain-text body; empty when there is none
+    (or when the body is JSON nested too deeply to read)."""
     try:
-        data = json.loads(response.content)
+        return shorten(json_error_message(json.loads(response.content)))
     except ValueError:
         return plain_text_message(response)
-    return shorten(json_error_message(data))
+    except RecursionError:
+        return ""
 
 
 def json_error_message(data: Any) -> str:
@@ -300,7 +315,7 @@ def json_error_message(data: Any) -> str:
     return ": ".join(part.rstrip(".") if index < len(parts) - 1 else part for index, part in enumerate(parts))
 
 
-def plain_text_message(response: httpx.Response) -> str:
+def plain_text_message(response: Received) -> str:
     """A short text body (Crossref's `Resource not found.`), never an HTML page."""
     text = response.content.decode("utf-8", errors="replace").strip()
     if not text or text.startswith("<") or "html" in response.headers.get("content-type", ""):
@@ -345,8 +360,130 @@ class Answer:
     data: Any
 
 
+@dataclass(frozen=True)
+class Received:
+    """An answer read whole: its status, headers and body."""
+
+    status_code: int
+    reason_phrase: str
+    headers: httpx.Headers
+    content: bytes
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+
 class _Truncated(Exception):
     """The connection closed while the body was being read."""
+
+
+class _TooSlow(Exception):
+    """The answer did not arrive whole before the request's deadline."""
+
+
+class _TooLarge(Exception):
+    """The answer is larger than the cap: `declared` is its Content-Length (None when it came without one)."""
+
+    def __init__(self, declared: int | None) -> None:
+        super().__init__(declared)
+        self.declared = declared
+
+
+class _Left(Exception):
+    """The caller stopped waiting for this exchange (Cancel, the deadline)."""
+
+
+# -- one exchange, on a thread of its own ----------------------------------------------------------------------
+
+
+class Exchange:
+    """One request and the reading of its answer (at most `max_bytes`) on a thread of its own, so that the
+    caller can stop waiting at once, wherever the exchange is (name lookup, connect, headers, a dripping body).
+    An exchange left behind stops at its next chunk; while its body is being read, its socket is shut to
+    wake it at once."""
+
+    def __init__(self, client: httpx.Client, request: httpx.Request, max_bytes: int) -> None:
+        self._client, self._request, self._max_bytes = client, request, max_bytes
+        self._done = threading.Event()
+        self._left = threading.Event()
+        self._lock = threading.Lock()
+        self._socket: socket.socket | None = None
+        self._received: Received | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="citedesk-http", daemon=True).start()
+
+    def wait(self, seconds: float) -> bool:
+        """Wait at most `seconds` for the exchange to end; True when it has."""
+        return self._done.wait(seconds)
+
+    def result(self) -> Received:
+        """The answer, or the exception the exchange ended with."""
+        if self._error is not None:
+            raise self._error
+        assert self._received is not None
+        return self._received
+
+    def leave(self) -> None:
+        """Stop waiting for the exchange; it ends on its own, soon."""
+        self._left.set()
+        with self._lock:
+            sock, self._socket = self._socket, None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
+
+    def _run(self) -> None:
+        try:
+            self._received = self._exchange()
+        except BaseException as exc:  # noqa: BLE001 (handed to the caller, who raises it unless it has left)
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def _exchange(self) -> Received:
+        response = self._client.send(self._request, stream=True)
+        try:
+            self._check_declared_size(response)
+            self._hold_socket(response)
+            body = self._read_body(response)
+        finally:
+            with self._lock:
+                self._socket = None
+            response.close()
+        return Received(response.status_code, response.reason_phrase, response.headers, body)
+
+    def _check_declared_size(self, response: httpx.Response) -> None:
+        declared = parse_number(response.headers.get("content-length"))
+        if declared is not None and declared > self._max_bytes:
+            raise _TooLarge(int(declared))
+
+    def _hold_socket(self, response: httpx.Response) -> None:
+        """Keep the connection's socket, for leave() to shut while the body is read."""
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        with self._lock:
+            if self._left.is_set():
+                raise _Left
+            self._socket = sock if isinstance(sock, socket.socket) else None
+
+    def _read_body(self, response: httpx.Response) -> bytes:
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_bytes():
+                if self._left.is_set():
+                    raise _Left
+                size += len(chunk)
+                if size > self._max_bytes:
+                    raise _TooLarge(None)
+                chunks.append(chunk)
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise _Truncated() from exc
+        return b"".join(chunks)
 
 
 # -- the client ------------------------------------------------------------------------------------------------
@@ -358,13 +495,16 @@ class HttpClient:
 
     Every wait (rate limit, Retry-After, backoff) goes through `sleep`, which by default sleeps in steps of
     0.1 s and raises `citedesk.model.Cancelled` as soon as `cancelled()` is true. Tests inject `sleep` and
-    `clock` together (a fake clock that the fake sleep advances)."""
+    `clock` together (a fake clock that the fake sleep advances). While an answer is awaited, `cancelled()`
+    is looked at every 0.1 s too; `timeout` bounds each read, `deadline` the whole request (a server that
+    drips its answer is given up on, not retried), and `max_bytes` the answer (a larger one is refused)."""
 
     def __init__(self, label: str, base_url: str, *, requests_per_second: float = 1.0, timeout: float = 20.0,
                  retries: int = 4, headers: dict[str, str] | None = None, params: dict[str, str] | None = None,
                  secrets: list[str] | None = None, cancelled: Callable[[], bool] = lambda: False,
                  connect_timeout: float = 10.0, mailto: str | None = None, user_agent: str | None = None,
                  max_wait: float = MAX_WAIT, backoff: float = 1.0, max_backoff: float = 30.0,
+                 deadline: float = DEFAULT_DEADLINE, max_bytes: int = DEFAULT_MAX_BYTES,
                  sleep: Sleep | None = None, clock: Clock = time.monotonic, rng: random.Random | None = None,
                  transport: httpx.BaseTransport | None = None, host_limits: HostLimits | None = None) -> None:
         self.label = label
@@ -379,6 +519,8 @@ class HttpClient:
         self.max_wait = max_wait
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.deadline = deadline
+        self.max_bytes = max_bytes
         self._sleep = sleep or self._sleep_unless_cancelled
         self._clock = clock
         self._rng = rng or random.Random()
@@ -396,13 +538,15 @@ class HttpClient:
 
     # -- public ------------------------------------------------------------------------------------------------
 
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """GET base_url + path (a path only: the query goes in `params`) and return the decoded JSON."""
-        return self._request("GET", path, params, None)
+    def get_json(self, path: str, params: dict[str, Any] | None = None, *, max_bytes: int | None = None) -> Any:
+        """GET base_url + path (a path only: the query goes in `params`) and return the decoded JSON;
+        `max_bytes` replaces the client's cap for this request."""
+        return self._request("GET", path, params, None, max_bytes or self.max_bytes)
 
-    def post_json(self, path: str, body: Any, params: dict[str, Any] | None = None) -> Any:
+    def post_json(self, path: str, body: Any, params: dict[str, Any] | None = None, *,
+                  max_bytes: int | None = None) -> Any:
         """POST `body` as JSON to base_url + path and return the decoded JSON answer."""
-        return self._request("POST", path, params, body)
+        return self._request("POST", path, params, body, max_bytes or self.max_bytes)
 
     def close(self) -> None:
         """Close the connections; the client cannot be used afterwards."""
@@ -439,11 +583,11 @@ class HttpClient:
 
     # -- the retry loop ----------------------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any) -> Any:
+    def _request(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any, max_bytes: int) -> Any:
         for attempt in range(self.retries + 1):
             self._wait_for_turn()
             request = self._build_request(method, path, params, body)
-            outcome = self._attempt(request, path)
+            outcome = self._attempt(request, path, max_bytes)
             if isinstance(outcome, Answer):
                 return outcome.data
             if attempt == self.retries:
@@ -451,15 +595,20 @@ class HttpClient:
             self._pause_before_retry(outcome, attempt, method, path)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _attempt(self, request: httpx.Request, path: str) -> Answer | Failure:
+    def _attempt(self, request: httpx.Request, path: str, max_bytes: int) -> Answer | Failure:
         """Send once: the decoded answer, or the Failure to retry; errors that no retry can fix are raised."""
         log.debug("%s: %s %s", self.label, request.method, self.redact(str(request.url)))
         try:
-            response = self._send(request)
+            response = self._send(request, max_bytes)
         except httpx.TimeoutException as exc:
             return self._timeout_failure(exc)
         except _Truncated as exc:
             return self._truncated_failure(exc.__cause__ or exc)
+        except _TooSlow:
+            raise Offline(f"{self.label} took longer than {self.deadline:g} s to answer; "
+                          "the request was given up") from None
+        except _TooLarge as exc:
+            raise self._too_large_error(exc.declared, max_bytes) from None
         except httpx.TooManyRedirects:
             raise BadResponse(f"{self.label} redirected the request too many times") from None
         except httpx.TransportError as exc:
@@ -469,15 +618,21 @@ class HttpClient:
             return Answer(self._decode_json(response))
         return self._status_failure(response, path)
 
-    def _send(self, request: httpx.Request) -> httpx.Response:
-        response = self._client.send(request, stream=True)
+    def _send(self, request: httpx.Request, max_bytes: int) -> Received:
+        """The answer read whole; Cancelled within 0.1 s of cancelled(), _TooSlow at the deadline."""
+        exchange = Exchange(self._client, request, max_bytes)
+        exchange.start()
+        give_up = time.monotonic() + self.deadline
         try:
-            response.read()
-        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            raise _Truncated() from exc
-        finally:
-            response.close()
-        return response
+            while not exchange.wait(max(0.0, min(CANCEL_CHECK_STEP, give_up - time.monotonic()))):
+                if self.cancelled():
+                    raise Cancelled(f"Cancelled while asking {self.label}")
+                if time.monotonic() >= give_up:
+                    raise _TooSlow
+        except BaseException:  # Cancel, the deadline, Ctrl-C: the exchange is left to end on its own
+            exchange.leave()
+            raise
+        return exchange.result()
 
     def _pause_before_retry(self, failure: Failure, attempt: int, method: str, path: str) -> None:
         if failure.retry_after is not None:
@@ -521,7 +676,7 @@ class HttpClient:
         if self.cancelled():
             raise Cancelled(f"Cancelled while asking {self.label}")
 
-    def _learn_limits(self, response: httpx.Response) -> None:
+    def _learn_limits(self, response: Received) -> None:
         """Follow the server's rate-limit headers: Crossref's spacing, a used-up quota."""
         spacing = server_interval(response.headers)
         if spacing is not None:
@@ -548,7 +703,7 @@ class HttpClient:
         detail = f"the connection closed after {match[1]} of {match[2]} bytes" if match else "the connection closed"
         return Failure("truncated response", BadResponse(f"{self.label} answered with a truncated response ({detail})"))
 
-    def _status_failure(self, response: httpx.Response, path: str) -> Failure:
+    def _status_failure(self, response: Received, path: str) -> Failure:
         """A Failure to retry for 429/5xx; raise at once for statuses that retrying cannot fix."""
         status, phrase = response.status_code, response.reason_phrase
         message = self.redact(error_message(response))
@@ -571,7 +726,7 @@ class HttpClient:
                           "check the key in the settings")
         return BadKey(f"{self.label} needs an API key ({status} {phrase}{detail}): add one in the settings")
 
-    def _retryable_failure(self, response: httpx.Response, status: int, phrase: str) -> Failure:
+    def _retryable_failure(self, response: Received, status: int, phrase: str) -> Failure:
         retry_after = parse_retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
         if retry_after is not None:
             self._limiter.block_until(self._clock() + retry_after)
@@ -584,7 +739,8 @@ class HttpClient:
         else:
             error = ServerError(
                 f"{self.label} had a server error ({status} {phrase})"
-                + (f" — still failing{retries_done(self.retries)}" if self.retries else "") + "; try again later")
+                + (f" — still failing{retries_done(self.retries)}" if self.retries else "") + "; try again later",
+                reason=f"{status} {phrase}".rstrip())
         return Failure(f"{status} {phrase}", error, retry_after)
 
     def _long_wait_error(self, status: int, seconds: float) -> RateLimited:
@@ -592,7 +748,12 @@ class HttpClient:
         return RateLimited(f"{self.label}: {what} — the server asks to wait {describe_duration(seconds)} "
                            f"(until {describe_clock_time(seconds)}); try again then")
 
-    def _decode_json(self, response: httpx.Response) -> Any:
+    def _too_large_error(self, declared: int | None, max_bytes: int) -> BadResponse:
+        size = f"{describe_size(declared)}, more" if declared is not None else "more"
+        return BadResponse(f"{self.label} answered with {size} than the {describe_size(max_bytes)} allowed; "
+                           "the answer was refused")
+
+    def _decode_json(self, response: Received) -> Any:
         content = response.content
         if not content.strip():
             if response.status_code == 204:
@@ -602,8 +763,11 @@ class HttpClient:
             return json.loads(content)
         except ValueError as exc:
             raise BadResponse(self._not_json_message(response, exc)) from None
+        except RecursionError:
+            raise BadResponse(f"{self.label} answered with JSON nested too deeply to read; "
+                              "the answer was refused") from None
 
-    def _not_json_message(self, response: httpx.Response, exc: ValueError) -> str:
+    def _not_json_message(self, response: Received, exc: ValueError) -> str:
         start = response.content.lstrip()[:1]
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         if start == b"<" or "html" in content_type:

@@ -46,6 +46,8 @@ Helpers (module functions, also methods of the fixture object)
     cut_json(data)                     the JSON text cut in the middle, with a correct Content-Length
     malformed(text)                    invalid JSON served as application/json
     close_connection()                 drop the socket without answering
+    drip(response, interval=2.0, size=1)   the headers at once, then `size` bytes of the body every `interval` s
+    endless(chunk=..., status=200)     a chunked JSON-looking body that never ends (until the client hangs up)
 
 Records
     `requests` lists every RecordedRequest (method, path, query, query_items, headers with lower-case names,
@@ -78,8 +80,11 @@ class Reply:
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0
-    fault: str | None = None  # None, "truncate" (Content-Length too large, then close) or "close" (no answer)
+    fault: str | None = None  # None, "truncate" (Content-Length too large, then close), "close" (no answer),
+    # "drip" (the body a few bytes at a time) or "endless" (a chunked body that repeats `body` for ever)
     missing: int = 0  # for "truncate": how many bytes the Content-Length claims beyond the body
+    interval: float = 0.0  # for "drip": seconds between two pieces of the body
+    size: int = 1  # for "drip": bytes in each piece
 
 
 @dataclass
@@ -198,6 +203,20 @@ def malformed(body: str = '{"data": [1, 2,, 3], "next": }', status: int = 200) -
     return reply(status, body=body, content_type="application/json")
 
 
+def drip(response: Any = None, interval: float = 2.0, size: int = 1) -> Reply:
+    """`response` (default: 200 `{}`) with its headers at once and then its body `size` bytes every `interval`
+    seconds, the Content-Length true: a server that never quite stops answering."""
+    return replace(as_reply({} if response is None else response), fault="drip", interval=interval, size=max(1, size))
+
+
+def endless(chunk: bytes = b'{"data": [' + b'"0123456789abcdef", ' * 3000, status: int = 200,
+            headers: Mapping[str, str] | None = None) -> Reply:
+    """A chunked application/json body that repeats `chunk` until the client hangs up or the server stops:
+    an answer too large for any client to keep."""
+    return Reply(status=status, body=chunk, headers={"Content-Type": "application/json", **(headers or {})},
+                 fault="endless")
+
+
 def close_connection() -> Reply:
     """No answer at all: the server closes the socket after reading the request."""
     return Reply(fault="close")
@@ -227,6 +246,8 @@ class ApiServer:
     cut_json = staticmethod(cut_json)
     malformed = staticmethod(malformed)
     close_connection = staticmethod(close_connection)
+    drip = staticmethod(drip)
+    endless = staticmethod(endless)
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -430,12 +451,37 @@ class _RequestHandler(BaseHTTPRequestHandler):
         headers = {name.lower(): (name, value) for name, value in answer.headers.items()}
         for name, value in headers.values():
             self.send_header(name, value)
-        if "content-length" not in headers:
+        if answer.fault == "endless":
+            self.send_header("Transfer-Encoding", "chunked")
+        elif "content-length" not in headers:
             self.send_header("Content-Length", str(len(answer.body) + answer.missing))
         if answer.fault == "truncate":
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            self.wfile.flush()
+        elif answer.fault == "drip":
+            self._drip(answer)
+        elif answer.fault == "endless":
+            self._send_endless(answer)
+        else:
             self.wfile.write(answer.body)
+            self.wfile.flush()
+
+    def _drip(self, answer: Reply) -> None:
+        """The body `size` bytes at a time, `interval` seconds apart; stops early when the server stops."""
         self.wfile.flush()
+        for start in range(0, len(answer.body), answer.size):
+            if start and self.server.api.stopping.wait(answer.interval):
+                self.close_connection = True
+                return
+            self.wfile.write(answer.body[start : start + answer.size])
+            self.wfile.flush()
+
+    def _send_endless(self, answer: Reply) -> None:
+        """`body` as one chunk after another until the client hangs up (an OSError) or the server stops."""
+        self.close_connection = True
+        piece = f"{len(answer.body):x}\r\n".encode("ascii") + answer.body + b"\r\n"
+        while not self.server.api.stopping.is_set():
+            self.wfile.write(piece)
