@@ -1,19 +1,20 @@
 """Refresh citation data: every chosen source asked about every chosen paper, in parallel per source,
-each answer stored as it comes so that a cancelled refresh keeps what it fetched and resumes."""
+each answer stored as it comes so that a cancelled (or interrupted) refresh keeps what it fetched and resumes."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from citedesk.library import citation_store
 from citedesk.library.db import open_library
 from citedesk.model import Cancelled, CitedeskError, PaperRef, Problem, RefreshReport, SourceResult
 from citedesk.sources.base import Source
-from citedesk.sources.errors import BadKey, NotFound, Offline, RateLimited, SourceError
+from citedesk.sources.errors import BadKey, NotFound, Offline, RateLimited, ServerError, SourceError
 from citedesk.sources.registry import installed_sources
 from citedesk.sources.settings import Settings, load_settings
 
@@ -22,6 +23,9 @@ Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
 # After these the source is not asked again in this refresh: every other request would fail the same way.
 _STOPPING = (Offline, BadKey, RateLimited)
+PAUSE_AFTER = 3  # papers in a row failing with a server error pause their source for the rest of the refresh
+STOP_GRACE = 2.0  # seconds the sources' threads are given to stop after Ctrl-C
+JOIN_STEP = 0.1  # seconds between two looks at the sources' threads (a join in steps stays interruptible)
 
 
 @dataclass
@@ -30,6 +34,26 @@ class Plan:
 
     source: type[Source]
     papers: list[PaperRef]
+
+
+@dataclass
+class Asking:
+    """One source being asked about its papers: how many are settled (stored or failed), and the papers
+    failing in a row with a server error, whose problems are held back until the run of failures ends."""
+
+    source: Source
+    papers: list[PaperRef]
+    db: Any  # the source's own connection to the library
+    settled: int = 0
+    failing: list[tuple[PaperRef, ServerError]] = field(default_factory=list)
+
+    @property
+    def left(self) -> int:
+        return len(self.papers) - self.settled
+
+
+class _Paused(Exception):
+    """The source failed for PAUSE_AFTER papers in a row: it is not asked about the rest in this refresh."""
 
 
 class Refresh:
@@ -42,49 +66,73 @@ class Refresh:
         self.lock = threading.Lock()
         self.done = 0
         self.total = sum(len(plan.papers) for plan in plans)
+        self.interrupted = threading.Event()  # Ctrl-C (or another exception) in the thread that waits
+        self.source_cancelled = False
+
+    def is_cancelled(self) -> bool:
+        """Whether the person cancelled or interrupted the refresh: what the sources look at."""
+        return self.interrupted.is_set() or self.cancelled()
 
     def run(self) -> RefreshReport:
-        """Ask every source in its own thread; Cancelled when the person cancelled (what is stored stays)."""
+        """Ask every source in its own thread; Cancelled when the person cancelled (what is stored stays).
+        On Ctrl-C the sources stop at once (their requests are left, not awaited) and KeyboardInterrupt goes on."""
         self.progress(0, self.total)
-        with ThreadPoolExecutor(max_workers=max(1, len(self.plans)), thread_name_prefix="refresh") as pool:
-            futures = [pool.submit(self._run_source, plan) for plan in self.plans if plan.papers]
-            errors = [future.exception() for future in futures]
-        if self.cancelled() or any(isinstance(error, Cancelled) for error in errors):
+        threads = [threading.Thread(target=self._run_source, args=(plan,), name=f"refresh-{plan.source.name}",
+                                    daemon=True) for plan in self.plans if plan.papers]
+        for thread in threads:
+            thread.start()
+        try:
+            join_threads(threads)
+        except BaseException:
+            self.interrupted.set()
+            join_threads(threads, STOP_GRACE)
+            raise
+        if self.cancelled() or self.source_cancelled:
             raise Cancelled
         return self.report
 
     def _run_source(self, plan: Plan) -> None:
+        """Ask one source about its papers (on its own thread): a failure of the source is one problem."""
+        try:
+            self._connect_and_ask(plan)
+        except Cancelled:
+            self.source_cancelled = True
+        except Exception as exc:  # a bug in a source (perhaps a plug-in's): report it, keep the others going
+            log.exception("%s failed", plan.source.label)
+            self._problem(plan.source, None, f"{plan.source.label} failed unexpectedly ({type(exc).__name__}: {exc})")
+
+    def _connect_and_ask(self, plan: Plan) -> None:
         settings = self.settings.source_settings(plan.source)
-        source = plan.source.connect(settings, self.cancelled)
+        source = plan.source.connect(settings, self.is_cancelled)
         db = open_library(self.library)
         try:
-            self._ask(db, source, plan.papers)
-        except Cancelled:
-            raise
-        except Exception as exc:  # a bug in a source (perhaps a plug-in's): report it, keep the others going
-            log.exception("%s failed", source.label)
-            self._problem(source, None, f"{source.label} failed unexpectedly ({type(exc).__name__}: {exc})")
+            self._ask(Asking(source, plan.papers, db))
         finally:
             source.client.close()
             db.close()
 
-    def _ask(self, db, source: Source, papers: list[PaperRef]) -> None:
+    def _ask(self, asking: Asking) -> None:
+        source, papers = asking.source, asking.papers
         size = max(1, source.batch_size)
-        for start in range(0, len(papers), size):
-            if self.cancelled():
-                raise Cancelled
-            try:
-                self._fetch_batch(db, source, papers[start : start + size])
-            except _STOPPING as exc:  # every later request would fail the same way
-                left = len(papers) - start - size
-                self._problem(source, None, str(exc) + (f" ({left:,} more paper(s) not asked)" if left > 0 else ""))
-                self._advance(len(papers) - start)
-                return
-
-    def _fetch_batch(self, db, source: Source, batch: Sequence[PaperRef]) -> None:
-        """Fetch and store one batch; a source that cannot be asked at all raises one of _STOPPING."""
         try:
-            results = source.fetch_many(batch, self.cancelled)
+            for start in range(0, len(papers), size):
+                if self.is_cancelled():
+                    raise Cancelled
+                self._fetch_batch(asking, papers[start : start + size])
+        except _STOPPING as exc:  # every later request would fail the same way
+            left = len(papers) - start - size
+            self._problem(source, None, str(exc) + (f" ({left:,} more paper(s) not asked)" if left > 0 else ""))
+            self._advance(asking.left)
+        except _Paused:
+            self._pause(asking)
+            return
+        self._end_failing_run(asking)
+
+    def _fetch_batch(self, asking: Asking, batch: Sequence[PaperRef]) -> None:
+        """Fetch and store one batch; a source that cannot be asked at all raises one of _STOPPING."""
+        source = asking.source
+        try:
+            results = source.fetch_many(batch, self.is_cancelled)
         except NotFound:
             results = {}
         except _STOPPING:
@@ -92,28 +140,53 @@ class Refresh:
         except SourceError as exc:
             if len(batch) > 1:  # a batch failed as a whole: ask paper by paper to find the one at fault
                 for paper in batch:
-                    self._fetch_batch(db, source, [paper])
+                    self._fetch_batch(asking, [paper])
                 return
-            self._failed(db, source, batch[0], str(exc))
+            self._failed(asking, batch[0], exc)
             return
         for paper in batch:
-            self._store(db, source, paper, results.get(paper.paper_id) or SourceResult(source.name, found=False))
+            self._store(asking, paper, results.get(paper.paper_id) or SourceResult(source.name, found=False))
 
-    def _store(self, db, source: Source, paper: PaperRef, result: SourceResult) -> None:
+    def _store(self, asking: Asking, paper: PaperRef, result: SourceResult) -> None:
         with self.lock:  # one writer at a time: SQLite takes one, and the counts are shared
-            stored = citation_store.store_result(db, paper, result, citation_store.now())
+            stored = citation_store.store_result(asking.db, paper, result, citation_store.now())
             self.report.fetched += 1
             self.report.not_found += not result.found
             self.report.new_citations += stored.citations
             self.report.new_statements += stored.statements
+        asking.settled += 1
         self._advance(1)
+        self._end_failing_run(asking)
 
-    def _failed(self, db, source: Source, paper: PaperRef, message: str) -> None:
+    def _failed(self, asking: Asking, paper: PaperRef, exc: SourceError) -> None:
+        """Note the failed fetch (the next refresh asks again); a server error joins the run of failures."""
         with self.lock:
-            with db.atomic():
-                citation_store.note_fetch(db, paper.paper_id, source.name, "failed", message, citation_store.now())
-        self._problem(source, paper, message)
+            with asking.db.atomic():
+                citation_store.note_fetch(asking.db, paper.paper_id, asking.source.name, "failed", str(exc),
+                                          citation_store.now())
+        asking.settled += 1
         self._advance(1)
+        if not isinstance(exc, ServerError):
+            self._end_failing_run(asking)
+            self._problem(asking.source, paper, str(exc))
+            return
+        asking.failing.append((paper, exc))
+        if len(asking.failing) >= PAUSE_AFTER and asking.left > 0:
+            raise _Paused
+
+    def _end_failing_run(self, asking: Asking) -> None:
+        """The papers failing in a row were not enough to pause the source: one problem each."""
+        for paper, exc in asking.failing:
+            self._problem(asking.source, paper, str(exc))
+        asking.failing.clear()
+
+    def _pause(self, asking: Asking) -> None:
+        """One problem for the run of failures and the papers left unasked (they are not "not found")."""
+        label, reason = asking.source.label, asking.failing[-1][1].reason or "server errors"
+        self._problem(asking.source, None, f"{label} failed for {len(asking.failing)} papers in a row ({reason}); "
+                                           f"skipped for the remaining {asking.left:,} papers of this refresh")
+        asking.failing.clear()
+        self._advance(asking.left)
 
     def _problem(self, source: Source, paper: PaperRef | None, message: str) -> None:
         with self.lock:
@@ -148,6 +221,14 @@ def refresh(library, keys: Sequence[str] | None = None, source_names: Sequence[s
     run = Refresh(library, plans, settings, progress, cancelled)
     run.report.papers, run.report.skipped = len(papers), skipped
     return run.run()
+
+
+def join_threads(threads: list[threading.Thread], within: float | None = None) -> None:
+    """Wait for the threads to end (at most `within` seconds), in short joins that Ctrl-C can interrupt."""
+    give_up = None if within is None else time.monotonic() + within
+    for thread in threads:
+        while thread.is_alive() and (give_up is None or time.monotonic() < give_up):
+            thread.join(JOIN_STEP)
 
 
 def choose_sources(settings: Settings, names: Sequence[str] | None) -> list[type[Source]]:
