@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from citedesk.library.listing import ListQuery
 from citedesk.library.paper_report import PaperReport, PaperSummary, load_report, load_summary
 from citedesk.library.parsing import parse_pieces
 from citedesk.library.removal import Removed
+from citedesk.library.safe_write import write_atomically
 from citedesk.library.statement_view import Order
 from citedesk.library.statement_store import store_statements
 from citedesk import classifying, refreshing
@@ -164,23 +164,6 @@ def find_source_file(db: sqlite_utils.Database, name: str) -> int:
     if not rows:
         raise CitedeskError(f"No imported file called {name!r} (see `citedesk stats` for the list)")
     return rows[0][0]
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that a failure (a full disk) leaves any earlier file untouched."""
-    try:
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except FileNotFoundError:
-        raise CitedeskError(f"The folder {path.parent} does not exist") from None
-    except OSError as exc:
-        raise CitedeskError(f"Cannot write to {path.parent}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise CitedeskError(f"Cannot write {path}: {exc.strerror or exc}") from None
 
 
 def import_statements(
