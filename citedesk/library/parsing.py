@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import NamedTuple
@@ -18,6 +25,7 @@ from citedesk.library.visible import has_hidden, visible
 from citedesk.library.entries import DISPLAY_COLUMNS, Fields, display_columns, evaluated_fields, inherit_crossref
 
 PARALLEL_MIN_CHARS = 1_000_000
+_PR_SET_PDEATHSIG = 1
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -50,14 +58,58 @@ def parse_pieces(text: str, workers: int = 1) -> Iterator[list[Block]]:
     if len(pieces) == 1:
         yield _parse_piece(pieces[0])
         return
-    pool = ProcessPoolExecutor(len(pieces) - 1, mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(len(pieces) - 1, mp_context=get_context("spawn"), initializer=_start_worker,
+                               initargs=(os.getpid(),))
+    finished = False
     try:
-        later = [pool.submit(_parse_piece, piece) for piece in pieces[1:]]
+        with _ctrl_c_held_while_workers_start():
+            later = [pool.submit(_parse_piece, piece) for piece in pieces[1:]]  # starts the workers
         yield _parse_piece(pieces[0])
         for future in later:
             yield future.result()
-    finally:  # when the caller stops early (Cancel), do not wait for pieces nobody wants
-        pool.shutdown(wait=False, cancel_futures=True)
+        finished = True
+    finally:  # when the caller stops early (Cancel, Ctrl-C, an error), end the workers now
+        _stop(pool, finished)
+
+
+@contextmanager
+def _ctrl_c_held_while_workers_start() -> Iterator[None]:
+    """Block SIGINT while the workers start: they inherit the blocked mask through exec, so a Ctrl-C that
+    reaches the whole process group while they import cannot print their KeyboardInterrupt tracebacks;
+    here it stays pending and is raised as soon as the mask is restored."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield  # the window's workers: no terminal, no Ctrl-C
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _start_worker(parent: int) -> None:
+    """In a worker process: leave Ctrl-C to the parent (which cancels and ends the workers), and end
+    when the parent ends, even by kill -9: at once on Linux (PR_SET_PDEATHSIG), else within half a second."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _stop(pool: ProcessPoolExecutor, finished: bool) -> None:
+    processes = list(getattr(pool, "_processes", {}).values()) if not finished else []
+    pool.shutdown(wait=finished, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def read_macros(text: str) -> dict[str, str]:
