@@ -8,7 +8,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 
-from citedesk import __version__, jobs, sources_panel
+from citedesk import __version__, jobs, sources_panel, system_libs
 from citedesk.library import queries
 from citedesk.library.db import LIBRARY_ENV, default_library_path, on_wait, open_library
 from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES
@@ -170,6 +170,9 @@ def _classify_accurately(library) -> None:
 
 def _run_window(args: argparse.Namespace) -> int:
     """Open the window; Qt is imported only here, so the other commands start fast without it."""
+    problem = None if args.screenshot else system_libs.window_problem()
+    if problem:
+        raise CitedeskError(problem)
     try:
         from citedesk.gui.app import run
     except ImportError as exc:
