@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sqlite3
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from citedesk import __version__, jobs, sources_panel, system_libs
-from citedesk.library import queries
+from citedesk.library import queries, repair
+from citedesk.library.damage import damage_error, is_damage
 from citedesk.library.db import LIBRARY_ENV, default_library_path, on_wait, open_library
 from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES
 from citedesk.library.visible import visible
@@ -26,6 +29,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args) or 0
     except CitedeskError as exc:
         print(f"citedesk: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # a damaged page met while a command read the library
+        if not is_damage(exc):
+            raise
+        library = Path(args.library).expanduser() if args.library else default_library_path()
+        print(f"citedesk: {damage_error(library, exc)}", file=sys.stderr)
         return 1
     except (Cancelled, KeyboardInterrupt):
         print("citedesk: cancelled, the library is as it was", file=sys.stderr)
@@ -60,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     statements.add_argument("file", help="JSON Lines or CSV file (see docs/statement-files.md)")
     statements.add_argument("-v", "--verbose", action="store_true", help="list every row that was not stored")
     _add_refresh(commands)
+    _add_command(commands, "repair", _run_repair, "copy what can still be read of a damaged library into a new "
+                 "one, which takes its place (the damaged file is kept as NAME.damaged-DATE.sqlite)").add_argument(
+        "-o", "--output", metavar="NEW.sqlite", help="write the repaired library here instead, and leave the damaged one as it is")
     _add_sources(commands)
     classify = _add_command(commands, "classify", _run_classify,
                             "classify the library's statements, or a JSON Lines file of sentences")
@@ -211,6 +223,14 @@ def _print_some(lines: list[str], limit: int | None) -> None:
 def _run_export(args: argparse.Namespace) -> int:
     result = jobs.export_bibtex(args.library, args.output, args.keys, args.file_of, args.latex)
     print(f"Wrote {result.entries} entries ({result.size:,} bytes) to {result.path}")
+    return 0
+
+
+def _run_repair(args: argparse.Namespace) -> int:
+    progress = _TerminalProgress("Repairing")
+    result = repair.repair_library(args.library, args.output, progress)
+    progress.end()
+    print(result.summary())
     return 0
 
 

@@ -13,7 +13,8 @@ import sqlite_utils
 
 from citedesk.library import editing, exporter, listing, removal, tags, works
 from citedesk.library.bibtex.encoding import Decoded, decode_bytes, encode_text, shown
-from citedesk.library.db import SORT_INDEXES, fts_deferred, indexes_deferred, open_library
+from citedesk.library.damage import reporting_damage
+from citedesk.library.db import SORT_INDEXES, default_library_path, fts_deferred, indexes_deferred, open_library
 from citedesk.library.importer import FileImport, KnownIds, store_file
 from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES, not_bibtex_reason, read_regular
 from citedesk.library.listing import ListQuery
@@ -249,7 +250,8 @@ def classify_file(source: PathLike, target: PathLike) -> int:
 def _library(path: PathLike | None) -> Iterator[sqlite_utils.Database]:
     db = open_library(path)
     try:
-        yield db
+        with reporting_damage(Path(path) if path is not None else default_library_path()):
+            yield db
     finally:
         db.close()
 

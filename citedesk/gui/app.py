@@ -13,6 +13,7 @@ from types import TracebackType
 
 import platformdirs
 
+from citedesk.library.damage import LibraryDamaged, damage_error, is_damage, reporting_damage
 from citedesk.library.db import default_library_path, open_library
 from citedesk.model import CitedeskError
 
@@ -42,9 +43,11 @@ def run(library: str | None, screenshot: str | None = None, select: str | None =
     if screenshot:
         return _screenshot(path, Path(screenshot), select)
     try:
-        window = build_window(path, QSettings())
+        window = open_window(path, QSettings())
     except CitedeskError as exc:
         return _fail(str(exc), False)
+    if window is None:
+        return 1
     sys.excepthook = _excepthook(window)
     window.show()
     freeze_startup_objects()
@@ -67,15 +70,45 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def open_window(path: Path, settings):
+    """The main window on the library at `path`; when its file is damaged, first a dialog that says so and
+    offers to repair it; None when the person quits there."""
+    try:
+        return build_window(path, settings)
+    except LibraryDamaged as damage:
+        from citedesk.gui.damaged_dialog import DamagedLibraryDialog
+
+        dialog = DamagedLibraryDialog(damage)
+        if not dialog.exec() or dialog.repaired is None:
+            return None
+        return build_window(dialog.repaired.library, settings)
+
+
 def build_window(path: Path, settings):
-    """A main window on the library at `path`, with the real dialogs."""
+    """A main window on the library at `path`, with the real dialogs; LibraryDamaged if its file is damaged."""
     from citedesk.gui.dialogs import Dialogs
     from citedesk.gui.mainwindow import MainWindow
 
     from citedesk.gui.about import application_icon
 
     db = open_library(path)
-    return MainWindow(path, db, Dialogs(settings, path), settings, application_icon())
+    try:
+        with reporting_damage(path):  # the window reads the list and the sidebar as it is built
+            return MainWindow(path, db, Dialogs(settings, path), settings, application_icon())
+    except BaseException:
+        _discard_half_built(MainWindow, db)
+        db.close()
+        raise
+
+
+def _discard_half_built(kind: type, db) -> None:
+    """Delete a window whose building failed, before it reads its (closed) library again from the event loop."""
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, kind) and getattr(widget, "db", None) is db:
+            shiboken6.delete(widget)
 
 
 def save_screenshot(window, path: Path, select: str | None) -> int:
@@ -146,6 +179,8 @@ def _excepthook(window):
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if is_damage(value):
+            value = damage_error(window.library, value)
         message = str(value) if isinstance(value, CitedeskError) else f"Something went wrong ({kind.__name__}: {value})."
         window.dialogs.error(window, "CiteDesk", message + "\nThe details are in the log file.")
 

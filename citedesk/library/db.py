@@ -12,6 +12,7 @@ import platformdirs
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from citedesk.library.damage import damage_error, is_damage
 from citedesk.library.tallies import TALLY_COLUMNS, mark_self_citations, update_tallies
 from citedesk.model import CitedeskError
 
@@ -121,6 +122,8 @@ def open_library(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Dat
         db.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(db)
     except (sqlite3.DatabaseError, OSError) as exc:
+        if is_damage(exc):
+            raise damage_error(path, exc) from exc
         raise CitedeskError(f"Cannot open the library {path}: {exc}") from exc
     return db
 
