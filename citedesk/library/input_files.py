@@ -29,7 +29,7 @@ def check_regular(path: Path, max_bytes: int | None = MAX_BIBLIOGRAPHY_BYTES) ->
     if stat.S_ISDIR(info.st_mode):
         raise CitedeskError(f"{path} is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
-        raise CitedeskError(f"{path} is {_kind_of(info.st_mode)}, not a regular file; only files can be imported")
+        raise CitedeskError(f"{path} is {kind_of(info.st_mode)}, not a regular file; only files can be imported")
     if max_bytes is not None and info.st_size > max_bytes:
         raise CitedeskError(
             f"{path} is {info.st_size / 1e6:,.0f} MB, more than a bibliography ({max_bytes / 1e6:,.0f} MB); "
@@ -74,7 +74,10 @@ def _read_at_most(handle, max_bytes: int, path: Path) -> bytes:
     return data
 
 
-def _kind_of(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, for a message: "a folder", "a device", "a FIFO (named pipe)"."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
     if stat.S_ISFIFO(mode):
         return "a FIFO (named pipe)"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):

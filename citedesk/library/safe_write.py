@@ -13,6 +13,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
+from citedesk.library.input_files import kind_of
 from citedesk.model import CitedeskError
 
 try:
@@ -60,20 +61,8 @@ def _existing_regular(target: Path, named: Path) -> os.stat_result | None:
     except OSError as exc:
         raise CitedeskError(f"Cannot write {named}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(status.st_mode):
-        raise CitedeskError(f"{named} is {_kind(status.st_mode)}, not a regular file: choose a file to write the export to")
+        raise CitedeskError(f"{named} is {kind_of(status.st_mode)}, not a regular file: choose a file to write the export to")
     return status
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a plain file"
 
 
 @contextmanager

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from damaged import AUTHORS_BIB, build_library, damage_middle, papers
+from damaged import clean, damaged  # noqa: F401 (fixtures)
+from damaged import AUTHORS_BIB, papers
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -16,16 +17,6 @@ from citedesk.library.damage import LibraryDamaged
 pytestmark = [pytest.mark.gui, pytest.mark.skipif(not AUTHORS_BIB.exists(), reason="needs the shared corpus")]
 
 
-@pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_library(tmp_path_factory.mktemp("clean"))
-
-
-@pytest.fixture
-def damaged(clean: Path, tmp_path: Path) -> Path:
-    library = tmp_path / "library.sqlite"
-    damage_middle(clean, library)
-    return library
 
 
 @pytest.fixture

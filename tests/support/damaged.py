@@ -9,6 +9,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from citedesk import jobs
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "bibtex"
@@ -59,3 +61,16 @@ def papers(library: Path) -> dict[str, tuple]:
     """Every paper's key with its stored title and BibTeX text, read straight from the file."""
     with closing(sqlite3.connect(library)) as conn:
         return {row[0]: row[1:] for row in conn.execute("SELECT citekey, title, raw, fields, year FROM papers")}
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real library of 212 entries, built once; tests damage copies of it."""
+    return build_library(tmp_path_factory.mktemp("clean"))
+
+
+@pytest.fixture
+def damaged(clean: Path, tmp_path: Path) -> Path:
+    library = tmp_path / "library.sqlite"
+    damage_middle(clean, library)
+    return library

@@ -11,7 +11,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from damaged import AUTHORS_BIB, build_library, damage_middle, overwrite_pages, pages_of, papers
+from damaged import clean, damaged  # noqa: F401 (fixtures)
+from damaged import AUTHORS_BIB, overwrite_pages, pages_of, papers
 
 from citedesk import jobs
 from citedesk.library import queries, repair
@@ -23,17 +24,6 @@ from citedesk.model import CitedeskError
 pytestmark = pytest.mark.skipif(not AUTHORS_BIB.exists(), reason="needs the shared corpus")
 
 
-@pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real library of 212 entries, built once; tests damage copies of it."""
-    return build_library(tmp_path_factory.mktemp("clean"))
-
-
-@pytest.fixture
-def damaged(clean: Path, tmp_path: Path) -> Path:
-    library = tmp_path / "library.sqlite"
-    damage_middle(clean, library)
-    return library
 
 
 def citedesk(*args: object) -> subprocess.CompletedProcess:
