@@ -15,7 +15,7 @@ from citedesk.classify.sections import normalize_section
 from citedesk.library.db import open_library
 from citedesk.library.markers import find_marker
 from citedesk.library.tallies import update_tallies
-from citedesk.model import GIVEN_STANCE, Cancelled, CitedeskError
+from citedesk.model import GIVEN_STANCE, Cancelled, CitedeskError, count
 
 Marker = tuple[int, int] | None
 BATCH = 256  # statements per transaction: under a second of the accurate model, so a chosen paper soon goes first
@@ -44,7 +44,7 @@ class ClassifyReport:
     model: str
 
     def summary(self) -> str:
-        return f"Classified {self.statements:,} statement(s) with {self.model}."
+        return f"Classified {count(self.statements, 'statement')} with {self.model}."
 
 
 class Classifier(Protocol):

@@ -15,6 +15,8 @@ from citedesk.library import queries, repair
 from citedesk.library.damage import damage_error, is_damage
 from citedesk.library.db import LIBRARY_ENV, default_library_path, on_wait, open_library
 from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES
+from citedesk.library.statement_columns import FORMAT_NAMES, FORMATS, StatementLayout, describe_columns, parse_columns
+from citedesk.library.statement_files import PREVIEW_ROWS, StatementPreview
 from citedesk.library.visible import visible
 from citedesk.library.statements import citing_groups, paper_counts
 from citedesk.model import Cancelled, CitedeskError, count, problem_line
@@ -66,7 +68,19 @@ def _parser() -> argparse.ArgumentParser:
                       help="show the statements of at most N citing papers (default 20; 0 for all)")
     _add_command(commands, "stats", _run_stats, "counts of papers, files and statements")
     statements = _add_command(commands, "import-statements", _run_import_statements, "load citing statements from a file")
-    statements.add_argument("file", help="JSON Lines or CSV file (see docs/statement-files.md)")
+    statements.add_argument("file", help="JSON Lines, CSV or TSV file (see docs/statement-files.md)")
+    statements.add_argument("--columns", metavar="FIELD=COLUMN,...",
+                            help="which column holds which field: numbers from 0 (a file without a header line), "
+                            "header names or JSON keys, e.g. cited_key=1,citing_key=0,label=2,text=3")
+    statements.add_argument("--format", choices=FORMATS, help="read the file as this (default: from its extension, "
+                            "else from its first line)")
+    statements.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
+                            help="whether the first row of a CSV/TSV file names the columns (default: it does, "
+                            "unless --columns gives column numbers only)")
+    statements.add_argument("--preview", action="store_true",
+                            help="show how the first rows would be read and stored, each with its problem; store nothing")
+    statements.add_argument("--preview-rows", type=int, default=PREVIEW_ROWS, metavar="N",
+                            help=f"how many rows --preview shows (default {PREVIEW_ROWS})")
     statements.add_argument("-v", "--verbose", action="store_true", help="list every row that was not stored")
     _add_refresh(commands)
     _add_command(commands, "repair", _run_repair, "copy what can still be read of a damaged library into a new "
@@ -266,13 +280,31 @@ def _run_stats(args: argparse.Namespace) -> int:
 
 
 def _run_import_statements(args: argparse.Namespace) -> int:
+    columns = parse_columns(args.columns) if args.columns is not None else ()
+    layout = StatementLayout(columns, args.format, args.header)
+    if args.preview:
+        return _print_statement_preview(jobs.preview_statements(args.library, args.file, layout,
+                                                                 max(args.preview_rows, 0)))
     progress = _TerminalProgress("Loading")
-    report = jobs.import_statements(args.library, args.file, progress=progress)
+    report = jobs.import_statements(args.library, args.file, progress=progress, layout=layout)
     progress.end()
     problems = [f"{p.source}:{p.line}: {p.reason}" for p in [*report.unmatched, *report.invalid]]
     _print_some(problems, None if args.verbose else _SHOWN_PROBLEMS)
     print(report.summary())
     _classify_accurately(args.library)
+    return 0
+
+
+def _print_statement_preview(preview: StatementPreview) -> int:
+    if preview.error:
+        raise CitedeskError(preview.error)
+    header = "" if preview.format == "jsonl" else " with a header line" if preview.header else " without a header line"
+    _show(f"{Path(preview.path).name}: {FORMAT_NAMES[preview.format]}{header}; "
+          f"read as --columns {describe_columns(preview.mapping)}")
+    for row in preview.rows:
+        _show(f"line {row.line}" + (f" (not stored: {row.problem})" if row.problem else ""))
+        for name, value in row.values:
+            _show(f"  {name + ':':<16}{textwrap.shorten(value, 100, placeholder=' …')}")
     return 0
 
 

@@ -23,7 +23,9 @@ from citedesk.library.parsing import parse_pieces
 from citedesk.library.removal import Removed
 from citedesk.library.safe_write import write_atomically
 from citedesk.library.statement_view import Order
-from citedesk.library.statement_store import store_statements
+from citedesk.library.statement_columns import StatementLayout
+from citedesk.library.statement_files import PREVIEW_ROWS, StatementPreview
+from citedesk.library.statement_store import preview_statement_import, store_statements
 from citedesk import classifying, refreshing
 from citedesk.model import Cancelled, CitedeskError, ImportReport, Problem, RefreshReport, StatementImportReport
 
@@ -167,16 +169,30 @@ def find_source_file(db: sqlite_utils.Database, name: str) -> int:
     return rows[0][0]
 
 
+def preview_statements(
+    library: PathLike | None,
+    path: PathLike,
+    layout: StatementLayout = StatementLayout(),  # noqa: B008 (frozen)
+    limit: int = PREVIEW_ROWS,
+) -> StatementPreview:
+    """The first rows of a statement file as `import_statements` would read them, each with what would keep it
+    from being stored; reads the library, writes nothing."""
+    with _library(library) as db:
+        return preview_statement_import(db, path, layout, limit)
+
+
 def import_statements(
     library: PathLike | None,
     path: PathLike,
     progress: Progress = _no_progress,
     cancelled: IsCancelled = _never,
+    layout: StatementLayout = StatementLayout(),  # noqa: B008 (frozen)
 ) -> StatementImportReport:
-    """Load citing statements from a JSON Lines or CSV file (see docs/statement-files.md) and label them with
-    the fast classifier; `classify` then gives them the accurate one's labels."""
+    """Load citing statements from a JSON Lines, CSV or TSV file read as `layout` says (see
+    docs/statement-files.md) and label them with the fast classifier; `classify` then gives them the accurate
+    one's labels."""
     with _library(library) as db, _writing(db):
-        report = store_statements(db, path, progress, cancelled)
+        report = store_statements(db, path, progress, cancelled, layout)
     classifying.label_new(library)
     return report
 
@@ -248,6 +264,7 @@ def classify_file(source: PathLike, target: PathLike) -> int:
 
 @contextmanager
 def _library(path: PathLike | None) -> Iterator[sqlite_utils.Database]:
+    """The library open for a job; a damaged file met while reading or writing it is said in one sentence."""
     db = open_library(path)
     try:
         with reporting_damage(Path(path) if path is not None else default_library_path()):

@@ -16,6 +16,7 @@ class Stance(enum.StrEnum):
 
 
 GIVEN_STANCE = "given"  # the classifier version of a stance that came with the statement: never overwritten
+ATHAR_NAMES = {"p": "positive", "n": "negative", "o": "objective"}  # Athar's labels: sentiment, not stance
 
 
 class Section(enum.StrEnum):
@@ -202,7 +203,7 @@ class RefreshReport:
     def summary(self) -> str:
         """One line for the person."""
         return (
-            f"Refreshed {self.papers} paper(s): {self.fetched} fetch(es), {self.skipped} skipped as recent, "
-            f"{self.not_found} not found; {self.new_citations} new citation(s), {self.new_statements} new statement(s); "
-            f"{len(self.problems)} problem(s)."
+            f"Refreshed {count(self.papers, 'paper')}: {count(self.fetched, 'fetch')}, {self.skipped:,} skipped as "
+            f"recent, {self.not_found:,} not found; {count(self.new_citations, 'new citation')}, "
+            f"{count(self.new_statements, 'new statement')}; {count(len(self.problems), 'problem')}."
         )

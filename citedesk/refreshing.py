@@ -12,7 +12,7 @@ from typing import Any
 
 from citedesk.library import citation_store
 from citedesk.library.db import open_library
-from citedesk.model import Cancelled, CitedeskError, PaperRef, Problem, RefreshReport, SourceResult
+from citedesk.model import Cancelled, CitedeskError, PaperRef, Problem, RefreshReport, SourceResult, count
 from citedesk.sources.base import Source
 from citedesk.sources.errors import BadKey, NotFound, Offline, RateLimited, ServerError, SourceError
 from citedesk.sources.registry import installed_sources
@@ -121,7 +121,7 @@ class Refresh:
                 self._fetch_batch(asking, papers[start : start + size])
         except _STOPPING as exc:  # every later request would fail the same way
             left = len(papers) - start - size
-            self._problem(source, None, str(exc) + (f" ({left:,} more paper(s) not asked)" if left > 0 else ""))
+            self._problem(source, None, str(exc) + (f" ({count(left, 'more paper')} not asked)" if left > 0 else ""))
             self._advance(asking.left)
         except _Paused:
             self._pause(asking)

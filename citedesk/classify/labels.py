@@ -36,11 +36,10 @@ and the default: background, use of a method, comparison of methods without evid
 from __future__ import annotations
 
 from citedesk.classify.cues import fired
-from citedesk.model import Stance
+from citedesk.model import ATHAR_NAMES, Stance  # noqa: F401 (ATHAR_NAMES kept here for its readers)
 
 STANCES = (Stance.SUPPORTING, Stance.MENTIONING, Stance.CONTRASTING)  # the classes, in the model's order
 ATHAR = {"p": Stance.SUPPORTING, "n": Stance.CONTRASTING, "o": Stance.MENTIONING}
-ATHAR_NAMES = {"p": "positive", "n": "negative", "o": "objective"}
 
 
 def athar_stance(label: str) -> Stance:

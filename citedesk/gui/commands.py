@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, 
 from citedesk import jobs
 from citedesk.library import listing, queries
 from citedesk.library.removal import Removed
-from citedesk.model import ImportReport, problem_line
+from citedesk.model import ImportReport, StatementImportReport, count, problem_line
 
 if TYPE_CHECKING:
     from citedesk.gui.mainwindow import MainWindow
@@ -96,17 +96,27 @@ class Commands:
         self.window.dialogs.show_import_report(self.window, report)
 
     def ask_import_statements(self) -> None:
-        path = self.window.dialogs.open_statement_file(self.window)
+        """Choose a file, then which of its columns holds what while watching its first rows; then load it."""
+        window = self.window
+        path = window.dialogs.open_statement_file(window)
         if path is None:
             return
-        library = self.window.library
+        layout = window.dialogs.ask_statement_layout(
+            window, path, lambda layout: jobs.preview_statements(window.library, path, layout))
+        if layout is None:
+            return
+        library = window.library
         self._write(
-            lambda progress, cancelled: jobs.import_statements(library, path, progress, cancelled),
+            lambda progress, cancelled: jobs.import_statements(library, path, progress, cancelled, layout),
             f"Loading statements from {path.name}",
-            lambda report: (self._after_change(report.summary(), report=True, message_box=True),
-                            self.classify_outdated()),
+            lambda report: self._statements_imported(report, path),
             cancelled_text="Loading cancelled; the library is as it was.",
         )
+
+    def _statements_imported(self, report: StatementImportReport, path: Path) -> None:
+        self._after_change(report.summary(), report=True)
+        self.classify_outdated()
+        self.window.dialogs.show_statement_report(self.window, report, path)
 
     # -- exporting and copying
 
@@ -184,14 +194,14 @@ class Commands:
 
     def ask_tag(self) -> None:
         ids = self.window.selected_ids()
-        name = self.window.dialogs.ask_text(self.window, "Add Tag", f"Tag for {len(ids):,} paper(s):") if ids else None
+        name = self.window.dialogs.ask_text(self.window, "Add Tag", f"Tag for {count(len(ids), 'paper')}:") if ids else None
         if not name:
             return
         library = self.window.library
         self._write(
             lambda progress, cancelled: jobs.tag_papers(library, ids, name),
-            f"Tagging {len(ids):,} paper(s)",
-            lambda _: self._after_change(f"Tagged {len(ids):,} paper(s) “{name.strip()}”", report=True),
+            f"Tagging {count(len(ids), 'paper')}",
+            lambda _: self._after_change(f"Tagged {count(len(ids), 'paper')} “{name.strip()}”", report=True),
         )
 
     def delete_tag(self, tag_id: int, name: str) -> None:
@@ -291,13 +301,11 @@ class Commands:
     def _toggle_sidebar(self) -> None:
         self.window.sidebar.setVisible(self.toggle_sidebar.isChecked())
 
-    def _after_change(self, message: str, report: bool = False, message_box: bool = False) -> None:
+    def _after_change(self, message: str, report: bool = False) -> None:
         self.window.reload_library()
         if report:
             self.window.reload_report()
         self._status(message)
-        if message_box:
-            self.window.dialogs.information(self.window, "CiteDesk", message)
 
     def _status(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 8000)
@@ -323,15 +331,15 @@ class _RemoveCommand(QUndoCommand):
         self.removed: Removed | None = None
 
     def redo(self) -> None:
-        library, count = self.commands.window.library, len(self.ids)
+        library, number = self.commands.window.library, len(self.ids)
 
         def remove(progress, cancelled) -> Removed:
             self.removed = jobs.remove_papers(library, self.ids)  # the writer runs one task at a time, in order
             return self.removed
 
-        self.commands._write(remove, f"Deleting {count:,} paper(s)",
+        self.commands._write(remove, f"Deleting {count(number, 'paper')}",
                              lambda removed: self.commands._after_change(f"Deleted {', '.join(removed.keys[:3])}"
-                                                                         f"{'…' if count > 3 else ''} — Undo with Ctrl+Z"))
+                                                                         f"{'…' if number > 3 else ''} — Undo with Ctrl+Z"))
 
     def undo(self) -> None:
         library = self.commands.window.library
@@ -341,4 +349,4 @@ class _RemoveCommand(QUndoCommand):
             return self.ids
 
         self.commands._write(restore, "Putting papers back",
-                             lambda ids: self.commands._after_change(f"Put back {len(ids):,} paper(s)"))
+                             lambda ids: self.commands._after_change(f"Put back {count(len(ids), 'paper')}"))

@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 from citedesk.gui.about import AboutDialog
 from citedesk.gui.entry_editor import EntryChanges, EntryEditor
 from citedesk.gui.export_dialog import ExportChoice, ExportDialog
-from citedesk.gui.import_report import ImportReportDialog
+from citedesk.gui.import_report import ImportReportDialog, StatementReportDialog
 from citedesk.gui.sources_dialog import SourcesDialog
-from citedesk.model import ImportReport
+from citedesk.gui.statement_import_dialog import Preview, StatementImportDialog
+from citedesk.library.statement_columns import StatementLayout
+from citedesk.model import ImportReport, StatementImportReport
 
 BIB_FILTER = "BibTeX files (*.bib *.bibtex);;All files (*)"
-STATEMENT_FILTER = "Statement files (*.jsonl *.ndjson *.csv *.tsv);;All files (*)"
+STATEMENT_FILTER = "Statement files (*.jsonl *.ndjson *.csv *.tsv *.txt);;All files (*)"
 SAVE_FILTER = "BibTeX files (*.bib);;All files (*)"
 LAST_FOLDER_KEY = "dialogs/last_folder"
 
@@ -93,6 +95,15 @@ class Dialogs:
     def show_import_report(self, parent: QWidget | None, report: ImportReport) -> None:
         """What an import skipped, failed to read or renamed."""
         _run(ImportReportDialog(report, parent))
+
+    def ask_statement_layout(self, parent: QWidget | None, path: Path, preview: Preview) -> StatementLayout | None:
+        """How to read a statement file, chosen while watching its first rows; None when cancelled."""
+        dialog = StatementImportDialog(path, preview, parent)
+        return dialog.layout_chosen() if _run(dialog) else None
+
+    def show_statement_report(self, parent: QWidget | None, report: StatementImportReport, path: Path) -> None:
+        """The rows a statement import did not store, with their lines and reasons."""
+        _run(StatementReportDialog(report, path, parent))
 
     def ask_export(self, parent: QWidget | None, counts: Mapping[str, int]) -> ExportChoice | None:
         """Which papers to export, or None when cancelled."""

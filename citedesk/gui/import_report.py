@@ -1,4 +1,5 @@
-"""The report shown after an import: what was skipped or renamed, where, why, and the text of each block."""
+"""The reports shown after an import: what was skipped or renamed, where, why, and the text of each block; for
+statements, the rows not stored, their lines, reasons and text."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from citedesk.model import ImportReport, Problem
+from citedesk.model import ImportReport, Problem, StatementImportReport
 
 Index = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[Any], str]]
@@ -92,17 +93,20 @@ class ImportReportDialog(QDialog):
     """What an import skipped, failed to read or renamed, with the raw text of the selected block."""
 
     COPIED_MS = 1500  # how long the button says "Copied"
+    TITLE = "Import report"
+    NOTHING_TEXT = "Nothing was skipped, renamed or left unread."
+    NO_ROW_TEXT = _NO_BLOCK_TEXT
 
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+    def __init__(self, report: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import report")
+        self.setWindowTitle(self.TITLE)
         self.report = report
         self.summary_label = QLabel(report.summary())
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
         self.summary_label.setWordWrap(True)
         self.tabs = QTabWidget()
         self.raw_view = self._raw_view()
-        self.block_label = QLabel(_NO_BLOCK_TEXT)
+        self.block_label = QLabel(self.NO_ROW_TEXT)
         self.block_label.setTextFormat(Qt.TextFormat.PlainText)
         self.block_label.setWordWrap(True)
         self.copy_button = QPushButton("Copy report")
@@ -152,12 +156,16 @@ class ImportReportDialog(QDialog):
         view.setTabStopDistance(view.fontMetrics().horizontalAdvance(" ") * 4)
         return view
 
-    def _add_tabs(self, report: ImportReport) -> None:
-        for name, items, columns in (
+    def _sections(self, report: ImportReport) -> list[tuple[str, Sequence[Any], Sequence[Column]]]:
+        """The tabs the report can have, each with its rows and columns."""
+        return [
             ("Duplicates", report.duplicates, PROBLEM_COLUMNS),
             ("Failed", report.failed, PROBLEM_COLUMNS),
             ("Renamed", report.renamed, RENAMED_COLUMNS),
-        ):
+        ]
+
+    def _add_tabs(self, report: Any) -> None:
+        for name, items, columns in self._sections(report):
             if items:
                 table = self._table(items, columns)
                 self._tables[name] = table
@@ -190,7 +198,7 @@ class ImportReportDialog(QDialog):
         else:
             self.tabs.hide()
             self.raw_view.hide()
-            layout.addWidget(QLabel("Nothing was skipped, renamed or left unread."))
+            layout.addWidget(QLabel(self.NOTHING_TEXT))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -218,7 +226,33 @@ class ImportReportDialog(QDialog):
         item = table.model().item(index.row()) if index.isValid() else None
         self.raw_view.setPlainText(item.raw if isinstance(item, Problem) else "")
         self.raw_view.setVisible(not renamed)
-        self.block_label.setText(_RENAMED_TEXT if renamed else _block_title(item))
+        self.block_label.setText(_RENAMED_TEXT if renamed else _block_title(item) if item else self.NO_ROW_TEXT)
+
+
+class StatementReportDialog(ImportReportDialog):
+    """What a statement import did not store: the invalid rows and those citing a paper not in the library,
+    each with its line, reason and text, as the command line lists them."""
+
+    TITLE = "Statement import report"
+    NOTHING_TEXT = "Every row was stored, or was there already."
+    NO_ROW_TEXT = "Select a row above to see the statement's text as it is in the file."
+
+    def __init__(self, report: StatementImportReport, path: PurePath | str, parent: QWidget | None = None) -> None:
+        super().__init__(report, parent)
+        self.path = str(path)
+
+    def _sections(self, report: StatementImportReport) -> list[tuple[str, Sequence[Any], Sequence[Column]]]:
+        return [("Invalid", report.invalid, PROBLEM_COLUMNS), ("Unmatched", report.unmatched, PROBLEM_COLUMNS)]
+
+    def _open_first_problem(self) -> None:
+        if self._tables:
+            self.select_row(next(iter(self._tables)), 0)
+
+    def report_text(self) -> str:
+        lines = [self.report.summary(), "", "File:", f"  {self.path}"]
+        lines += _problem_lines("Invalid", self.report.invalid, with_raw=True)
+        lines += _problem_lines("Unmatched", self.report.unmatched, with_raw=False)
+        return "\n".join(lines) + "\n"
 
 
 def _size_rows_once(table: QTableView) -> None:

@@ -1,4 +1,4 @@
-"""Read citing statements from JSON Lines or CSV files and check each row."""
+"""Read citing statements from JSON Lines, CSV or TSV files, with or without a column mapping, and check each row."""
 
 from __future__ import annotations
 
@@ -7,18 +7,26 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
 
 from citedesk.library.identifiers import normalize_doi
-from citedesk.model import CitedeskError, Section, Stance
+from citedesk.library.statement_columns import (
+    DELIMITERS,
+    FIELDS,
+    StatementLayout,
+    detect_format,
+    has_header,
+    normalise_names,
+    resolve_columns,
+    resolve_keys,
+)
+from citedesk.model import ATHAR_NAMES, CitedeskError, Section, Stance
 
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
-CSV_DELIMITERS = {".csv": ",", ".tsv": "\t"}
-_EXTRA = "\0extra"
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f"}
 
@@ -42,41 +50,55 @@ class RowError(ValueError):
 # ---------------------------------------------------------------- reading
 
 
-def read_statement_rows(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, raw row) from a .jsonl/.ndjson/.csv/.tsv file; unreadable rows as MalformedRow."""
+def read_statement_rows(
+    path: str | os.PathLike[str], layout: StatementLayout = StatementLayout()  # noqa: B008 (frozen)
+) -> Iterator[tuple[int, dict]]:
+    """Yield (line number, row by field name) from a JSON Lines, CSV or TSV file read as `layout` says;
+    unreadable rows as MalformedRow. Errors of the file itself are raised at once, those of its header
+    line or of the mapping when the rows are read."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    check_statement_file(path)
+    return _rows(path, detect_format(path, layout.format), layout)
+
+
+def check_statement_file(path: Path) -> None:
+    """Refuse a path that is not a file one can read statements from."""
     if path.is_dir():
         raise CitedeskError(f"{path} is a folder, not a statements file")
     if not path.exists():
         raise CitedeskError(f"No such file: {path}")
-    if suffix not in JSONL_SUFFIXES and suffix not in CSV_DELIMITERS:
-        raise CitedeskError(
-            f"Cannot read statements from {path}: unsupported file type "
-            f"'{suffix or '(none)'}' (use .jsonl, .ndjson, .csv or .tsv)"
-        )
-    return _rows(path, suffix)
 
 
-def _rows(path: Path, suffix: str) -> Iterator[tuple[int, dict]]:
+def _rows(path: Path, file_format: str, layout: StatementLayout) -> Iterator[tuple[int, dict]]:
     """Open the file as UTF-8 (BOM or not) and hand it to the reader for its type. Bytes that are not UTF-8
     make their own row invalid, not the file (they are read as lone surrogates and found per row)."""
     try:
-        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-            if suffix in JSONL_SUFFIXES:
-                yield from _jsonl_rows(handle)
+        with _open_text(path) as handle:
+            if file_format == "jsonl":
+                yield from _jsonl_rows(handle, resolve_keys(layout, path.name))
             else:
-                yield from _csv_rows(handle, path, CSV_DELIMITERS[suffix])
+                yield from _csv_rows(handle, path, DELIMITERS[file_format], layout)
     except OSError as exc:
         raise CitedeskError(f"Cannot read statements file {path}: {exc.strerror or exc}") from exc
 
 
-def _jsonl_rows(handle: IO[str]) -> Iterator[tuple[int, dict]]:
+def _open_text(path: Path) -> IO[str]:
+    return path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def _jsonl_rows(handle: IO[str], keys: tuple[tuple[str, str], ...]) -> Iterator[tuple[int, dict]]:
     """One JSON object per non-blank line; a line that is not one becomes a MalformedRow."""
     for number, line in enumerate(handle, start=1):
         if line.strip():
             bad = _not_utf8(line.strip())
-            yield number, bad if bad is not None else _json_object(line.strip())
+            yield number, bad if bad is not None else _keyed(_json_object(line.strip()), keys)
+
+
+def _keyed(value: dict, keys: tuple[tuple[str, str], ...]) -> dict:
+    """A JSON object's values under the names of the fields they are read for."""
+    if isinstance(value, MalformedRow):
+        return value
+    return {field: value[key] for field, key in keys if key in value}
 
 
 def _not_utf8(raw: str) -> MalformedRow | None:
@@ -101,39 +123,54 @@ def _json_object(line: str) -> dict:
     return value
 
 
-def _csv_rows(handle: IO[str], path: Path, delimiter: str) -> Iterator[tuple[int, dict]]:
-    """Rows of a CSV/TSV file with a header line; column names are matched case-insensitively."""
+def _csv_rows(handle: IO[str], path: Path, delimiter: str, layout: StatementLayout) -> Iterator[tuple[int, dict]]:
+    """Rows of a CSV/TSV file, with or without a header line (see `has_header`); header names are matched
+    case-insensitively."""
     reader = csv.reader(handle, delimiter=delimiter)
     try:
-        header = _csv_header(next(reader, None), path)
+        line, first = _first_record(reader)
+        header = has_header(layout, first)
+        if header and not first:
+            raise CitedeskError(f"{path.name} is empty: expected a header line with the column names")
+        if not first:
+            return
+        names = normalise_names(first) if header else None
+        columns = resolve_columns(layout, names, len(first), path.name)
+        if not header:
+            yield line, _csv_row(columns, first, delimiter, None)
         previous = reader.line_num
         for values in reader:
             if values:
-                bad = _not_utf8(delimiter.join(values))
-                yield previous + 1, bad if bad is not None else _csv_row(header, values, delimiter)
+                yield previous + 1, _csv_row(columns, values, delimiter, names)
             previous = reader.line_num
     except csv.Error as exc:
         raise CitedeskError(f"{path.name}, line {reader.line_num}: malformed CSV ({exc})") from exc
 
 
-def _csv_header(values: list[str] | None, path: Path) -> list[str]:
-    """The normalised column names, after checking the ones every file needs are there."""
-    if not values:
-        raise CitedeskError(f"{path.name} is empty: expected a header line with the column names")
-    header = [value.strip().lower() for value in values]
-    if "text" not in header:
-        raise CitedeskError(f"{path.name} has no 'text' column (header: {', '.join(header)})")
-    if "cited_key" not in header and "cited_doi" not in header:
-        raise CitedeskError(f"{path.name} has neither a 'cited_key' nor a 'cited_doi' column")
-    return header
+def _first_record(reader: Any) -> tuple[int, list[str]]:
+    """The line and values of the first record that is not a blank line; ([], line) for an empty file."""
+    previous = reader.line_num
+    for values in reader:
+        if values:
+            return previous + 1, values
+        previous = reader.line_num
+    return previous + 1, []
 
 
-def _csv_row(header: list[str], values: list[str], delimiter: str) -> dict:
-    """Pair values with column names; a row with more values than columns is malformed."""
-    if len(values) > len(header):
-        raw = delimiter.join(values)
-        return MalformedRow(f"{len(values)} fields but the header has {len(header)}", raw)
-    return dict(zip(header, values))
+def _csv_row(columns: tuple[tuple[str, int], ...], values: list[str], delimiter: str, names: list[str] | None) -> dict:
+    """The values of the columns read, by field name; a row with more values than the header has columns,
+    or (without a header) fewer than the mapping reads, is malformed."""
+    bad = _not_utf8(delimiter.join(values))
+    if bad is not None:
+        return bad
+    if names is not None and len(values) > len(names):
+        return MalformedRow(f"{len(values)} fields but the header has {len(names)}", delimiter.join(values))
+    if names is None:
+        field, last = max(columns, key=lambda pair: pair[1])
+        if last >= len(values):
+            return MalformedRow(f"{len(values)} field{'s' if len(values) != 1 else ''}, but the mapping "
+                                f"reads column {last} for {field}", delimiter.join(values))
+    return {field: values[number] for field, number in columns if number < len(values)}
 
 
 # ---------------------------------------------------------------- checking one row
@@ -175,16 +212,18 @@ def parse_row(raw: dict, default_source: str) -> StatementInput:
     text = _text(raw)
     start, end = _markers(raw, text)
     raw_section = _string(raw, "section")
+    sentiment = _sentiment(raw.get("label"))
+    intents = _intents(raw.get("intents"))
     row = StatementInput(
         text=text,
         marker_start=start,
         marker_end=end,
         raw_section=raw_section,
         section=_section(raw_section),
-        stance=_stance(raw.get("label")),
-        label_given=not _is_missing(raw.get("label")),
+        stance=Stance.UNCLASSIFIED if sentiment else _stance(raw.get("label")),
+        label_given=not _is_missing(raw.get("label")) and sentiment is None,
         confidence=_confidence(raw.get("confidence")),
-        intents=_intents(raw.get("intents")),
+        intents=intents + [sentiment] if sentiment and sentiment not in intents else intents,
         is_influential=_flag(raw.get("is_influential"), "is_influential"),
         source=_string(raw, "source") or default_source,
     )
@@ -283,6 +322,13 @@ def _stance(value: Any) -> Stance:
     return Stance(label)
 
 
+def _sentiment(value: Any) -> str | None:
+    """The sentiment an Athar label p / n / o names (positive, negative, objective; classify/labels.py),
+    None for any other label. Sentiment is not stance: it is kept among the intents and the classifier
+    gives the stance, as for a row without a label."""
+    return ATHAR_NAMES.get(value.strip().lower()) if isinstance(value, str) else None
+
+
 def _confidence(value: Any) -> float | None:
     """A number from 0 to 1, None if missing."""
     if _is_missing(value):
@@ -335,3 +381,159 @@ def _doi(raw: dict, name: str) -> str | None:
     if doi is None:
         raise RowError(f"{name} {value!r} is not a DOI")
     return doi
+
+
+def unmatched_reason(row: StatementInput) -> str:
+    """Why a row whose cited paper is not in the library is not stored."""
+    return f"cites {row.cited_label}, which is not in the library"
+
+
+# ---------------------------------------------------------------- preview
+
+
+PREVIEW_ROWS = 10
+_SAMPLE_CHARS = 40
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """A column a field can be read from: its number (CSV, TSV) or key (JSON Lines), and how it is shown."""
+
+    key: int | str
+    label: str
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One of the first rows of a file: each field read, as it would be stored (as it was read, in a row that
+    cannot be stored), and what keeps the row from being stored, if anything."""
+
+    line: int
+    values: tuple[tuple[str, str], ...]
+    problem: str | None = None
+
+    def value(self, name: str) -> str:
+        """The value shown for a field ("" when the row has none)."""
+        return dict(self.values).get(name, "")
+
+
+@dataclass(frozen=True)
+class StatementPreview:
+    """How a file would be read with a layout: its format, whether it has a header, the columns to choose
+    from, the column each field is read from, and its first rows; `error` says why it cannot be read so."""
+
+    path: str
+    format: str | None
+    header: bool
+    choices: tuple[ColumnChoice, ...]
+    mapping: tuple[tuple[str, int | str], ...]
+    rows: tuple[PreviewRow, ...]
+    error: str | None = None
+
+
+def preview_statements(
+    path: str | os.PathLike[str],
+    layout: StatementLayout = StatementLayout(),  # noqa: B008 (frozen)
+    limit: int = PREVIEW_ROWS,
+    cited_known: Callable[[StatementInput], bool] | None = None,
+) -> StatementPreview:
+    """Read the first `limit` rows of a file as an import would, storing nothing; `cited_known` tells whether
+    a row's cited paper is in the library. Never raises CitedeskError: the preview's `error` holds it."""
+    path = Path(path)
+    try:
+        check_statement_file(path)
+        file_format = detect_format(path, layout.format)
+        start = _first_records(path, file_format, limit + 1)
+    except CitedeskError as exc:
+        return StatementPreview(str(path), None, False, (), (), (), str(exc))
+    header = file_format != "jsonl" and has_header(layout, start[0] if start else [])
+    choices = _choices(file_format, start, header)
+    try:
+        mapping = _mapping(path, file_format, layout, start, header)
+    except CitedeskError as exc:
+        return StatementPreview(str(path), file_format, header, choices, (), (), str(exc))
+    try:
+        rows = tuple(_preview_row(line, raw, path.name, cited_known)
+                     for line, raw in islice(_rows(path, file_format, layout), limit))
+    except CitedeskError as exc:  # the mapping leaves no text or cited paper: the rest of it is still shown
+        return StatementPreview(str(path), file_format, header, choices, mapping, (), str(exc))
+    return StatementPreview(str(path), file_format, header, choices, mapping, rows)
+
+
+def _first_records(path: Path, file_format: str, count: int) -> list:
+    """The first records of a file: lists of values (CSV, TSV) or the JSON objects among its first lines."""
+    try:
+        with _open_text(path) as handle:
+            if file_format == "jsonl":
+                lines = islice((line for line in handle if line.strip()), count)
+                return [value for value in map(_json_object, lines) if not isinstance(value, MalformedRow)]
+            reader = csv.reader(handle, delimiter=DELIMITERS[file_format])
+            return list(islice((values for values in reader if values), count))
+    except csv.Error as exc:
+        raise CitedeskError(f"{path.name}: malformed CSV ({exc})") from exc
+    except OSError as exc:
+        raise CitedeskError(f"Cannot read statements file {path}: {exc.strerror or exc}") from exc
+
+
+def _choices(file_format: str, start: list, header: bool) -> tuple[ColumnChoice, ...]:
+    """The columns one can map: JSON keys as they appear, else numbered columns named by the header or
+    shown with the first row's value."""
+    if file_format == "jsonl":
+        keys = dict.fromkeys(key for record in start for key in record)
+        return tuple(ColumnChoice(key, key) for key in keys)
+    if not start:
+        return ()
+    width = len(start[0]) if header else max(len(values) for values in start)
+    first = start[0]
+    return tuple(ColumnChoice(number, f"{number}: {_sample(first[number] if number < len(first) else '')}")
+                 for number in range(width))
+
+
+def _sample(value: str) -> str:
+    """A cell shortened to fit a list of choices, with bytes that are not UTF-8 shown as such."""
+    text = " ".join(value.encode("utf-8", "surrogateescape").decode("utf-8", "replace").split())
+    return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 1] + "…"
+
+
+def _mapping(path: Path, file_format: str, layout: StatementLayout, start: list, header: bool
+             ) -> tuple[tuple[str, int | str], ...]:
+    """The column (or key) each field is read from, whether or not that gives every row its text and cited paper."""
+    if file_format == "jsonl":
+        return resolve_keys(layout, path.name, required=False)
+    if not start:
+        return ()
+    names = normalise_names(start[0]) if header else None
+    return resolve_columns(layout, names, len(start[0]), path.name, required=False)
+
+
+def _preview_row(line: int, raw: dict, default_source: str,
+                 cited_known: Callable[[StatementInput], bool] | None) -> PreviewRow:
+    """A row as it would be stored, or as it was read with the reason it would not be."""
+    if isinstance(raw, MalformedRow):
+        return PreviewRow(line, (), raw.reason)
+    read = tuple((name, _shown(raw[name])) for name in FIELDS if name in raw)
+    try:
+        row = parse_row(raw, default_source)
+    except RowError as exc:
+        return PreviewRow(line, read, str(exc))
+    problem = None if cited_known is None or cited_known(row) else unmatched_reason(row)
+    return PreviewRow(line, tuple((name, _stored(row, name, raw)) for name, _ in read), problem)
+
+
+def _shown(value: Any) -> str:
+    """A value as read, as text."""
+    if isinstance(value, list):
+        return "; ".join(_shown(item) for item in value)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _stored(row: StatementInput, name: str, raw: dict) -> str:
+    """A field as it would be stored, as text."""
+    if name == "label":
+        sentiment = _sentiment(raw.get("label"))
+        return f"{sentiment} (sentiment)" if sentiment else row.stance.value if row.label_given else ""
+    value = {"section": row.raw_section, "intents": "; ".join(row.intents)}.get(name, getattr(row, name, None))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)

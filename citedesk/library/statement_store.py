@@ -13,7 +13,18 @@ import sqlite_utils
 
 from citedesk.library.graph import Graph
 from citedesk.library.tallies import mark_self_citations, update_tallies
-from citedesk.library.statement_files import MalformedRow, RowError, StatementInput, parse_row, read_statement_rows
+from citedesk.library.statement_columns import StatementLayout
+from citedesk.library.statement_files import (
+    PREVIEW_ROWS,
+    MalformedRow,
+    RowError,
+    StatementInput,
+    StatementPreview,
+    parse_row,
+    preview_statements,
+    read_statement_rows,
+    unmatched_reason,
+)
 from citedesk.model import GIVEN_STANCE, Cancelled, Problem, StatementImportReport
 
 PROGRESS_EVERY = 200
@@ -27,10 +38,12 @@ def store_statements(
     path: str | os.PathLike[str],
     progress: Progress | None = None,
     cancelled: CancelCheck | None = None,
+    layout: StatementLayout = StatementLayout(),  # noqa: B008 (frozen)
 ) -> StatementImportReport:
-    """Store the statements of one file in one transaction; Cancelled rolls everything back."""
+    """Store the statements of one file, read as `layout` says, in one transaction; Cancelled rolls
+    everything back."""
     path = Path(path)
-    rows = list(read_statement_rows(path))
+    rows = list(read_statement_rows(path, layout))
     writer = _StatementWriter(db, str(path), path.name)
     # db.atomic() issues BEGIN: with `with db.conn:` alone, sqlite-utils' execute() commits each write.
     with db.atomic():
@@ -43,6 +56,26 @@ def store_statements(
         mark_self_citations(db)
         update_tallies(db, writer.cited_papers | writer.graph.touched_papers)
     return writer.report
+
+
+def preview_statement_import(
+    db: sqlite_utils.Database,
+    path: str | os.PathLike[str],
+    layout: StatementLayout = StatementLayout(),  # noqa: B008 (frozen)
+    limit: int = PREVIEW_ROWS,
+) -> StatementPreview:
+    """The first rows of a file as `store_statements` would read them, each with what would keep it from
+    being stored, a cited paper missing from the library included; reads the library, writes nothing."""
+    graph = Graph(db)
+    return preview_statements(path, layout, limit, lambda row: _cited_paper(graph, row) is not None)
+
+
+def _cited_paper(graph: Graph, row: StatementInput) -> dict | None:
+    """The cited paper by key, else by DOI."""
+    paper = graph.paper("citekey = ? COLLATE NOCASE", row.cited_key) if row.cited_key else None
+    if paper is None and row.cited_doi:
+        paper = graph.paper("doi = ?", row.cited_doi)
+    return paper
 
 
 def _now() -> str:
@@ -75,11 +108,10 @@ class _StatementWriter:
 
     def _store(self, line: int, row: StatementInput) -> None:
         """Resolve both works, then the citation, then insert the statement once."""
-        cited = self._cited_paper(row)
+        cited = _cited_paper(self.graph, row)
         if cited is None:
-            reason = f"cites {row.cited_label}, which is not in the library"
             key = row.cited_key or row.cited_doi or ""
-            self.report.unmatched.append(Problem(self.file, line, reason, row.text, key))
+            self.report.unmatched.append(Problem(self.file, line, unmatched_reason(row), row.text, key))
             return
         cited_work = self.graph.work_for_paper(cited)
         self.cited_papers.add(cited["id"])
@@ -92,13 +124,6 @@ class _StatementWriter:
             self.report.statements += 1
         else:
             self.report.already_present += 1
-
-    def _cited_paper(self, row: StatementInput) -> dict | None:
-        """The cited paper by key, else by DOI."""
-        paper = self.graph.paper("citekey = ? COLLATE NOCASE", row.cited_key) if row.cited_key else None
-        if paper is None and row.cited_doi:
-            paper = self.graph.paper("doi = ?", row.cited_doi)
-        return paper
 
     def _citing_work(self, row: StatementInput) -> int:
         """The citing work: the library paper by key, else by DOI, else the work with that DOI,

@@ -1,19 +1,23 @@
-"""End to end on real data: the ACL Anthology .bib, then Athar's citation sentences shown per cited paper."""
+"""End to end on real data: the ACL Anthology .bib, then Athar's citation sentences, loaded from the corpus file
+as shipped through a column mapping, shown per cited paper."""
 
 from __future__ import annotations
 
 import csv
 import gzip
 import json
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from citedesk import cli
 from citedesk.classify.model import load_model
 from citedesk.jobs import import_bibtex, import_statements
 from citedesk.library.db import open_library
+from citedesk.library.statement_columns import StatementLayout, parse_columns
 from citedesk.library.statements import citing_groups, paper_counts
 from citedesk.model import Stance, StatementImportReport
 
@@ -25,6 +29,7 @@ ATHAR = (
     SHARED / "corpus" / "citations" / "athar-citation-sentiment" / "impactcite-mirror"
     / "ImpactCite_Sentiment" / "data" / "complete_corpus.txt"
 )
+ATHAR_COLUMNS = "cited_key=1,citing_key=0,label=2,text=3"  # citing, cited, sentiment, sentence; no header
 SENTIMENTS = {"o": "objective", "p": "positive", "n": "negative"}
 ATHAR_SENTENCES = 8_736
 CITED_IN_ACL = 157  # SOURCES.md: 157 of the 194 cited papers have entries in the ACL split ...
@@ -69,25 +74,16 @@ def build_acl_bib(path: Path) -> Path:
     return path
 
 
-def write_athar_jsonl(rows: list[AtharRow], path: Path) -> Path:
-    """One statement per Athar sentence; the sentiment is kept as the source's own intent label."""
-    with path.open("w", encoding="utf-8") as out:
-        for row in rows:
-            record = {"cited_key": row.cited, "citing_key": row.citing, "text": row.text,
-                      "intents": [SENTIMENTS[row.sentiment]], "source": "athar-2011"}
-            out.write(json.dumps(record) + "\n")
-    return path
-
-
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory, athar) -> Imported:
-    """Import the ACL .bib, then the Athar statements twice."""
+    """Import the ACL .bib, then Athar's corpus file as it is, twice, with the column mapping of the command
+    `citedesk import-statements complete_corpus.txt --columns cited_key=1,citing_key=0,label=2,text=3`."""
     root = tmp_path_factory.mktemp("athar")
     library_path = root / "library.sqlite"
     import_bibtex(library_path, [build_acl_bib(root / "acl.bib")])
-    jsonl = write_athar_jsonl(athar, root / "athar.jsonl")
-    first = import_statements(library_path, jsonl)
-    second = import_statements(library_path, jsonl)
+    layout = StatementLayout(parse_columns(ATHAR_COLUMNS))
+    first = import_statements(library_path, ATHAR, layout=layout)
+    second = import_statements(library_path, ATHAR, layout=layout)
     db = open_library(library_path)
     keys = {key for (key,) in db.execute("SELECT citekey FROM papers")}
     yield Imported(db, keys, first, second)
@@ -138,11 +134,11 @@ def test_the_rest_is_reported_as_unmatched(imported, athar):
     ]
 
 
-def test_sentiment_is_kept_as_intent_and_the_classifier_gives_the_stance(imported, athar):
+def test_sentiment_label_is_kept_as_intent_and_the_classifier_gives_the_stance(imported, athar):
     matched = {(row.citing, row.cited, row.text): SENTIMENTS[row.sentiment] for row in athar if row.cited in imported.keys}
     stored = imported.db.execute("SELECT intents, stance, source, classifier_version, confidence FROM statements").fetchall()
     assert Counter(json.loads(intents)[0] for intents, *_ in stored) == Counter(matched.values())
-    assert {(source, version) for _, _, source, version, _ in stored} == {("athar-2011", load_model().version)}
+    assert {(source, version) for _, _, source, version, _ in stored} == {("complete_corpus.txt", load_model().version)}
     assert {stance for _, stance, *_ in stored} <= {stance.value for stance in Stance}
     assert all(0 < confidence <= 1 for *_, confidence in stored)
 
@@ -179,3 +175,17 @@ def test_importing_the_file_again_adds_nothing(imported):
     assert len(report.unmatched) == len(imported.first.unmatched)
     total = imported.db.execute("SELECT count(*) FROM statements").fetchone()[0]
     assert total == imported.first.statements
+
+
+def test_the_command_previews_the_corpus_file_against_the_library(imported, athar, capsys):
+    library = imported.db.execute("PRAGMA database_list").fetchone()[2]
+    assert cli.main(["--library", library, "import-statements", str(ATHAR), "--columns", ATHAR_COLUMNS, "--preview", "--preview-rows", "12"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "complete_corpus.txt: TSV without a header line; read as --columns text=3,cited_key=1,citing_key=0,label=2"
+    expected = []
+    for row in athar[:12]:
+        problem = "" if row.cited in imported.keys else f" (not stored: cites {row.cited}, which is not in the library)"
+        expected += [f"line {row.line}{problem}", f"  {'text:':<16}{textwrap.shorten(row.text, 100, placeholder=' …')}",
+                     f"  {'cited_key:':<16}{row.cited}", f"  {'citing_key:':<16}{row.citing}",
+                     f"  {'label:':<16}{SENTIMENTS[row.sentiment]} (sentiment)"]
+    assert lines[1:] == expected

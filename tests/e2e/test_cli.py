@@ -383,7 +383,7 @@ def test_import_statements_then_show_groups_them_by_citing_paper(env, tmp_path) 
 
     stored, classified = result.stdout.strip().splitlines()
     assert stored == "Stored 2 new statements, 0 already present; 1 cite a paper not in the library, 0 invalid rows."
-    assert classified.startswith("Classified 1 statement(s) with minilm")  # the other came with its label
+    assert classified.startswith("Classified 1 statement with minilm")  # the other came with its label
     unmatched = result.stderr.splitlines()
     assert len(unmatched) == 1, result.stderr
     assert unmatched[0].endswith(":4: cites NoSuchKey, which is not in the library"), unmatched

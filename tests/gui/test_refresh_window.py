@@ -69,7 +69,7 @@ def test_refresh_fills_the_report_and_the_statements(qtbot, window, api_server):
     assert len(window.report.cited_by) == 4
     scite = [label for name, label in window.report_pane.external_labels.items() if name.startswith("scite")]
     assert scite and "supporting 3" in scite[0].text()
-    assert "4 new statement(s)" in window.statusBar().currentMessage()
+    assert "4 new statements" in window.statusBar().currentMessage()
     assert window.dialogs.messages == [] and window.dialogs.errors == []  # other sources: not found, no problem
 
 

@@ -61,7 +61,7 @@ def test_refresh_fetches_and_reports(env, api_server):
     api_server.route("/openalex/works/doi:" + TURING, api_server.reply(500))
     done = run("refresh", "turing1950", env=env)
     assert done.returncode == 0
-    assert "1 new citation(s), 4 new statement(s); 1 problem(s)" in done.stdout
+    assert "1 new citation, 4 new statements; 1 problem" in done.stdout
     assert "OpenAlex" in done.stderr and "500" in done.stderr
     shown = run("show", "turing1950", env=env).stdout
     assert "Cited by 1 publications (4 citation statements)" in shown
