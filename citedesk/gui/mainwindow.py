@@ -9,9 +9,11 @@ from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTime
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QMainWindow,
     QMenu,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -130,14 +132,20 @@ class MainWindow(QMainWindow):
         table.customContextMenuRequested.connect(lambda point: self.table_menu.exec(table.viewport().mapToGlobal(point)))
         return table
 
-    def _column(self, details: QWidget, report: QWidget) -> QWidget:
-        """The right-hand column: the paper's details above its citation report."""
-        column = QWidget(self)
-        layout = QVBoxLayout(column)
+    def _column(self, details: QWidget, report: QWidget) -> QScrollArea:
+        """The right-hand column: the paper's details above its citation report, as tall as they are, in one
+        scroll area."""
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(details, 0)
         layout.addWidget(report, 0)
         layout.addStretch(1)
+        column = QScrollArea(self)
+        column.setWidget(content)
+        column.setWidgetResizable(True)
+        column.setFrameShape(QFrame.Shape.NoFrame)
+        column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         return column
 
     def _build_menus(self) -> None:

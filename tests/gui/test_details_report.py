@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QHelpEvent, QTextDocument
-from PySide6.QtWidgets import QLabel, QToolTip
+from PySide6.QtWidgets import QLabel, QScrollArea, QToolTip
 
 from citedesk.gui.widgets.details import DetailsPane, clamp_text, doi_url, web_url
 from citedesk.gui.widgets.report import NO_DATA_MESSAGE, ReportPane, StanceBar, segment_widths
@@ -167,7 +167,11 @@ def test_missing_values_are_not_shown(qtbot):
 
 
 def test_show_more_expands_the_abstract(qtbot):
-    pane = shown(qtbot, DetailsPane(), width=450)
+    pane = DetailsPane()
+    column = QScrollArea()  # as in the window: the pane is as tall as its content, the column scrolls
+    column.setWidget(pane)
+    column.setWidgetResizable(True)
+    shown(qtbot, column, width=450)
     pane.show_paper({"citekey": "long", "title": "Long", "abstract": LONG_ABSTRACT}, [])
     abstract = pane.abstract
     qtbot.waitUntil(lambda: abstract.is_folded() and abstract.shown_text().endswith("…"))

@@ -271,42 +271,14 @@ class DetailsPane(QWidget):
         self._copied_timer.setSingleShot(True)
         self._copied_timer.setInterval(1500)
         self._copied_timer.timeout.connect(self._reset_copy_button)
-        body = self._body = self._build_body()
-        scroll = QScrollArea(self)
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.viewport().setAutoFillBackground(False)
-        body.setAutoFillBackground(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        body.installEventFilter(self)
+        self._build_body()
         self.clear()
-
-    def sizeHint(self) -> QSize:
-        """As tall as the content at the current width, so the pane only scrolls when space runs out."""
-        body = self._body
-        width = max(self.width(), 300)
-        height = body.heightForWidth(width) if body.hasHeightForWidth() else body.sizeHint().height()
-        return QSize(super().sizeHint().width(), max(height, body.minimumSizeHint().height()) + 2)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if event.oldSize().width() != event.size().width():
-            self.updateGeometry()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._body and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # the content grew or shrank (Show more, another paper)
-        return False
 
     # Building
 
-    def _build_body(self) -> QWidget:
-        body = QWidget()
-        layout = QVBoxLayout(body)
+    def _build_body(self) -> None:
+        """The pane's rows, top to bottom; it is as tall as they are (the column around it scrolls)."""
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(4)
         self.hint_label = _label(selectable=False)
@@ -328,8 +300,7 @@ class DetailsPane(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.abstract)
         layout.addLayout(self._build_fields())
-        layout.addStretch(1)
-        return body
+        layout.addStretch(1)  # given more room than it needs, the rows stay at the top, at their own heights
 
     def _build_fields(self) -> QGridLayout:
         grid = QGridLayout()
@@ -479,12 +450,4 @@ class DetailsPane(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._apply_colors()
-
-    def sizeHint(self) -> QSize:
-        """Room for what is shown at the pane's width (at least 480 px), between 120 and 420 px high."""
-        width = max(self.width(), 480)
-        return QSize(width, min(max(self._body.heightForWidth(width), 120), 420))
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(200, 80)
 
