@@ -22,6 +22,7 @@ class Column:
     label: str
     sql: str
     short: str = ""  # a narrower header, when the label is long
+    largest_first: bool = False  # a first click on the header sorts descending (counts, dates)
 
     @property
     def header(self) -> str:
@@ -40,11 +41,11 @@ COLUMNS = (
     Column("venue", "Venue", "venue"),
     Column("type", "Type", "entry_type"),
     Column("citekey", "Key", "citekey"),
-    Column("cited_by", "Cited by", "cited_by"),
-    Column("supporting", "Supporting", "supporting", "Supp."),
-    Column("mentioning", "Mentioning", "mentioning", "Ment."),
-    Column("contrasting", "Contrasting", "contrasting", "Contr."),
-    Column("added", "Added", "added_at"),
+    Column("cited_by", "Cited by", "cited_by", largest_first=True),
+    Column("supporting", "Supporting", "supporting", "Supp.", largest_first=True),
+    Column("mentioning", "Mentioning", "mentioning", "Ment.", largest_first=True),
+    Column("contrasting", "Contrasting", "contrasting", "Contr.", largest_first=True),
+    Column("added", "Added", "added_at", largest_first=True),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 _BY_NAME = {column.name: column for column in COLUMNS}

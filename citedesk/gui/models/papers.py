@@ -89,6 +89,9 @@ class PaperTableModel(QAbstractTableModel):
                 return COLUMNS[section].label
             if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[section].name in _NUMERIC:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.InitialSortOrderRole:  # what the header's first click asks for
+                descending = COLUMNS[section].largest_first
+                return Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         return super().headerData(section, orientation, role)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
