@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
 
 from citedesk import jobs
+from citedesk.gui.export_dialog import suggested_name
 from citedesk.library import listing, queries
 from citedesk.library.removal import Removed
 from citedesk.model import ImportReport, StatementImportReport, count, problem_line
@@ -127,7 +128,8 @@ class Commands:
         choice = window.dialogs.ask_export(window, counts)
         if choice is None:
             return
-        path = window.dialogs.save_bib_file(window, f"{window.library.stem}.bib")
+        keys = [queries.paper_by_id(window.db, selected[0])["citekey"]] if len(selected) == 1 else []
+        path = window.dialogs.save_bib_file(window, suggested_name(choice.scope, window.library.stem, keys))
         if path is None:
             return
         query, library, seven_bit = window.model.query, window.library, choice.seven_bit

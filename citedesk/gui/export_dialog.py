@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -45,6 +46,15 @@ def default_scope(counts: Mapping[str, int]) -> str | None:
     return next((scope for scope in SCOPES if counts.get(scope, 0)), None)
 
 
+def suggested_name(scope: str, library_name: str, keys: Sequence[str] = ()) -> str:
+    """The file name offered for an export: one paper's key, "NAME-selection", "NAME-search" or the library's."""
+    if scope == "selection" and len(keys) == 1:
+        stem = re.sub(r"[^\w.+-]+", "_", keys[0]).strip("._") or library_name
+    else:
+        stem = library_name + {"selection": "-selection", "search": "-search"}.get(scope, "")
+    return f"{stem}.bib"
+
+
 class ExportDialog(QDialog):
     """Choose the papers to export; counts = {"selection": n, "search": m, "library": k}."""
 
@@ -57,8 +67,9 @@ class ExportDialog(QDialog):
         self.seven_bit_box.setToolTip('For example ö is written as {\\"o}, for BibTeX versions before Unicode.')
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = QPushButton("Export…")
-        self.export_button.setDefault(True)
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)  # Enter never cancels
+        self.export_button.setDefault(True)  # once it is in the dialog: before, Qt ignores it
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._lay_out()

@@ -58,7 +58,6 @@ class StatementImportDialog(QDialog):
         self.problem_label.setStyleSheet(f"color: {_PROBLEM_COLOR.name()}")
         self.table = self._table()
         self.import_button = QPushButton("Import")
-        self.import_button.setDefault(True)
         self._lay_out(path)
         self._show_file_settings(self.preview)
         self._fill_field_boxes(self.preview, dict(self.preview.mapping))
@@ -188,6 +187,8 @@ class StatementImportDialog(QDialog):
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)  # Enter never cancels
+        self.import_button.setDefault(True)  # once it is in the dialog: before, Qt ignores it
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -550,3 +550,15 @@ def test_the_desktop_file_has_the_required_keys():
     assert entry["Categories"] == "Office;Education;Science;"
     assert entry["MimeType"] == "text/x-bibtex;"
     assert entry["StartupWMClass"] == "citedesk"
+
+
+def test_enter_in_the_export_dialog_exports(qtbot):
+    dialog = ExportDialog({"selection": 1, "search": 12, "library": 30557})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.export_button.isDefault()
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Cancel).isDefault()
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted

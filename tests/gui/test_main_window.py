@@ -54,6 +54,7 @@ class StubDialogs:
         return self._next("open_statement_file")
 
     def save_bib_file(self, parent, suggested_name):
+        self.suggested_names = [*getattr(self, "suggested_names", []), suggested_name]
         return self._next("save_bib_file")
 
     def ask_export(self, parent, counts):

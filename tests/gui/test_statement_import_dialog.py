@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 
 from citedesk.gui.import_report import StatementReportDialog
@@ -190,3 +190,13 @@ def test_the_window_imports_a_headerless_file_through_the_dialog_and_reports_wha
     db.close()
     assert texts == {"Our results agree with Tse et al. (2017).", "Peer support was studied by Tse et al. (2017)."}
     window.close()
+
+
+def test_enter_imports_once_the_columns_are_chosen(qtbot, dialog):
+    for field, column in (("citing_key", 0), ("cited_key", 1), ("text", 3)):
+        dialog.choose(field, column)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.import_button.isEnabled() and dialog.import_button.isDefault()
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
