@@ -124,6 +124,25 @@ class PaperRef:
     authors: str | None = None  # "Given Family; Given Family"
 
 
+class IdKind(enum.StrEnum):
+    """The scheme of an identifier that stands for a work known by nothing else (see library/work_ids.py)."""
+
+    ACL = "acl"  # the ACL Anthology: "W06-3112", "2020.acl-main.1"
+    DOI = "doi"  # "10.3115/1073083.1073135"
+    ARXIV = "arxiv"  # "1706.03762"
+    OPENALEX = "openalex"  # "W2741809807"
+    S2 = "s2"  # a Semantic Scholar paper id (40 hex digits) or "CorpusId:215416146"
+    OTHER = "other"  # a key in a scheme nobody can look up
+
+
+@dataclass(frozen=True)
+class WorkId:
+    """One identifier of a work, in its scheme's own spelling."""
+
+    kind: IdKind
+    value: str
+
+
 @dataclass
 class WorkRecord:
     """A publication as a source describes it; any field may be unknown."""
@@ -198,6 +217,7 @@ class RefreshReport:
     not_found: int = 0
     new_statements: int = 0
     new_citations: int = 0
+    described: int = 0  # works known only by an id whose title, authors and year a source filled in
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -205,5 +225,10 @@ class RefreshReport:
         return (
             f"Refreshed {count(self.papers, 'paper')}: {count(self.fetched, 'fetch')}, {self.skipped:,} skipped as "
             f"recent, {self.not_found:,} not found; {count(self.new_citations, 'new citation')}, "
-            f"{count(self.new_statements, 'new statement')}; {count(len(self.problems), 'problem')}."
+            f"{count(self.new_statements, 'new statement')}{self._described()}; "
+            f"{count(len(self.problems), 'problem')}."
         )
+
+    def _described(self) -> str:
+        """ ", 135 works filled in from their ids" when a source described works known only by an id."""
+        return f", {count(self.described, 'work')} filled in from their ids" if self.described else ""

@@ -1,4 +1,4 @@
-"""Normalise DOIs and arXiv identifiers found in BibTeX fields and URLs."""
+"""Normalise DOIs, arXiv and ACL Anthology identifiers found in BibTeX fields, URLs and keys."""
 
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ _ARXIV = re.compile(
     re.IGNORECASE,
 )
 _ARXIV_IN_TEXT = re.compile(rf"arxiv:\s*{_ARXIV_ID}(?!\d)", re.IGNORECASE)
+# ACL Anthology ids: old style "W06-3112" (a letter, the year's two digits, a number), new style
+# "2020.acl-main.1" (year, volume, number); bare, "ACL:"-prefixed or in an anthology URL
+_ACL = re.compile(
+    r"(?:acl:\s*|(?:https?://)?(?:www\.)?(?:aclanthology\.org|aclweb\.org/anthology)/)?"
+    r"(?P<id>[A-Z]\d{2}-\d{4}|\d{4}\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.\d+)(?:\.pdf)?/?",
+    re.IGNORECASE,
+)
 
 
 def normalize_doi(value: str | None) -> str | None:
@@ -67,3 +74,14 @@ def arxiv_from_fields(fields: dict[str, str]) -> str | None:
             return found
     match = _ARXIV_IN_TEXT.search(lowered.get("journal", ""))
     return match["id"] if match else None
+
+
+def normalize_acl(value: str | None) -> str | None:
+    """Return the ACL Anthology id in value ("W06-3112", "2020.acl-main.1"), or None."""
+    if value is None:
+        return None
+    match = _ACL.fullmatch(value.strip().strip("{}").strip())
+    if match is None:
+        return None
+    found = match["id"]
+    return found.upper() if found[0].isalpha() else found.lower()

@@ -16,7 +16,8 @@ import sqlite_utils
 
 from citedesk.library.markers import find_marker
 from citedesk.library.visible import pictured
-from citedesk.model import Section, Stance
+from citedesk.library.work_ids import display_title, id_url, stand_in_id
+from citedesk.model import Section, Stance, WorkId
 
 
 class Direction(enum.StrEnum):
@@ -44,7 +45,8 @@ class Relationship(enum.StrEnum):
 
 
 FACETS = ("stance", "section", "year", "type", "relationship", "author", "venue")
-_UNKNOWN = ""  # the facet value of a missing year, type or venue
+_UNKNOWN = ""  # the facet value of a missing type or venue
+UNKNOWN_YEAR = 0  # the year facet's value, and per_year's key, for statements whose work has no year
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,17 @@ class Work:
     publication_type: str | None
     doi: str | None
     paper_key: str | None  # its citation key when it is in the library
+    s2_id: str | None = None
+    openalex_id: str | None = None
+    known_by: WorkId | None = field(init=False)  # the id standing in for it when that is all that is known
+    display_title: str = field(init=False)  # its title line: the title, or the id's label ("ACL Anthology W06-3112")
+    link: str | None = field(init=False)  # where the title line links to: the page of that id, if any
+
+    def __post_init__(self) -> None:
+        known_by = stand_in_id(self.title, self.authors, self.year, self.doi, self.s2_id, self.openalex_id)
+        object.__setattr__(self, "known_by", known_by)  # frozen: set once, here
+        object.__setattr__(self, "display_title", display_title(self.title, known_by))
+        object.__setattr__(self, "link", id_url(known_by) if known_by is not None else None)
 
     @property
     def author_names(self) -> list[str]:
@@ -128,7 +141,7 @@ _RELATIONSHIPS = {None: Relationship.UNKNOWN.value, True: Relationship.SELF.valu
 
 def _work_values(work: Work) -> tuple[tuple[object, ...], ...]:
     """A work's facet values (year, type, authors, venue), shared by all its statements."""
-    return (work.year or 0,), (work.publication_type or _UNKNOWN,), tuple(work.author_names), (work.venue or _UNKNOWN,)
+    return (work.year or UNKNOWN_YEAR,), (work.publication_type or _UNKNOWN,), tuple(work.author_names), (work.venue or _UNKNOWN,)
 
 
 def _facet_values(own: tuple, work: tuple) -> tuple[tuple[object, ...], ...]:
@@ -140,7 +153,7 @@ def _facet_values(own: tuple, work: tuple) -> tuple[tuple[object, ...], ...]:
 _LOAD_SQL = """
 SELECT s.id, s.text, s.marker_start, s.marker_end, s.section, s.raw_section, s.stance, s.confidence,
        s.intents, s.source, c.self_citation, c.is_influential,
-       w.id, w.title, w.authors, w.year, w.venue, w.publication_type, w.doi, p.citekey
+       w.id, w.title, w.authors, w.year, w.venue, w.publication_type, w.doi, p.citekey, w.s2_id, w.openalex_id
 FROM works me
 JOIN citations c ON c.{mine} = me.id
 JOIN statements s ON s.citation_id = c.id
@@ -206,12 +219,14 @@ def _intents(raw: str | None) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Filters:
-    """What the pane's filters ask for; an empty set means no restriction on that facet."""
+    """What the pane's filters ask for; an empty set means no restriction on that facet. Years: a range
+    (`year_from`, `year_to`, either open), works without a year (`undated`), or both (either matches)."""
 
     stance: frozenset[str] = frozenset()
     section: frozenset[str] = frozenset()
     year_from: int | None = None
     year_to: int | None = None
+    undated: bool = False
     type: frozenset[str] = frozenset()
     relationship: frozenset[str] = frozenset()
     author: frozenset[str] = frozenset()
@@ -227,14 +242,20 @@ class Filters:
     def tests(self) -> list[tuple[int, Callable[[tuple[object, ...]], bool]]]:
         """For each restricted facet, its position in FACETS and a test of an item's values there."""
         tests: list[tuple[int, Callable[[tuple[object, ...]], bool]]] = []
-        if self.year_from is not None or self.year_to is not None:
-            low, high = self.year_from or 1, self.year_to or 9999
-            tests.append((FACETS.index("year"), lambda values: low <= values[0] <= high))
+        if self.year_from is not None or self.year_to is not None or self.undated:
+            tests.append((FACETS.index("year"), self._year_test()))
         for index, facet in enumerate(FACETS):
             wanted: frozenset[str] = getattr(self, facet, frozenset())
             if facet != "year" and wanted:
                 tests.append((index, lambda values, wanted=wanted: not wanted.isdisjoint(values)))
         return tests
+
+    def _year_test(self) -> Callable[[tuple[object, ...]], bool]:
+        """Whether a statement's year value is in the range, or unknown when undated ones are asked for."""
+        ranged = self.year_from is not None or self.year_to is not None
+        low, high = self.year_from or 1, self.year_to or 9999
+        undated = self.undated
+        return lambda values: (undated and values[0] == UNKNOWN_YEAR) or (ranged and low <= values[0] <= high)
 
     def text_score(self, item: Item) -> int:
         """How many times the search terms occur in the item; 0 means it does not match."""
@@ -349,9 +370,9 @@ def group_items(items: Iterable[Item]) -> list[Group]:
 
 
 def per_year(items: Iterable[Item]) -> dict[int, Counter]:
-    """Statements per year of the citing work, split by stance (for the report's chart)."""
+    """Statements per year of the citing work, split by stance (for the report's chart); those of works
+    without a year under UNKNOWN_YEAR, which sorts first."""
     years: dict[int, Counter] = {}
     for item in items:
-        if item.work.year:
-            years.setdefault(item.work.year, Counter())[item.stance] += 1
+        years.setdefault(item.work.year or UNKNOWN_YEAR, Counter())[item.stance] += 1
     return dict(sorted(years.items()))

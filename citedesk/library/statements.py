@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from citedesk.library.statement_view import UNKNOWN_YEAR
 from citedesk.library.tallies import TALLY_COLUMNS
 from citedesk.model import Section, Stance
 
@@ -96,17 +97,18 @@ FROM works me
 JOIN citations c ON c.cited_work_id = me.id
 JOIN statements s ON s.citation_id = c.id
 JOIN works w ON w.id = c.citing_work_id
-WHERE me.paper_id = ? AND w.year IS NOT NULL
+WHERE me.paper_id = ?
 GROUP BY w.year, s.stance
 """
 
 
 def statements_per_year(db: sqlite_utils.Database, paper_id: int) -> dict[int, Counter]:
-    """Citing statements per year of the citing work, split by stance, counted in SQL."""
+    """Citing statements per year of the citing work, split by stance, counted in SQL; those of works
+    without a year under UNKNOWN_YEAR (as `statement_view.per_year` counts them)."""
     years: dict[int, Counter] = {}
     for year, stance, count in db.execute(_YEARS_SQL, [paper_id]):
         stance = Stance(stance) if stance in _STANCES else Stance.UNCLASSIFIED
-        years.setdefault(year, Counter())[stance] += count
+        years.setdefault(year or UNKNOWN_YEAR, Counter())[stance] += count
     return dict(sorted(years.items()))
 
 

@@ -10,8 +10,10 @@ import pytest
 
 from citedesk import jobs
 from citedesk.library.db import open_library
+from citedesk.library.statement_columns import StatementLayout, parse_columns
 from citedesk.library.statement_view import (
     FACETS,
+    UNKNOWN_YEAR,
     Direction,
     Filters,
     Item,
@@ -21,7 +23,7 @@ from citedesk.library.statement_view import (
     load_items,
     per_year,
 )
-from citedesk.model import Section, Stance
+from citedesk.model import IdKind, Section, Stance, WorkId
 
 _ids = itertools.count(1)
 
@@ -117,9 +119,57 @@ def test_groups_keep_the_order_of_their_first_statement(items):
     assert [i.confidence for i in view.groups[0].items] == [0.99, 0.8]
 
 
-def test_per_year_counts_stances(items):
-    assert per_year(items) == {2019: Counter({Stance.SUPPORTING: 1, Stance.MENTIONING: 1}),
+def test_per_year_counts_stances_and_works_without_a_year_under_unknown(items):
+    assert per_year(items) == {UNKNOWN_YEAR: Counter({Stance.UNCLASSIFIED: 1}),
+                               2019: Counter({Stance.SUPPORTING: 1, Stance.MENTIONING: 1}),
                                2021: Counter({Stance.CONTRASTING: 1, Stance.MENTIONING: 1})}
+
+
+def test_unknown_year_can_be_chosen_like_a_year(items):
+    view = build_view(items, Filters(undated=True))
+    assert [i.text for i in view.items] == ["Réplication of X, again."]
+    assert view.facets["year"] == Counter({2019: 2, 2021: 2, UNKNOWN_YEAR: 1})  # the other years stay choosable
+    assert view.facets["stance"] == Counter(unclassified=1)
+    # with a range too, either matches
+    both = build_view(items, Filters(year_from=2021, undated=True))
+    assert {i.work.year for i in both.items} == {2021, None}
+    # and combined with another facet, as any year is
+    assert build_view(items, Filters(undated=True, stance=frozenset({"mentioning"}))).items == []
+
+
+def test_a_work_known_only_by_an_id_is_named_and_linked_by_it():
+    acl = Work(1, "W06-3112", None, None, None, None, None, None)
+    assert (acl.display_title, acl.link) == ("ACL Anthology W06-3112", "https://aclanthology.org/W06-3112/")
+    assert acl.known_by == WorkId(IdKind.ACL, "W06-3112")
+    titled = Work(2, "Re-evaluating the role of BLEU", "Chris Callison-Burch", 2006, None, None, None, None)
+    assert (titled.display_title, titled.link, titled.known_by) == ("Re-evaluating the role of BLEU", None, None)
+    key = Work(3, "smith2005", None, None, None, None, None, None)
+    assert (key.display_title, key.link) == ("Untitled work (smith2005)", None)
+    doi_only = Work(4, None, None, None, None, None, "10.3115/1073083.1073135", None)
+    assert (doi_only.display_title, doi_only.link) == ("DOI 10.3115/1073083.1073135",
+                                                       "https://doi.org/10.3115/1073083.1073135")
+    s2_only = Work(5, None, None, None, None, None, None, None, s2_id="649def34f8be52c8b66281af98ae884c09aef38b")
+    assert s2_only.display_title == "Semantic Scholar 649def34f8be52c8b66281af98ae884c09aef38b"
+    assert Work(6, None, None, None, None, None, None, None).display_title == "Untitled work"
+
+
+def test_loaded_works_carry_their_display_title_and_link(tmp_path):
+    bib = tmp_path / "lib.bib"
+    bib.write_text("@inproceedings{P02-1040, title = {BLEU}, author = {Papineni, Kishore}, year = 2002}\n",
+                   encoding="utf-8")
+    statements = tmp_path / "athar.txt"
+    statements.write_text("W06-3112\tP02-1040\to\tWe use BLEU (Papineni et al., 2002).\n"
+                          "2020.acl-main.1\tP02-1040\to\tBLEU is the usual metric.\n", encoding="utf-8")
+    library = tmp_path / "lib.sqlite"
+    jobs.import_bibtex(library, [bib], workers=1)
+    jobs.import_statements(library, statements, layout=StatementLayout(
+        parse_columns("cited_key=1,citing_key=0,label=2,text=3")))
+    db = open_library(library)
+    paper = db.execute("SELECT id FROM papers WHERE citekey = 'P02-1040'").fetchone()[0]
+    works = {item.work.display_title: item.work.link for item in load_items(db, paper)}
+    db.close()
+    assert works == {"ACL Anthology W06-3112": "https://aclanthology.org/W06-3112/",
+                     "ACL Anthology 2020.acl-main.1": "https://aclanthology.org/2020.acl-main.1/"}
 
 
 def test_every_facet_has_counts(items):
