@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         self.table.activated.connect(lambda _: self.commands.edit_entry.trigger())
         self.statements.addToLibraryRequested.connect(self.commands.add_work)
         self.statements.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.report_pane.yearClicked.connect(self.statements.show_year)
         self.runner.started.connect(self._task_started)
         self.watcher.changed.connect(self._written_elsewhere)
         self.watcher.waiting.connect(lambda path: self.statusBar().showMessage(waiting_message(path)))

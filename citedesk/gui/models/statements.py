@@ -203,14 +203,15 @@ class StatementsModel(QAbstractListModel):
             return row.item.text
         group = self._groups[row.group]
         if row.kind is RowKind.HEADER:
-            return group.work.title or "Untitled work"
+            return group.work.display_title
         return more_label(len(group.items) - 1, group.work.id in self._expanded)
 
     def _tooltip(self, row: Row) -> str | None:
         if row.kind is not RowKind.HEADER:
             return None
         work = self._groups[row.group].work
-        return "\n".join(part for part in (work.title, "; ".join(work.author_names), work.venue) if part) or None
+        parts = (work.display_title, "; ".join(work.author_names), work.venue, work.link)
+        return "\n".join(part for part in parts if part) or None
 
     def _hits_of(self, row: Row) -> list[tuple[int, int]]:
         if row.item is None or not self._patterns:
@@ -289,12 +290,14 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def format_citation(work: Work) -> str:
-    """The work as one plain-text reference: authors (year). title. venue. https://doi.org/DOI."""
+    """The work as one plain-text reference: authors (year). title. venue. https://doi.org/DOI (or, for a
+    work known only by an id, that id's page)."""
     authors = ", ".join(work.author_names)
     year = f"({work.year})" if work.year else ""
-    parts = [" ".join(part for part in (authors, year) if part), work.title or "", work.venue or ""]
+    parts = [" ".join(part for part in (authors, year) if part), work.display_title, work.venue or ""]
     text = " ".join(_end_sentence(part) for part in parts if part)
-    return f"{text} https://doi.org/{work.doi}" if work.doi else text
+    link = f"https://doi.org/{work.doi}" if work.doi else work.link
+    return f"{text} {link}" if link else text
 
 
 def _end_sentence(part: str) -> str:

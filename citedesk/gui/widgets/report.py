@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QHelpEvent, QPainter, QPainterPath, QPaintEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from citedesk.gui.style import STANCE_COLORS, STANCE_LABELS
 from citedesk.gui.widgets.year_chart import YearChart, count_words, muted_color, small_font
+from citedesk.library.statement_view import UNKNOWN_YEAR
 from citedesk.model import Stance
 
 NO_DATA_MESSAGE = "No citation data for this paper yet."
@@ -186,7 +187,10 @@ class _Tally(QWidget):
 
 
 class ReportPane(QWidget):
-    """The report of the selected paper: what our statements say, or a plain 'no data' with actions."""
+    """The report of the selected paper: what our statements say, or a plain 'no data' with actions.
+    A click on a bar of the chart emits `yearClicked` with its year (UNKNOWN_YEAR: works without one)."""
+
+    yearClicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,6 +222,7 @@ class ReportPane(QWidget):
         layout.addSpacing(8)
         self.chart_caption = self._caption(layout)
         self.chart = YearChart(page)
+        self.chart.yearClicked.connect(self.yearClicked)
         layout.addWidget(self.chart)
         self.undated_label = self._caption(layout)
         self._external_box = QVBoxLayout()
@@ -283,9 +288,11 @@ class ReportPane(QWidget):
         self._pages.setCurrentWidget(self._report)
 
     def _show_chart_notes(self, statements: int, years: Mapping[int, Counter]) -> None:
-        """Show the chart only when some citing work has a year, and say how many statements it leaves out."""
-        dated = sum(sum(counts.values()) for counts in years.values())
-        undated = statements - dated
+        """Show the chart only when some citing work has a year, and say how many statements it leaves out
+        (those of works without a year are in it, under Unknown, when `years` counts them)."""
+        dated = sum(sum(counts.values()) for year, counts in years.items() if year != UNKNOWN_YEAR)
+        charted = sum(years.get(UNKNOWN_YEAR, Counter()).values()) if dated else 0  # the Unknown bar
+        undated = statements - dated - charted
         self.chart_caption.setText("Citing statements per year")
         for widget in (self.chart_caption, self.chart):
             widget.setVisible(dated > 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextCharFormat, QTextLayout, QTextOption
 from PySide6.QtWidgets import QAbstractScrollArea, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -67,6 +67,25 @@ class StatementDelegate(QStyledItemDelegate):
         """Forget every measured height (after a font change)."""
         self._heights.clear()
 
+    def link_at(self, rect: QRect, index: _Index, font: QFont, pos: QPoint) -> str | None:
+        """The link of a header's title line when `pos` (in the view's coordinates) is on its text;
+        `rect` is the row's rectangle and `font` the view's font."""
+        if index.data(Role.KIND) != RowKind.HEADER:
+            return None
+        work: Work = index.data(Role.WORK)
+        if work is None or not work.link:
+            return None
+        fonts = self._fonts_of(font)
+        left, width = rect.left() + MARGIN, rect.width() - 2 * MARGIN
+        title = title_layout(index.data(Qt.ItemDataRole.DisplayRole), fonts, width, link=True)
+        top = rect.top() + _header_top(index)
+        lines = [title.lineAt(number) for number in range(title.lineCount())]
+        hit = any(
+            QRectF(left, top + line.y(), line.naturalTextWidth(), line.height()).contains(QPointF(pos))
+            for line in lines
+        )
+        return work.link if hit else None
+
     def _heights_for(self, width: int, font: QFont) -> dict[tuple, int]:
         slot = (width, font.key())
         heights = self._heights.get(slot)
@@ -83,7 +102,7 @@ class StatementDelegate(QStyledItemDelegate):
             layout = statement_layout(index.data(Role.ITEM), [], fonts, _text_width(width))
             return round(_STATEMENT_TOP + layout.boundingRect().height() + _GAP + _meta_height(fonts) + _BOTTOM)
         if kind == RowKind.HEADER:
-            title = title_layout(index.data(Qt.ItemDataRole.DisplayRole), fonts, width - 2 * MARGIN)
+            title = title_layout(index.data(Qt.ItemDataRole.DisplayRole), fonts, width - 2 * MARGIN, _has_link(index))
             lines = _header_lines(index, fonts, width - 2 * MARGIN)
             return round(
                 _header_top(index) + title.boundingRect().height() + 2 + len(lines) * _meta_height(fonts) + _BOTTOM
@@ -154,9 +173,10 @@ class StatementDelegate(QStyledItemDelegate):
             rule.setAlpha(40)
             painter.setPen(rule)
             painter.drawLine(left, rect.top() + 5, right, rect.top() + 5)
-        title = title_layout(index.data(Qt.ItemDataRole.DisplayRole), fonts, right - left)
+        linked = _has_link(index)
+        title = title_layout(index.data(Qt.ItemDataRole.DisplayRole), fonts, right - left, linked)
         top = rect.top() + _header_top(index)
-        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+        painter.setPen(option.palette.color(QPalette.ColorRole.Link if linked else QPalette.ColorRole.Text))
         title.draw(painter, QPointF(left, top))
         meta_top = round(top + title.boundingRect().height() + 2)
         lines = _header_lines(index, fonts, right - left)
@@ -176,6 +196,12 @@ class StatementDelegate(QStyledItemDelegate):
 _STATEMENT_TOP = 7
 _GAP = 4
 _BOTTOM = 7
+
+
+def _has_link(index: _Index) -> bool:
+    """Whether the row's work has a title line that links somewhere (a work known only by an id)."""
+    work = index.data(Role.WORK)
+    return work is not None and bool(work.link)
 
 
 def _header_top(index: _Index) -> int:
@@ -206,9 +232,10 @@ def statement_layout(item: Item, hits: list[tuple[int, int]], fonts: Fonts, widt
     return _wrapped(item.text.translate(_SPACES), fonts.base, width, formats)
 
 
-def title_layout(title: str, fonts: Fonts, width: int) -> QTextLayout:
-    """A work's title in bold, wrapped to `width`."""
-    return _wrapped(title.translate(_SPACES), fonts.bold, width, [])
+def title_layout(title: str, fonts: Fonts, width: int, link: bool = False) -> QTextLayout:
+    """A work's title in bold, wrapped to `width`; underlined when it is a link."""
+    formats = [_format_range((0, len(title)), _underline_format())] if link else []
+    return _wrapped(title.translate(_SPACES), fonts.bold, width, formats)
 
 
 def _wrapped(text: str, font: QFont, width: int, formats: list[QTextLayout.FormatRange]) -> QTextLayout:
@@ -237,6 +264,12 @@ def _format_range(span: tuple[int, int], char_format: QTextCharFormat) -> QTextL
 def _bold_format() -> QTextCharFormat:
     char_format = QTextCharFormat()
     char_format.setFontWeight(QFont.Weight.Bold)
+    return char_format
+
+
+def _underline_format() -> QTextCharFormat:
+    char_format = QTextCharFormat()
+    char_format.setFontUnderline(True)
     return char_format
 
 
@@ -269,9 +302,14 @@ def header_text(work: Work) -> str:
     return _SEPARATOR.join(part for part in _header_parts(work) if part)
 
 
+ONLY_AN_ID = "only its id is known"  # the line under the title of a work known only by an id
+
+
 def _header_parts(work: Work) -> list[str]:
     names = work.author_names
     authors = ", ".join(names) if len(names) <= 2 else f"{names[0]} et al."
+    if work.known_by is not None and not names and not work.year and not work.venue:
+        authors = ONLY_AN_ID
     kind = type_label(work.publication_type) if work.publication_type else ""
     return [authors, str(work.year or ""), work.venue or "", kind]
 

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from citedesk.gui.models.statements import Role, RowKind, StatementsModel, format_citation, statement_with_citation
 from citedesk.gui.style import RELATIONSHIP_LABELS, SECTION_LABELS, STANCE_COLORS, STANCE_LABELS, type_label
 from citedesk.gui.widgets.statement_delegate import StatementDelegate
-from citedesk.library.statement_view import Direction, Filters, Item, Order, View, build_view, fold
+from citedesk.library.statement_view import UNKNOWN_YEAR, Direction, Filters, Item, Order, View, Work, build_view, fold
 from citedesk.model import Section, Stance
 
 SEARCH_DELAY_MS = 150
@@ -56,6 +56,7 @@ NO_MATCH_MESSAGE = "No statements match these filters."
 OPEN_KEYS = "Ctrl+Shift+O"  # key sequences are built when used: they need a running application
 ADD_KEYS = "Ctrl+Shift+A"
 _RELATIONSHIP_ORDER = ("self-citation", "independent", "unknown")
+UNKNOWN_YEAR_LABEL = "Unknown year"  # the Year menu's entry for works without a year
 
 
 def plural(count: int, noun: str) -> str:
@@ -92,12 +93,14 @@ def _elide(label: str, limit: int = 60) -> str:
 
 
 class StatementList(QListView):
-    """The painted list; keeps its own keys (copy, open, add, expand) while it has the focus."""
+    """The painted list; keeps its own keys (copy, open, add, expand) while it has the focus, and opens
+    the link of a title line (a work known only by an id) when it is clicked."""
 
     copyRequested = Signal()
     openRequested = Signal()
     addRequested = Signal()
     toggleRequested = Signal(QModelIndex)
+    linkClicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,6 +158,24 @@ class StatementList(QListView):
             return
         super().keyPressEvent(event)
 
+    def link_at(self, pos: QPoint) -> str | None:
+        """The link under a point of the viewport: a header's linked title line, if there is one."""
+        index = self.indexAt(pos)
+        delegate = self.itemDelegate()
+        if not index.isValid() or not isinstance(delegate, StatementDelegate):
+            return None
+        return delegate.link_at(self.visualRect(index), index, self.font(), pos)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        link = self.link_at(event.position().toPoint()) if event.button() == Qt.MouseButton.LeftButton else None
+        super().mouseReleaseEvent(event)
+        if link:
+            self.linkClicked.emit(link)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        self._show_cursor(self.indexAt(event.position().toPoint()), event.position().toPoint())
+
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         index = self.indexAt(event.position().toPoint())
         if index.isValid() and index.data(Role.KIND) == RowKind.MORE and not index.data(Role.EXPANDED):
@@ -176,8 +197,8 @@ class StatementList(QListView):
         painter.drawText(area, flags, self._placeholder)
         painter.end()
 
-    def _show_cursor(self, index: QModelIndex) -> None:
-        if index.data(Role.KIND) == RowKind.MORE:
+    def _show_cursor(self, index: QModelIndex, pos: QPoint | None = None) -> None:
+        if index.data(Role.KIND) == RowKind.MORE or (pos is not None and self.link_at(pos)):
             self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         else:
             self.viewport().unsetCursor()
@@ -336,9 +357,10 @@ def _mark_active(button: QToolButton, active: bool) -> None:
 
 
 class YearButton(QToolButton):
-    """A drop-down with a from/to year range and each year's count (a click on a year picks that year)."""
+    """A drop-down with a from/to year range and each year's count (a click on a year picks that year,
+    "Unknown year" the statements of works without one)."""
 
-    rangeChanged = Signal(object, object)
+    rangeChanged = Signal(object, object, bool)  # year_from, year_to (None: open), undated
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -351,6 +373,7 @@ class YearButton(QToolButton):
         self.menu().aboutToShow.connect(self._refill)
         self._counts: Counter = Counter()
         self._years: list[int] = []
+        self._undated = False
         self._actions: list[QAction] = []
         self.show_counts(Counter(), [], None, None)
 
@@ -375,9 +398,12 @@ class YearButton(QToolButton):
         self.menu().addAction(action)
         self.menu().addSeparator()
 
-    def show_counts(self, counts: Counter, years: Sequence[int], year_from: int | None, year_to: int | None) -> None:
-        """Counts per year with the other filters applied, the years to offer, and the chosen range."""
-        self._counts, self._years = counts, [year for year in years if year]
+    def show_counts(
+        self, counts: Counter, years: Sequence[int], year_from: int | None, year_to: int | None, undated: bool = False
+    ) -> None:
+        """Counts per year with the other filters applied (UNKNOWN_YEAR: works without a year), the years to
+        offer, the chosen range and whether works without a year are chosen."""
+        self._counts, self._years, self._undated = counts, [year for year in years if year], undated
         low, high = (min(self._years), max(self._years)) if self._years else (1900, 2100)
         low, high = min(low, year_from or low), max(high, year_to or high)
         for spin, value in ((self._from, year_from), (self._to, year_to)):
@@ -385,8 +411,8 @@ class YearButton(QToolButton):
             spin.setRange(low - 1, high)
             spin.setValue(value if value is not None else low - 1)
             spin.blockSignals(False)
-        self.setText(_year_label(year_from, year_to))
-        _mark_active(self, year_from is not None or year_to is not None)
+        self.setText(_year_label(year_from, year_to, undated))
+        _mark_active(self, year_from is not None or year_to is not None or undated)
         if self.menu().isVisible():
             self._refill()
 
@@ -402,10 +428,8 @@ class YearButton(QToolButton):
             self.menu().removeAction(action)
             action.deleteLater()
         self._actions = [self._year_action(year) for year in sorted(self._years, reverse=True)]
-        if self._counts.get(0):
-            unknown = QAction(_menu_text("Unknown year", self._counts[0]), self.menu())
-            unknown.setEnabled(False)
-            self._actions.append(unknown)
+        if self._counts.get(UNKNOWN_YEAR) or self._undated:
+            self._actions.append(self._undated_action())
         self.menu().addActions(self._actions)
 
     def _year_action(self, year: int) -> QAction:
@@ -416,29 +440,52 @@ class YearButton(QToolButton):
         action.triggered.connect(lambda _=False, year=year: self._pick_year(year))
         return action
 
+    def _undated_action(self) -> QAction:
+        action = QAction(_menu_text(UNKNOWN_YEAR_LABEL, self._counts.get(UNKNOWN_YEAR, 0)), self.menu())
+        action.setObjectName("year-unknown")
+        action.setCheckable(True)
+        action.setChecked(self._undated)
+        action.setEnabled(bool(self._counts.get(UNKNOWN_YEAR)) or self._undated)
+        action.triggered.connect(lambda _=False: self._pick_year(UNKNOWN_YEAR))
+        return action
+
     def _pick_year(self, year: int) -> None:
-        """Only that year; picking the only year chosen again shows every year."""
-        if self.year_range() == (year, year):
-            self.rangeChanged.emit(None, None)
+        """Only that year (UNKNOWN_YEAR: only works without one); picking the only year chosen again shows
+        every year."""
+        start, end = self.year_range()
+        if year == UNKNOWN_YEAR:
+            chosen_again = self._undated and start is None and end is None
+            self.rangeChanged.emit(None, None, not chosen_again)
+        elif (start, end) == (year, year) and not self._undated:
+            self.rangeChanged.emit(None, None, False)
         else:
-            self.rangeChanged.emit(year, year)
+            self.rangeChanged.emit(year, year, False)
+
+    def pick_year(self, year: int) -> None:
+        """As if that year's entry of the menu were clicked (a click on the chart's bar of that year)."""
+        self._pick_year(year)
 
     def _emit_range(self) -> None:
-        self.rangeChanged.emit(*self.year_range())
+        self.rangeChanged.emit(*self.year_range(), False)
 
 
-def _year_label(year_from: int | None, year_to: int | None) -> str:
+def _year_label(year_from: int | None, year_to: int | None, undated: bool = False) -> str:
+    """The Year button's text: "Year", "2005", "Since 2005", "2003–2005", "Unknown year", "2005 or unknown"."""
     if year_from is None and year_to is None:
-        years = "Year"
-    elif year_from == year_to:
-        years = str(year_from)
-    elif year_to is None:
-        years = f"Since {year_from}"
-    elif year_from is None:
-        years = f"Until {year_to}"
+        years = UNKNOWN_YEAR_LABEL if undated else "Year"
     else:
-        years = f"{year_from}\u2013{year_to}"
+        years = _range_label(year_from, year_to) + (" or unknown" if undated else "")
     return f"{years} \u25be"
+
+
+def _range_label(year_from: int | None, year_to: int | None) -> str:
+    if year_from == year_to:
+        return str(year_from)
+    if year_to is None:
+        return f"Since {year_from}"
+    if year_from is None:
+        return f"Until {year_to}"
+    return f"{year_from}\u2013{year_to}"
 
 
 class StanceChip(QToolButton):
@@ -516,6 +563,16 @@ class StatementsPane(QWidget):
         self._update_tabs()
         usable = view is not None and self._direction is Direction.CITED_BY and view.total == len(cited_by)
         self._show(keep_expanded=False, view=view if usable else None)
+
+    def show_year(self, year: int) -> None:
+        """Show only the citing statements of that year (UNKNOWN_YEAR: of works without a year), as picking it
+        in the Year menu does; the year shown alone already shows every year again."""
+        if self._view is None:
+            return
+        if self._direction is not Direction.CITED_BY:
+            self._tabs.setCurrentIndex(next(n for n in range(self._tabs.count())
+                                            if self._direction_of_tab(n) is Direction.CITED_BY))
+        self._year.pick_year(year)
 
     def clear(self, message: str) -> None:
         """Show no paper: no rows, the message in the list area, and the controls disabled."""
@@ -636,6 +693,7 @@ class StatementsPane(QWidget):
         self._list.toggleRequested.connect(self._toggle_group)
         self._list.copyRequested.connect(lambda: self._copy(self._list.currentIndex()))
         self._list.openRequested.connect(lambda: self._open_doi(self._list.currentIndex()))
+        self._list.linkClicked.connect(self._open_link)
         self._list.addRequested.connect(lambda: self._add_to_library(self._list.currentIndex()))
         self._list.customContextMenuRequested.connect(self._show_context_menu)
         return self._list
@@ -669,7 +727,9 @@ class StatementsPane(QWidget):
             chip.show_count(view.facets["stance"].get(stance.value, 0), stance.value in filters.stance)
         for facet, button in self._facets.items():
             button.show_counts(view.facets[facet], _ordered_values(facet, universe[facet]), getattr(filters, facet))
-        self._year.show_counts(view.facets["year"], sorted(universe["year"]), filters.year_from, filters.year_to)
+        self._year.show_counts(
+            view.facets["year"], sorted(universe["year"]), filters.year_from, filters.year_to, filters.undated
+        )
         self._summary.setText(summary_text(view))
         self._clear_button.setVisible(_has_filters(filters))
 
@@ -711,10 +771,10 @@ class StatementsPane(QWidget):
     def _change_facet(self, facet: str, values: frozenset[str]) -> None:
         self._change_filters(**{facet: values})
 
-    def _change_years(self, year_from: int | None, year_to: int | None) -> None:
+    def _change_years(self, year_from: int | None, year_to: int | None, undated: bool = False) -> None:
         if year_from is not None and year_to is not None and year_from > year_to:
             year_from, year_to = year_to, year_from
-        self._change_filters(year_from=year_from, year_to=year_to)
+        self._change_filters(year_from=year_from, year_to=year_to, undated=undated)
 
     def _change_order(self) -> None:
         self._order = Order(self._order_box.currentData())
@@ -767,11 +827,21 @@ class StatementsPane(QWidget):
             self.statusMessage.emit("Select a statement to copy it")
 
     def _open_doi(self, index: QModelIndex) -> None:
+        """Open the work's DOI at doi.org; without one, the page of the id it is known by."""
         work = self._model.work_at(index)
+        if work is not None and not work.doi and work.link:
+            self._open_link(work.link)
+            return
         if work is None or not work.doi:
             self.statusMessage.emit("This paper has no DOI")
             return
         url = doi_url(work.doi)
+        QDesktopServices.openUrl(url)
+        self.statusMessage.emit(f"Opening {url.toString()}")
+
+    def _open_link(self, link: str) -> None:
+        """Open a title line's link (a work known only by an id) in the person's browser."""
+        url = QUrl(link)
         QDesktopServices.openUrl(url)
         self.statusMessage.emit(f"Opening {url.toString()}")
 
@@ -808,9 +878,9 @@ class StatementsPane(QWidget):
                 lambda: self._copy(index),
             ),
             (
-                f"Open {side} paper's DOI",
+                _open_text(work, side),
                 QKeySequence(OPEN_KEYS),
-                bool(work and work.doi),
+                bool(work and (work.doi or work.link)),
                 lambda: self._open_doi(index),
             ),
             (
@@ -834,6 +904,13 @@ class StatementsPane(QWidget):
 
 
 # -- labels and order of facet values ----------------------------------------------------------------
+
+
+def _open_text(work: Work | None, side: str) -> str:
+    """The menu entry that opens a work: its DOI, else the page of the id it is known by."""
+    if work is not None and not work.doi and work.link:
+        return f"Open {side} paper at {QUrl(work.link).host()}"
+    return f"Open {side} paper's DOI"
 
 
 _SECTION_LABELS = {section.value: SECTION_LABELS[section] for section in Section}

@@ -1,21 +1,25 @@
-"""A small stacked bar chart of citing statements per year, coloured by stance, painted by hand."""
+"""A small stacked bar chart of citing statements per year, coloured by stance, painted by hand; works
+without a year get an "Unknown" bar at the end, and a click on a bar asks for that year's statements."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPalette, QPaintEvent
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPalette, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from citedesk.gui.style import STANCE_COLORS, STANCE_LABELS
+from citedesk.library.statement_view import UNKNOWN_YEAR
 from citedesk.model import Stance
 
 LABEL_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 MAX_SLOT = 44.0  # px: with few years the bars stay slim and the chart narrow
 BAR_FILL = 0.7  # share of a year's slot taken by its bar
 MAX_BAR = 26.0
+UNKNOWN_LABEL = "Unknown"  # under the bar of works without a year
+UNKNOWN_GAP = 8.0  # px between the last year and the Unknown bar
 
 
 def muted_color(palette: QPalette, amount: float = 0.55) -> QColor:
@@ -37,7 +41,11 @@ def count_words(count: int, singular: str, plural: str | None = None) -> str:
 
 
 class YearChart(QWidget):
-    """Stacked bars, one per year from the first to the last year with statements, coloured by stance."""
+    """Stacked bars, one per year from the first to the last year with statements, coloured by stance, then
+    one for the works without a year; clicking a bar with statements emits `yearClicked` with its year
+    (UNKNOWN_YEAR for that last bar)."""
+
+    yearClicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,18 +56,28 @@ class YearChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_counts(self, years: Mapping[int, Counter]) -> None:
-        """Show these per-year stance counts (as `statement_view.per_year` returns them)."""
+        """Show these per-year stance counts (as `statement_view.per_year` returns them: UNKNOWN_YEAR for
+        works without a year)."""
         self._counts = {int(year): Counter(counts) for year, counts in years.items() if sum(counts.values()) > 0}
-        self._years = list(range(min(self._counts), max(self._counts) + 1)) if self._counts else []
+        dated = [year for year in self._counts if year != UNKNOWN_YEAR]
+        self._years = list(range(min(dated), max(dated) + 1)) if dated else []
         self._hovered = None
         self.update()
 
     def years(self) -> list[int]:
-        """Every year from the first to the last, including years without statements."""
+        """Every year from the first to the last, including years without statements (not UNKNOWN_YEAR)."""
         return list(self._years)
 
+    def columns(self) -> list[int]:
+        """The chart's columns left to right: the years, then UNKNOWN_YEAR when some work has no year."""
+        return self._years + ([UNKNOWN_YEAR] if self.has_unknown() else [])
+
+    def has_unknown(self) -> bool:
+        """Whether there is a bar for works without a year."""
+        return UNKNOWN_YEAR in self._counts
+
     def counts(self, year: int) -> Counter:
-        """The stance counts of one year (empty for a year without statements)."""
+        """The stance counts of one year (empty for a year without statements); UNKNOWN_YEAR: works without one."""
         return Counter(self._counts.get(year, {}))
 
     def max_count(self) -> int:
@@ -85,20 +103,33 @@ class YearChart(QWidget):
         top, bottom = metrics.height() / 2 + 1, metrics.height() + 5
         return QRectF(left, top, max(self.width() - left - half_label, 1), max(self.height() - top - bottom, 1))
 
+    def _unknown_room(self) -> float:
+        """The width the Unknown column takes after the years, with the gap before it (0 without one)."""
+        if not self.has_unknown():
+            return 0.0
+        return (UNKNOWN_GAP if self._years else 0.0) + self._unknown_width()
+
+    def _unknown_width(self) -> float:
+        return QFontMetrics(self._font()).horizontalAdvance(UNKNOWN_LABEL) + 8.0
+
     def slot_width(self) -> float:
         """The horizontal room of one year."""
         if not self._years:
             return 0.0
-        return min(self._area().width() / len(self._years), MAX_SLOT)
+        return min(max(self._area().width() - self._unknown_room(), 1.0) / len(self._years), MAX_SLOT)
 
     def plot_rect(self) -> QRectF:
-        """The bars' area: as wide as the years need, at most the widget's width."""
+        """The bars' area: as wide as the years (and the Unknown column) need, at most the widget's width."""
         area = self._area()
-        return QRectF(area.left(), area.top(), self.slot_width() * len(self._years), area.height())
+        width = self.slot_width() * len(self._years) + self._unknown_room()
+        return QRectF(area.left(), area.top(), width, area.height())
 
     def slot_rect(self, year: int) -> QRectF:
-        """The full-height column of one year (its bar is centred in it)."""
+        """The full-height column of one year (its bar is centred in it); UNKNOWN_YEAR: the last column."""
         plot, slot = self.plot_rect(), self.slot_width()
+        if year == UNKNOWN_YEAR:
+            width = self._unknown_width()
+            return QRectF(plot.right() - width, plot.top(), width, plot.height())
         return QRectF(plot.left() + slot * (year - self._years[0]), plot.top(), slot, plot.height())
 
     def bar_rects(self, year: int) -> list[tuple[Stance, QRectF]]:
@@ -107,7 +138,8 @@ class YearChart(QWidget):
         if year not in self._counts or highest == 0:
             return []
         slot = self.slot_rect(year)
-        width = max(min(slot.width() * BAR_FILL, MAX_BAR), 1.0)
+        room = self.slot_width() if self._years else MAX_SLOT  # the Unknown bar is as wide as the others
+        width = max(min(room * BAR_FILL, MAX_BAR), 1.0)
         left, bottom, scale = slot.center().x() - width / 2, slot.bottom(), slot.height() / highest
         segments = []
         for stance in Stance:
@@ -132,8 +164,8 @@ class YearChart(QWidget):
         return [year for year in self._years if year % step == 0]
 
     def year_at(self, pos: QPointF) -> int | None:
-        """The year whose column contains the point, if any."""
-        for year in self._years:
+        """The year whose column contains the point (UNKNOWN_YEAR for the Unknown column), if any."""
+        for year in self.columns():
             if self.slot_rect(year).adjusted(0, 0, 0, self.height()).contains(pos):
                 return year
         return None
@@ -141,9 +173,10 @@ class YearChart(QWidget):
     def tooltip_text(self, year: int) -> str:
         """The year, its total and its non-zero counts per stance."""
         counts = self._counts.get(year)
+        name = "Unknown year" if year == UNKNOWN_YEAR else str(year)
         if not counts:
-            return f"{year}: no citing statements"
-        lines = [f"{year}: {count_words(sum(counts.values()), 'citing statement')}"]
+            return f"{name}: no citing statements"
+        lines = [f"{name}: {count_words(sum(counts.values()), 'citing statement')}"]
         lines += [f"{STANCE_LABELS[stance]}: {counts[stance]:,}" for stance in Stance if counts.get(stance)]
         return "\n".join(lines)
 
@@ -161,8 +194,19 @@ class YearChart(QWidget):
         return super().event(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        self._set_hovered(self.year_at(event.position()))
+        year = self.year_at(event.position())
+        self._set_hovered(year)
+        if year is not None and year in self._counts:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            self.unsetCursor()
         super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        year = self.year_at(event.position()) if event.button() == Qt.MouseButton.LeftButton else None
+        super().mouseReleaseEvent(event)
+        if year is not None and year in self._counts:
+            self.yearClicked.emit(year)
 
     def leaveEvent(self, event: QEvent) -> None:
         self._set_hovered(None)
@@ -178,21 +222,22 @@ class YearChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setFont(self._font())
-        if not self._years:
+        if not self._counts:
             self._paint_empty(painter)
             return
         self._paint_axes(painter)
+        self._paint_unknown_rule(painter)
         if self._hovered is not None:
             self._paint_hover(painter, self._hovered)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        for year in self._years:
+        for year in self.columns():
             for stance, rect in self.bar_rects(year):
                 painter.fillRect(rect, STANCE_COLORS[stance])
         self._paint_year_labels(painter)
 
     def _paint_empty(self, painter: QPainter) -> None:
         painter.setPen(muted_color(self.palette()))
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No dated citing statements")
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No citing statements")
 
     def _paint_axes(self, painter: QPainter) -> None:
         plot, muted = self.plot_rect(), muted_color(self.palette())
@@ -207,6 +252,15 @@ class YearChart(QWidget):
             box = QRectF(0, y - height / 2, plot.left() - 6, height)
             painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{value:,}")
 
+    def _paint_unknown_rule(self, painter: QPainter) -> None:
+        """A dotted line in the gap before the Unknown column: that bar is not a year of the timeline."""
+        if not (self.has_unknown() and self._years):
+            return
+        plot, x = self.plot_rect(), self.slot_rect(UNKNOWN_YEAR).left() - UNKNOWN_GAP / 2
+        pen = QPen(muted_color(self.palette(), 0.3), 1, Qt.PenStyle.DotLine)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom() + 10))
+
     def _paint_hover(self, painter: QPainter, year: int) -> None:
         color = QColor(self.palette().color(QPalette.ColorRole.Highlight))
         color.setAlphaF(0.14)
@@ -215,7 +269,10 @@ class YearChart(QWidget):
     def _paint_year_labels(self, painter: QPainter) -> None:
         painter.setPen(muted_color(self.palette()))
         plot = self.plot_rect()
-        for year in self.labelled_years():
+        labels = [(year, str(year)) for year in self.labelled_years()]
+        if self.has_unknown():
+            labels.append((UNKNOWN_YEAR, UNKNOWN_LABEL))
+        for year, text in labels:
             slot = self.slot_rect(year)
             box = QRectF(slot.center().x() - 30, plot.bottom() + 3, 60, self.height() - plot.bottom() - 3)
-            painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, str(year))
+            painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
