@@ -215,6 +215,7 @@ class RefreshReport:
     fetched: int = 0  # (paper, source) pairs fetched
     skipped: int = 0  # fetched recently, not forced
     not_found: int = 0
+    not_asked: int = 0  # (paper, source) pairs the source had no way to look up: no DOI or other id it takes
     new_statements: int = 0
     new_citations: int = 0
     described: int = 0  # works known only by an id whose title, authors and year a source filled in
@@ -224,10 +225,13 @@ class RefreshReport:
         """One line for the person."""
         return (
             f"Refreshed {count(self.papers, 'paper')}: {count(self.fetched, 'fetch')}, {self.skipped:,} skipped as "
-            f"recent, {self.not_found:,} not found; {count(self.new_citations, 'new citation')}, "
+            f"recent, {self.not_found:,} not found{self._not_asked()}; {count(self.new_citations, 'new citation')}, "
             f"{count(self.new_statements, 'new statement')}{self._described()}; "
             f"{count(len(self.problems), 'problem')}."
         )
+
+    def _not_asked(self) -> str:
+        return f", {self.not_asked:,} not asked (no DOI or other id the source takes)" if self.not_asked else ""
 
     def _described(self) -> str:
         """ ", 135 works filled in from their ids" when a source described works known only by an id."""

@@ -210,16 +210,17 @@ def refresh(library, keys: Sequence[str] | None = None, source_names: Sequence[s
     try:
         papers = citation_store.paper_refs(db, list(keys) if keys else None)
         _check_keys(keys, papers)
-        plans, skipped = [], 0
+        plans, skipped, not_asked = [], 0, 0
         for source in sources:
             recent = set() if force else citation_store.fetched_recently(db, source.name, settings.max_age_days)
-            todo = [paper for paper in papers if paper.paper_id not in recent and _can_look_up(paper)]
-            skipped += len(papers) - len(todo)
+            askable = [paper for paper in papers if source.asks_about(paper)]
+            todo = [paper for paper in askable if paper.paper_id not in recent]
+            skipped, not_asked = skipped + len(askable) - len(todo), not_asked + len(papers) - len(askable)
             plans.append(Plan(source, todo))
     finally:
         db.close()
     run = Refresh(library, plans, settings, progress, cancelled)
-    run.report.papers, run.report.skipped = len(papers), skipped
+    run.report.papers, run.report.skipped, run.report.not_asked = len(papers), skipped, not_asked
     return run.run()
 
 
@@ -251,8 +252,3 @@ def _check_keys(keys: Sequence[str] | None, papers: list[PaperRef]) -> None:
         missing = [key for key in keys if key.lower() not in found]
         if missing:
             raise CitedeskError(f"Not in the library: {', '.join(missing)}")
-
-
-def _can_look_up(paper: PaperRef) -> bool:
-    """Sources find papers by DOI, arXiv id or title; a paper with none of them is not asked about."""
-    return bool(paper.doi or paper.arxiv or paper.title)

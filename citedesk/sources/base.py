@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from citedesk.model import PaperRef, SourceResult
 from citedesk.sources.http import HttpClient
+from citedesk.sources.ids import lookup_ids
 
 IsCancelled = Callable[[], bool]
 
@@ -35,6 +36,11 @@ class Source:
     requests_per_second: ClassVar[float]  # the documented limit for keyless use, or a polite rate
     key_help: ClassVar[str] = ""  # where to get an API key; empty when the source takes none
     batch_size: ClassVar[int] = 1  # > 1 when fetch_many asks for several papers in one request
+
+    @classmethod
+    def asks_about(cls, paper: PaperRef) -> bool:
+        """Whether the source can look the paper up at all: by default, when it has an id the source takes."""
+        return bool(lookup_ids(paper, cls.name))
 
     def __init__(self, client: HttpClient, settings: SourceSettings) -> None:
         self.client = client

@@ -45,6 +45,11 @@ class SemanticScholar(Source):
             references=self.fetch_edges(found["paperId"], "references", work, cancelled),
         )
 
+    @classmethod
+    def asks_about(cls, paper: PaperRef) -> bool:
+        """By DOI or arXiv id, else by an exact title match."""
+        return super().asks_about(paper) or bool(paper.title)
+
     def find_paper(self, paper: PaperRef, cancelled: IsCancelled) -> dict[str, Any] | None:
         """The paper's JSON by DOI, else by arXiv id, else by an exact title match; None when unknown."""
         for paper_id in lookup_ids(paper, self.name):

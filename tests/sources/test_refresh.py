@@ -86,7 +86,8 @@ def test_every_source_fills_the_library_and_a_second_refresh_adds_nothing(env, l
     serve_recordings(env)
     report = jobs.refresh(library)
     assert report.problems == [], report.problems
-    assert (report.papers, report.fetched, report.skipped) == (5, 25, 0)  # every source asked about every paper
+    # every source asked about every paper it has an id for: only Semantic Scholar searches by title (nodoi)
+    assert (report.papers, report.fetched, report.skipped, report.not_asked) == (5, 21, 0, 4)
     db = open_library(library)
     turing = paper_id(db, "turing1950")
     # Semantic Scholar: the recorded citing edge and its four sentences, with their own intents
@@ -125,9 +126,9 @@ def test_every_source_fills_the_library_and_a_second_refresh_adds_nothing(env, l
     db.close()
 
     again = jobs.refresh(library)  # everything fetched just now: skipped
-    assert (again.fetched, again.skipped) == (0, 25)
+    assert (again.fetched, again.skipped, again.not_asked) == (0, 21, 4)
     forced = jobs.refresh(library, force=True)
-    assert forced.fetched == 25 and forced.new_statements == 0 and forced.new_citations == 0
+    assert forced.fetched == 21 and forced.new_statements == 0 and forced.new_citations == 0
     db = open_library(library)
     assert {table: count(db, f"SELECT count(*) FROM {table}") for table in before} == before
     db.close()
@@ -307,3 +308,24 @@ def test_a_thousand_papers_survive_cancel_and_resume(env, tmp_path):
     assert count(db, "SELECT count(DISTINCT citation_id || text) FROM statements") == 6000
     assert {row for row in db.execute("SELECT cited_by, statements FROM papers")} == {(3, 6)}
     db.close()
+
+
+def test_a_source_is_not_asked_about_a_paper_it_has_no_id_for_and_says_so(env, library):
+    report = jobs.refresh(library, ["nodoi"])  # no DOI, no arXiv id: only Semantic Scholar searches by title
+    assert {request.path.split("/")[1] for request in env.requests} == {"s2"}
+    assert (report.fetched, report.not_found, report.not_asked, report.skipped) == (1, 1, 4, 0)
+    assert "1 not found" in report.summary() and "4 not asked (no DOI or other id the source takes)" in report.summary()
+    again = jobs.refresh(library, ["nodoi"])
+    assert (again.fetched, again.skipped, again.not_asked) == (0, 1, 4)  # not "skipped as recent": never fetched
+
+
+def test_offline_papers_never_asked_are_not_counted_as_not_found(env, tmp_path, refused_url, monkeypatch):
+    for name in PREFIXES:
+        monkeypatch.setenv(f"CITEDESK_{name.upper()}_URL", refused_url)
+        monkeypatch.setenv(f"CITEDESK_{name.upper()}_RETRIES", "0")
+    (tmp_path / "few.bib").write_text("@misc{untitled2020, note = {no title, no DOI}}\n"
+                                      "@misc{nodoi, title = {A note without identifiers}}\n" + LIBRARY, encoding="utf-8")
+    jobs.import_bibtex(tmp_path / "few.sqlite", [tmp_path / "few.bib"], workers=1)
+    report = jobs.refresh(tmp_path / "few.sqlite")
+    assert (report.fetched, report.not_found) == (0, 0)
+    assert len(report.problems) == 5 and all("could not be reached" in p.reason for p in report.problems)
