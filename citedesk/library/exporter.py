@@ -9,7 +9,8 @@ import sqlite_utils
 
 from citedesk.library.bibtex.encoding import encode_text
 from citedesk.library.bibtex.values import macro_names
-from citedesk.library.bibtex.writer import serialize_entry, to_seven_bit, with_key, written_type
+from citedesk.library.bibtex.writer import serialize_entry, to_seven_bit, written_type
+from citedesk.library.editing import REWRITTEN, written_entry
 from citedesk.model import CitedeskError
 
 _FILE_PARTS = """
@@ -21,7 +22,7 @@ ORDER BY position
 
 
 def file_bytes(db: sqlite_utils.Database, source_file_id: int) -> bytes:
-    """The imported file as it was, with edited entries rewritten and deleted ones left out."""
+    """The imported file as it was, with edited entries as edited and deleted ones left out."""
     source = db.execute(
         "SELECT encoding, bom, newline FROM source_files WHERE id = ?", [source_file_id]
     ).fetchone()
@@ -34,8 +35,9 @@ def file_bytes(db: sqlite_utils.Database, source_file_id: int) -> bytes:
 
 
 def _file_part(row: tuple, newline: str) -> str:
+    """A block's text: as imported, or as edited in place; an entry whose raw text could not be edited is rewritten."""
     _, raw, fields, entry_type, citekey, modified, _ = row
-    if not modified:
+    if modified != REWRITTEN:
         return raw
     return serialize_entry(written_type(raw, entry_type), citekey, json.loads(fields), newline)
 
@@ -82,10 +84,7 @@ def _paper_rows(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple]:
 
 def _entry_text(row: tuple) -> str:
     _, raw, fields, entry_type, citekey, modified = row
-    field_list = json.loads(fields)
-    if modified:
-        return serialize_entry(written_type(raw, entry_type), citekey, field_list)
-    return with_key(raw, citekey).strip()
+    return written_entry(raw, json.loads(fields), entry_type, citekey, modified)
 
 
 def _preambles_and_strings(db: sqlite_utils.Database, ids: list[int], every_macro: bool) -> Iterator[str]:

@@ -6,7 +6,7 @@ import pytest
 
 from citedesk import jobs
 from citedesk.library.db import open_library
-from citedesk.library.editing import changed_fields, edit_paper
+from citedesk.library.editing import SPLICED, changed_fields, edit_paper
 from citedesk.library.queries import paper_by_key
 from citedesk.model import CitedeskError
 
@@ -45,7 +45,7 @@ def test_edited_value_replaces_the_raw_one_in_place_and_updates_display(library)
     assert edited["title"] == "A Better Title"
     assert edited["venue"] == "Journal of Tests"
     assert edited["doi"] == "10.1000/xyz"
-    assert edited["modified"] == 1
+    assert edited["modified"] == SPLICED
 
 
 def test_file_export_rewrites_only_the_edited_entry(library, tmp_path):
