@@ -14,6 +14,7 @@ import sqlite_utils
 from citedesk.library import editing, exporter, listing, removal, tags, works
 from citedesk.library.bibtex.encoding import Decoded, decode_bytes, encode_text, shown
 from citedesk.library.damage import reporting_damage
+from citedesk.library.editing import EntryState
 from citedesk.library.db import SORT_INDEXES, default_library_path, fts_deferred, indexes_deferred, open_library
 from citedesk.library.importer import FileImport, KnownIds, store_file
 from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES, not_bibtex_reason, read_regular
@@ -210,10 +211,17 @@ def restore_papers(library: PathLike | None, removed: Removed) -> list[int]:
 
 
 def edit_paper(library: PathLike | None, paper_id: int, fields: dict[str, str | None],
-               citekey: str | None = None, entry_type: str | None = None) -> None:
-    """Change an entry's fields, key or type (see `editing.edit_paper`)."""
+               citekey: str | None = None, entry_type: str | None = None) -> EntryState:
+    """Change an entry's fields, key or type, only their bytes (see `editing.edit_paper`); the result
+    puts the entry back as it was with `restore_paper_edit`."""
     with _library(library) as db, _writing(db):
-        editing.edit_paper(db, paper_id, fields, citekey, entry_type)
+        return editing.edit_paper(db, paper_id, fields, citekey, entry_type)
+
+
+def restore_paper_edit(library: PathLike | None, state: EntryState) -> str:
+    """Undo `edit_paper`: the entry's text, fields, key, type and edited flag as they were; returns its key."""
+    with _library(library) as db, _writing(db):
+        return editing.restore_entry(db, state)
 
 
 def tag_papers(library: PathLike | None, paper_ids: Sequence[int], name: str) -> int:
