@@ -31,25 +31,42 @@ _INSERT_BLOCK = (
 )
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a key or DOI was first met in this import: its file and line."""
+
+    source: str
+    line: int
+
+    def said_from(self, source: str) -> str:
+        """How a clash with it reads from another block of `source`."""
+        if self.source == source:
+            return f"is used earlier in this file (line {self.line})"
+        return f"was imported from {Path(self.source).name} (line {self.line}) earlier in this import"
+
+
+IN_LIBRARY = "is already in the library"
+
+
 @dataclass
 class KnownIds:
-    """Citation keys (case-folded) and DOIs already in the library or earlier in this import."""
+    """Citation keys (case-folded) and DOIs already in the library (origin None) or earlier in this import."""
 
-    keys: set[str] = field(default_factory=set)
-    dois: set[str] = field(default_factory=set)
+    keys: dict[str, Origin | None] = field(default_factory=dict)
+    dois: dict[str, Origin | None] = field(default_factory=dict)
 
     @classmethod
     def of_library(cls, db: sqlite_utils.Database) -> KnownIds:
         """Load the keys and DOIs of every paper in the library."""
         rows = db.execute("SELECT lower(citekey), doi FROM papers").fetchall()
-        return cls({key for key, _ in rows}, {doi for _, doi in rows if doi})
+        return cls(dict.fromkeys(key for key, _ in rows), dict.fromkeys(doi for _, doi in rows if doi))
 
-    def clash(self, key: str, doi: str | None) -> str | None:
-        """Why an entry with this key and DOI would be a duplicate, or None."""
+    def clash(self, key: str, doi: str | None, source: str = "") -> str | None:
+        """Why an entry of `source` with this key and DOI would be a duplicate, and of what; or None."""
         if key.lower() in self.keys:
-            return f"the citation key {key!r} is already in the library"
+            return f"the citation key {key!r} {self._said(self.keys[key.lower()], source)}"
         if doi and doi in self.dois:
-            return f"the DOI {doi} is already in the library"
+            return f"the DOI {doi} {self._said(self.dois[doi], source)}"
         return None
 
     def free_key(self, key: str) -> str:
@@ -61,11 +78,15 @@ class KnownIds:
             suffix += 1
         return f"{key}-{suffix}"
 
-    def add(self, key: str, doi: str | None) -> None:
-        """Remember a stored entry."""
-        self.keys.add(key.lower())
+    def add(self, key: str, doi: str | None, origin: Origin | None = None) -> None:
+        """Remember a stored entry and where it came from."""
+        self.keys.setdefault(key.lower(), origin)
         if doi:
-            self.dois.add(doi)
+            self.dois.setdefault(doi, origin)
+
+    @staticmethod
+    def _said(origin: Origin | None, source: str) -> str:
+        return IN_LIBRARY if origin is None else origin.said_from(source)
 
 
 @dataclass
@@ -154,12 +175,13 @@ def _key_to_store(block: Block, source: str, known: KnownIds, report: ImportRepo
     if block.kind != "entry":
         return None
     doi = block.columns[_DOI]
+    origin = Origin(source, block.line)
     if not block.key.strip():
         key = known.free_key(_generated_key(block))
         report.renamed.append(("", key))
-        known.add(key, doi)
+        known.add(key, doi, origin)
         return key
-    clash = known.clash(block.key, doi)
+    clash = known.clash(block.key, doi, source)
     key = block.key
     if clash and not allow_duplicates:
         report.duplicates.append(Problem(source, block.line, clash, block.raw, block.key))
@@ -168,7 +190,7 @@ def _key_to_store(block: Block, source: str, known: KnownIds, report: ImportRepo
         key = known.free_key(block.key)
     if key != block.key:
         report.renamed.append((block.key, key))
-    known.add(key, doi)
+    known.add(key, doi, origin)
     return key
 
 

@@ -84,7 +84,7 @@ def test_report_lists_duplicates_and_failed_blocks_with_their_lines(qtbot, probl
     assert dialog.summary_label.text() == problem_report.summary()
     assert dialog.tab_titles() == ["Duplicates (1)", "Failed (2)"]
     assert cells(dialog, "Duplicates") == [
-        ["problems.bib", "6", "First2001", "the citation key 'First2001' is already in the library"]
+        ["problems.bib", "6", "First2001", "the citation key 'First2001' is used earlier in this file (line 1)"]
     ]
     failed = cells(dialog, "Failed")
     assert [row[:2] for row in failed] == [["problems.bib", "11"], ["problems.bib", "16"]]
@@ -119,7 +119,7 @@ def test_copy_report_puts_a_plain_text_report_on_the_clipboard(qtbot, monkeypatc
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     text = QGuiApplication.clipboard().text()
     assert text.startswith(problem_report.summary() + "\n")
-    assert "problems.bib:6: First2001: the citation key 'First2001' is already in the library" in text
+    assert "problems.bib:6: First2001: the citation key 'First2001' is used earlier in this file (line 1)" in text
     assert "problems.bib:11: a field appears twice in this entry" in text
     assert "      title = {<b>Bold</b> &amp; <i>not HTML</i>}," in text
     assert dialog.copy_button.text() == "Copied"

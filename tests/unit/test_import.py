@@ -495,3 +495,22 @@ def test_allow_duplicates_keeps_the_key_of_an_entry_whose_only_clash_is_its_doi(
 def test_entry_kept_under_its_own_key_is_not_reported_as_renamed(tmp_path: Path) -> None:
     report = import_text(tmp_path, SAME_DOI, allow_duplicates=True)
     assert report.renamed == []
+
+
+def test_a_key_repeated_within_one_file_is_named_with_the_line_it_first_had(tmp_path: Path) -> None:
+    text = "@misc{twice,\n  title = {First},\n}\n\n@misc{Twice,\n  title = {Second},\n}\n"
+    report = import_text(tmp_path, text, name="one.bib")
+    [problem] = report.duplicates
+    assert problem.line == 5
+    assert problem.reason == "the citation key 'Twice' is used earlier in this file (line 1)"
+
+
+def test_a_key_repeated_across_the_files_of_one_import_names_the_first_file(tmp_path: Path) -> None:
+    (tmp_path / "a.bib").write_text("@misc{same,\n  title = {A},\n}\n", encoding="utf-8")
+    (tmp_path / "b.bib").write_text("\n@misc{same,\n  title = {B},\n  doi = {10.1/x}\n}\n", encoding="utf-8")
+    (tmp_path / "c.bib").write_text("@misc{other,\n  title = {C},\n  doi = {10.1/X}\n}\n", encoding="utf-8")
+    report = jobs.import_bibtex(tmp_path / "lib.sqlite", [tmp_path / "a.bib", tmp_path / "b.bib"], workers=1)
+    assert [problem.reason for problem in report.duplicates] == [
+        "the citation key 'same' was imported from a.bib (line 1) earlier in this import"]
+    again = jobs.import_bibtex(tmp_path / "lib.sqlite", [tmp_path / "a.bib", tmp_path / "c.bib"], workers=1)
+    assert [problem.reason for problem in again.duplicates] == ["the citation key 'same' is already in the library"]
