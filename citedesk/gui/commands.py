@@ -12,10 +12,12 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, 
 from citedesk import jobs
 from citedesk.gui.export_dialog import suggested_name
 from citedesk.library import listing, queries
+from citedesk.library.editing import EntryState
 from citedesk.library.removal import Removed
 from citedesk.model import ImportReport, StatementImportReport, count, problem_line
 
 if TYPE_CHECKING:
+    from citedesk.gui.entry_editor import EntryChanges
     from citedesk.gui.mainwindow import MainWindow
 
 
@@ -41,7 +43,7 @@ class Commands:
         self.undo = self.undo_stack.createUndoAction(window, "&Undo")
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo = self.undo_stack.createRedoAction(window, "&Redo")
-        self.redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.copy_bibtex = self._action("&Copy BibTeX", self.copy_selection, QKeySequence.StandardKey.Copy)
         self.edit_entry = self._action("&Edit Entry…", self.edit_current, "F2")
         self.add_tag = self._action("Add &Tag…", self.ask_tag, "Ctrl+T")
@@ -182,11 +184,16 @@ class Commands:
         changes = window.dialogs.edit_entry(window, paper, lambda key: queries.paper_id_of_key(window.db, key) not in (None, paper_id))
         if changes is None:
             return
-        library = window.library
+        library, key = window.library, paper["citekey"]
+
+        def saved(previous: EntryState) -> None:
+            self.undo_stack.push(_EditCommand(self, paper_id, key, changes, previous))
+            self._after_change(f"Saved {changes.citekey or key} — Undo with Ctrl+Z", report=True)
+
         self._write(
             lambda progress, cancelled: jobs.edit_paper(library, paper_id, changes.fields, changes.citekey, changes.entry_type),
-            f"Saving {paper['citekey']}",
-            lambda _: self._after_change(f"Saved {changes.citekey or paper['citekey']}", report=True),
+            f"Saving {key}",
+            saved,
         )
 
     def delete_selection(self) -> None:
@@ -352,3 +359,36 @@ class _RemoveCommand(QUndoCommand):
 
         self.commands._write(restore, "Putting papers back",
                              lambda ids: self.commands._after_change(f"Put back {count(len(ids), 'paper')}"))
+
+
+class _EditCommand(QUndoCommand):
+    """An entry's edit, saved before it is pushed; undo puts the entry back exactly (its text, fields,
+    key, type and edited flag), redo saves the same edit again."""
+
+    def __init__(self, commands: Commands, paper_id: int, key: str, changes: EntryChanges, previous: EntryState) -> None:
+        super().__init__(f"Edit {key}")
+        self.commands, self.paper_id, self.key, self.changes = commands, paper_id, key, changes
+        self.previous = previous
+        self._pushed = False
+
+    def redo(self) -> None:
+        if not self._pushed:  # the stack calls redo when the command is pushed: the edit is saved already
+            self._pushed = True
+            return
+        library, changes, paper_id = self.commands.window.library, self.changes, self.paper_id
+
+        def edit(progress, cancelled) -> EntryState:
+            self.previous = jobs.edit_paper(library, paper_id, changes.fields, changes.citekey, changes.entry_type)
+            return self.previous
+
+        self.commands._write(edit, f"Saving {self.key}",
+                             lambda _: self.commands._after_change(f"Saved {changes.citekey or self.key} again", report=True))
+
+    def undo(self) -> None:
+        library = self.commands.window.library
+
+        def restore(progress, cancelled) -> str:
+            return jobs.restore_paper_edit(library, self.previous)  # the writer runs one task at a time, in order
+
+        self.commands._write(restore, f"Undoing the edit of {self.key}",
+                             lambda key: self.commands._after_change(f"Undid the edit of {key}", report=True))
