@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from citedesk.library.bibtex.writer import serialize_entry, with_key, written_type
-from citedesk.library.editing import changed_fields
+from citedesk.library.editing import changed_fields, previewed_entry
+from citedesk.model import CitedeskError
 
 Rows = Sequence[tuple[str, str]]
 
@@ -44,7 +45,7 @@ _NAME_PATTERN = re.compile(r"[^\s,{}()\"'=#%@\\]+")
 _TYPE_PATTERN = re.compile(r"[A-Za-z][\w-]*")
 _VALUE_ROLE = Qt.ItemDataRole.UserRole
 _UNTOUCHED_NOTE = "Unchanged: written exactly as imported."
-_EDITED_NOTE = "Edited: rewritten from its fields, in their order, with the values you did not touch as they were."
+_EDITED_NOTE = "Edited: only what you changed differs from the text as imported."
 
 
 @dataclass
@@ -77,12 +78,17 @@ def entry_changes(paper: Mapping[str, Any], entry_type: str, key: str, rows: Row
 
 
 def entry_preview(paper: Mapping[str, Any], entry_type: str, key: str, rows: Rows) -> str:
-    """The entry as an export will write it: as imported while untouched, else rewritten from its fields."""
+    """The entry as an export will write it: as imported while untouched, else changed where it was edited
+    (or rewritten from its fields where its text cannot be, see `editing.edited_entry`)."""
     changes = entry_changes(paper, entry_type, key, rows)
     if changes is None and not paper.get("modified"):
         return with_key(paper["raw"], paper["citekey"]).strip()
-    fields = changed_fields(paper["field_list"], changes.fields if changes else {})
-    return serialize_entry(written_type(paper["raw"], entry_type.lower()), key, fields)
+    changes = changes or EntryChanges(None, None, {})
+    try:
+        return previewed_entry(paper, changes.fields, changes.citekey, changes.entry_type)
+    except CitedeskError:  # a value whose braces do not match yet (Save waits for them): shown as typed
+        fields = changed_fields(paper["field_list"], changes.fields)
+        return serialize_entry(written_type(paper["raw"], entry_type.lower()), key, fields)
 
 
 def entry_problem(entry_type: str, key: str, rows: Rows, changed: Rows = (), key_taken: bool = False) -> str:
