@@ -50,7 +50,7 @@ class BadValue(ValueError):
 
 def locate(raw: str) -> EntryLayout | None:
     """The layout of an entry's text, or None when it is not the plain `@type{key, name = value, ...}`
-    this module can change safely (comments between fields, a missing comma, text after the end)."""
+    this module can change safely (a comment after a value, a missing comma, text after the end)."""
     head = _HEAD.match(raw)
     if head is None:
         return None
