@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citedesk.library import citation_store
+from citedesk.library.bare_works import bare_works, fill_bare_works
 from citedesk.library.db import open_library
 from citedesk.model import Cancelled, CitedeskError, PaperRef, Problem, RefreshReport, SourceResult, count
 from citedesk.sources.base import Source
@@ -119,6 +120,7 @@ class Refresh:
                 if self.is_cancelled():
                     raise Cancelled
                 self._fetch_batch(asking, papers[start : start + size])
+                self._describe_bare_works(asking, papers[start : start + size])
         except _STOPPING as exc:  # every later request would fail the same way
             left = len(papers) - start - size
             self._problem(source, None, str(exc) + (f" ({count(left, 'more paper')} not asked)" if left > 0 else ""))
@@ -146,6 +148,34 @@ class Refresh:
             return
         for paper in batch:
             self._store(asking, paper, results.get(paper.paper_id) or SourceResult(source.name, found=False))
+
+    def _describe_bare_works(self, asking: Asking, papers: Sequence[PaperRef]) -> None:
+        """Ask the source about the works known only by an id next to these papers (an ACL Anthology id that a
+        statement file gave for a citing paper) and fill them in; a failure is one problem, the papers' own
+        results stay. A source whose `describes` is empty is not asked."""
+        source = asking.source
+        if not source.describes:
+            return
+        with self.lock:
+            wanted = bare_works(asking.db, [paper.paper_id for paper in papers], source.describes)
+        size = max(1, source.describe_batch)
+        for start in range(0, len(wanted), size):
+            if self.is_cancelled():
+                raise Cancelled
+            chunk = wanted[start : start + size]
+            try:
+                found = source.describe([work.known_by for work in chunk], self.is_cancelled)
+            except NotFound:
+                continue
+            except _STOPPING:
+                raise
+            except SourceError as exc:
+                message = f"{source.label} could not describe {count(len(chunk), 'work')} known only by an id ({exc})"
+                self._problem(source, papers[0] if len(papers) == 1 else None, message)
+                return
+            described = [(work, found[work.known_by]) for work in chunk if work.known_by in found]
+            with self.lock:
+                self.report.described += fill_bare_works(asking.db, described, source.name, citation_store.now())
 
     def _store(self, asking: Asking, paper: PaperRef, result: SourceResult) -> None:
         with self.lock:  # one writer at a time: SQLite takes one, and the counts are shared

@@ -373,3 +373,11 @@ def m005_fetched_data(db: sqlite_utils.Database) -> None:
         "source TEXT NOT NULL, fetched_at TEXT NOT NULL, status TEXT NOT NULL, message TEXT, "
         "PRIMARY KEY (paper_id, source))"
     )
+
+
+@migrations()
+def m006_works_known_as(db: sqlite_utils.Database) -> None:
+    """The id a work was known by before a source described it (a statement file's key that stood in for its
+    title, "W06-3112"), so that the file's statements find that work again when read once more."""
+    db.execute("ALTER TABLE works ADD COLUMN known_as TEXT")
+    db.execute("CREATE INDEX idx_works_known_as ON works (known_as)")

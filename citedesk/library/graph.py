@@ -133,9 +133,11 @@ class Graph:
             self._untitled_works().setdefault(title_key(record.title, record.year), work_id)
 
     def _untitled_works(self) -> dict[tuple[str, int | None], int]:
-        """Existing works without DOI by normalised (title, year), loaded once."""
+        """Existing works without DOI by normalised (title, year), loaded once; a work a source described
+        after it was known only by an id (`known_as`) is found by that id too, without a year."""
         if self._untitled is None:
-            sql = "SELECT id, title, year FROM works WHERE doi IS NULL AND title IS NOT NULL ORDER BY id DESC"
+            sql = ("SELECT id, title, year FROM works WHERE doi IS NULL AND title IS NOT NULL "
+                   "UNION ALL SELECT id, known_as, NULL FROM works WHERE known_as IS NOT NULL ORDER BY id DESC")
             self._untitled = {title_key(t, y): i for i, t, y in self.db.execute(sql).fetchall()}
         return self._untitled
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from citedesk.model import PaperRef, SourceResult
+from citedesk.model import IdKind, PaperRef, SourceResult, WorkId, WorkRecord
 from citedesk.sources.http import HttpClient
 from citedesk.sources.ids import lookup_ids
 
@@ -79,4 +79,14 @@ class Source:
 
     def params(self) -> dict[str, str]:
         """Query parameters every request carries (mailto, api_key)."""
+        return {}
+
+    # Works known only by an id (a statement file's key standing in for a title): a source that can look
+    # works up by some kinds of ids names them in `describes`; the others leave it empty and are never asked.
+    describes: ClassVar[frozenset[IdKind]] = frozenset()
+    describe_batch: ClassVar[int] = 1  # how many ids one call of `describe` takes
+
+    def describe(self, ids: Sequence[WorkId], cancelled: IsCancelled) -> dict[WorkId, WorkRecord]:
+        """What the source knows of the works with these ids (of the kinds in `describes`, at most
+        `describe_batch`), by id; the ids it does not know are left out. Raises a SourceError like `fetch`."""
         return {}

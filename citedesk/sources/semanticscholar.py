@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from citedesk.model import CitationRecord, Context, Metrics, PaperRef, SourceResult, WorkRecord
+from citedesk.model import CitationRecord, Context, IdKind, Metrics, PaperRef, SourceResult, WorkId, WorkRecord
 from citedesk.sources.base import IsCancelled, Source
 from citedesk.sources.errors import NotFound
 from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, lookup_ids, normalize_doi,
@@ -16,6 +17,10 @@ EDGE_FIELDS = "contextsWithIntent,isInfluential,paperId,externalIds,title,year,v
 PAGE_SIZE = 1000  # the largest `limit` the citations and references routes accept
 MAX_EDGES = 9999  # S2 refuses offset + limit >= 10000: it serves at most 9,999 citations (or references) per paper
 SIDES = {"citations": "citingPaper", "references": "citedPaper"}
+DESCRIBE_FIELDS = "paperId,externalIds,title,year,venue,publicationTypes,authors,abstract"
+BATCH_SIZE = 500  # the most ids /paper/batch takes
+# how S2 spells an id of each kind it takes (S2-spec, ../shared/docs/APIS.md section 1); S2 ids go as they are
+ID_PREFIXES = {IdKind.ACL: "ACL:", IdKind.DOI: "DOI:", IdKind.ARXIV: "ARXIV:", IdKind.S2: ""}
 
 
 class SemanticScholar(Source):
@@ -28,6 +33,8 @@ class SemanticScholar(Source):
     key_help = ("Optional. Semantic Scholar gives personal API keys on request at "
                 "https://www.semanticscholar.org/product/api#api-key-form (not to free e-mail domains); "
                 "without one, requests share a public pool and are often slowed down.")
+    describes = frozenset(ID_PREFIXES)
+    describe_batch = BATCH_SIZE
 
     def headers(self) -> dict[str, str]:
         """The personal key, when there is one."""
@@ -86,6 +93,25 @@ class SemanticScholar(Source):
     def request_params(self, **params: Any) -> dict[str, Any]:
         """The request's own parameters plus those every request carries."""
         return {**self.params(), **params}
+
+    def describe(self, ids: Sequence[WorkId], cancelled: IsCancelled) -> dict[WorkId, WorkRecord]:
+        """Works known only by an ACL Anthology id, DOI, arXiv or S2 id, asked in one POST /paper/batch
+        (`ids: ["ACL:W06-3112", ...]`); the answer lists the papers in the same order, null for unknown ids."""
+        asked = [work_id for work_id in ids if work_id.kind in ID_PREFIXES][:BATCH_SIZE]
+        if not asked:
+            return {}
+        check_cancelled(cancelled)
+        try:
+            data = self.client.post_json("/paper/batch", {"ids": [s2_id_of(work_id) for work_id in asked]},
+                                         self.request_params(fields=DESCRIBE_FIELDS))
+        except NotFound:  # none of the ids is known
+            return {}
+        return {work_id: record for work_id, record in zip(asked, parse_batch(data)) if record is not None}
+
+
+def s2_id_of(work_id: WorkId) -> str:
+    """The id as Semantic Scholar takes it: "ACL:W06-3112", "DOI:10.1/x", "ARXIV:1706.03762"."""
+    return ID_PREFIXES[work_id.kind] + work_id.value
 
 
 def match_query(title: str) -> str:
