@@ -47,6 +47,7 @@ class Asking:
     db: Any  # the source's own connection to the library
     settled: int = 0
     failing: list[tuple[PaperRef, ServerError]] = field(default_factory=list)
+    described: set[int] = field(default_factory=set)  # works known only by an id asked about already
 
     @property
     def left(self) -> int:
@@ -157,7 +158,9 @@ class Refresh:
         if not source.describes:
             return
         with self.lock:
-            wanted = bare_works(asking.db, [paper.paper_id for paper in papers], source.describes)
+            found_now = bare_works(asking.db, [paper.paper_id for paper in papers], source.describes)
+        wanted = [work for work in found_now if work.work_id not in asking.described]  # once per refresh
+        asking.described.update(work.work_id for work in wanted)
         size = max(1, source.describe_batch)
         for start in range(0, len(wanted), size):
             if self.is_cancelled():

@@ -143,3 +143,13 @@ def test_a_failing_lookup_is_one_problem_and_the_paper_stays_refreshed(env, libr
     assert db.execute("SELECT status FROM fetches").fetchall() == [("ok",)]
     assert work(db, "W06-3112")["year"] is None
     db.close()
+
+
+def test_a_work_next_to_several_papers_is_asked_about_once_per_refresh(env, library, tmp_path):
+    (tmp_path / "more.bib").write_text("@misc{notes2001, title = {Notes on the imitation game}, year = 2001}\n",
+                                       encoding="utf-8")
+    (tmp_path / "more.txt").write_text("W04-1014\tnotes2001\to\tThe notes (2001) are cited too.\n", encoding="utf-8")
+    jobs.import_bibtex(library, [tmp_path / "more.bib"], workers=1)
+    jobs.import_statements(library, tmp_path / "more.txt", layout=ATHAR)
+    jobs.refresh(library, ["turing1950", "notes2001"], ["semanticscholar"])  # S2 does not know notes2001
+    assert [request.json()["ids"] for request in batch_requests(env)] == [["ACL:W06-3112", "ACL:W04-1014"]]
