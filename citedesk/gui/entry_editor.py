@@ -45,7 +45,7 @@ _NAME_PATTERN = re.compile(r"[^\s,{}()\"'=#%@\\]+")
 _TYPE_PATTERN = re.compile(r"[A-Za-z][\w-]*")
 _VALUE_ROLE = Qt.ItemDataRole.UserRole
 _UNTOUCHED_NOTE = "Unchanged: written exactly as imported."
-_EDITED_NOTE = "Edited: only what you changed differs from the text as imported."
+_EDITED_NOTE = "Edited: only what you changed differs from the text as it is now."
 
 
 @dataclass
@@ -302,7 +302,7 @@ class EntryEditor(QDialog):
     def _preview_panel(self) -> QWidget:
         self.preview_tabs = QTabWidget()
         self.preview_tabs.addTab(self.preview_view, "As it will be written")
-        self.preview_tabs.addTab(self.original_view, "As imported")
+        self.preview_tabs.addTab(self.original_view, "As it is now")  # imported, or as an earlier edit left it
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
