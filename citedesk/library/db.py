@@ -13,12 +13,13 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from citedesk.library.damage import damage_error, is_damage
-from citedesk.library.tallies import TALLY_COLUMNS, mark_self_citations, update_tallies
+from citedesk.library.tallies import mark_self_citations, update_tallies
 from citedesk.model import CitedeskError
 
 LIBRARY_ENV = "CITEDESK_LIBRARY"
-FTS_TOKENIZER = "unicode61 remove_diacritics 2"
 # One index per sort of the library list; listing.py sorts by exactly these expressions.
+# The indexes that the library list sorts by (listing.Column.key uses these very expressions so that a sort
+# seeks). A change here needs a new migration: m003 keeps its own copy, as it was.
 SORT_INDEXES = {
     "idx_sort_title": "coalesce(title, '') COLLATE NOCASE",
     "idx_sort_authors": "coalesce(authors_short, '') COLLATE NOCASE",
@@ -121,11 +122,29 @@ def open_library(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Dat
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(db)
+        do_upkeep(db)
     except (sqlite3.DatabaseError, OSError) as exc:
         if is_damage(exc):
             raise damage_error(path, exc) from exc
         raise CitedeskError(f"Cannot open the library {path}: {exc}") from exc
     return db
+
+
+UPKEEP: dict[str, Callable[[sqlite_utils.Database], object]] = {
+    "update_tallies": update_tallies,
+    "mark_self_citations": mark_self_citations,
+}
+
+
+def do_upkeep(db: sqlite_utils.Database) -> None:
+    """Run, with today's code and in one transaction, the data work migrations asked for; each task once."""
+    tasks = [task for (task,) in db.execute("SELECT task FROM upkeep ORDER BY rowid").fetchall()]
+    if not tasks:
+        return
+    with db.atomic():
+        for task in tasks:
+            UPKEEP[task](db)
+        db.execute("DELETE FROM upkeep")
 
 
 @contextmanager
@@ -218,7 +237,7 @@ def m001_bibtex(db: sqlite_utils.Database) -> None:
     db["papers"].enable_fts(
         ["title", "authors", "venue", "abstract", "keywords", "citekey"],
         create_triggers=True,
-        tokenize=FTS_TOKENIZER,
+        tokenize="unicode61 remove_diacritics 2",  # frozen, as m001 created it
     )
     db["file_blocks"].create(
         {
@@ -304,7 +323,7 @@ def m002_citations(db: sqlite_utils.Database) -> None:
         defaults={"stance": "unclassified", "section": "unknown"},
     )
     db["statements"].create_index(["citation_id", "text"], unique=True)
-    db["statements"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZER)
+    db["statements"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
     db["metrics"].create(
         {
             "id": int,
@@ -332,14 +351,35 @@ def m002_citations(db: sqlite_utils.Database) -> None:
 def m003_list_columns(db: sqlite_utils.Database) -> None:
     """Tallies on each paper, indexes for every sort of the library list, and full-text
     triggers that fire only when indexed text changes (not when a tally or a stance does)."""
-    for name in TALLY_COLUMNS:
+    for name in ("cited_by", "statements", "supporting", "mentioning", "contrasting", "unclassified"):
         db.execute(f"ALTER TABLE papers ADD COLUMN {name} INTEGER")
     _only_on_text_update(db, "papers", ["title", "authors", "venue", "abstract", "keywords", "citekey"])
     _only_on_text_update(db, "statements", ["text"])
-    for name, expression in SORT_INDEXES.items():
+    for name, expression in _M003_SORT_INDEXES.items():
         db.execute(f"CREATE INDEX IF NOT EXISTS [{name}] ON papers ({expression})")
-    update_tallies(db)
-    mark_self_citations(db)
+    _ask_upkeep(db, "update_tallies", "mark_self_citations")
+
+
+_M003_SORT_INDEXES = {  # frozen: SORT_INDEXES as m003 created them
+    "idx_sort_title": "coalesce(title, '') COLLATE NOCASE",
+    "idx_sort_authors": "coalesce(authors_short, '') COLLATE NOCASE",
+    "idx_sort_year": "coalesce(year, 0)",
+    "idx_sort_venue": "coalesce(venue, '') COLLATE NOCASE",
+    "idx_sort_type": "coalesce(entry_type, '') COLLATE NOCASE",
+    "idx_sort_citekey": "coalesce(citekey, '') COLLATE NOCASE",
+    "idx_sort_added": "coalesce(added_at, '')",
+    "idx_sort_cited_by": "coalesce(cited_by, 0)",
+    "idx_sort_supporting": "coalesce(supporting, 0)",
+    "idx_sort_mentioning": "coalesce(mentioning, 0)",
+    "idx_sort_contrasting": "coalesce(contrasting, 0)",
+}
+
+
+def _ask_upkeep(db: sqlite_utils.Database, *tasks: str) -> None:
+    """Leave data work that needs today's code (not frozen in a migration) to `do_upkeep`, which runs it once
+    the whole schema is current."""
+    db.execute("CREATE TABLE IF NOT EXISTS upkeep (task TEXT PRIMARY KEY)")
+    db.conn.executemany("INSERT OR IGNORE INTO upkeep (task) VALUES (?)", [(task,) for task in tasks])
 
 
 def _only_on_text_update(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
@@ -381,3 +421,9 @@ def m006_works_known_as(db: sqlite_utils.Database) -> None:
     title, "W06-3112"), so that the file's statements find that work again when read once more."""
     db.execute("ALTER TABLE works ADD COLUMN known_as TEXT")
     db.execute("CREATE INDEX idx_works_known_as ON works (known_as)")
+
+
+@migrations()
+def m007_upkeep(db: sqlite_utils.Database) -> None:
+    """The data work migrations leave to today's code (libraries that passed m003 before it asked for any)."""
+    db.execute("CREATE TABLE IF NOT EXISTS upkeep (task TEXT PRIMARY KEY)")
