@@ -23,14 +23,6 @@ def tag_papers(db: sqlite_utils.Database, paper_ids: Iterable[int], name: str) -
     return int(tag_id)
 
 
-def untag_papers(db: sqlite_utils.Database, paper_ids: Iterable[int], tag_id: int) -> None:
-    """Take a tag off the papers; a tag no paper has any more is kept until deleted."""
-    with db.atomic():
-        db.conn.executemany(
-            "DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = ?", [(pid, tag_id) for pid in paper_ids]
-        )
-
-
 def delete_tag(db: sqlite_utils.Database, tag_id: int) -> None:
     """Remove a tag from every paper and from the sidebar."""
     with db.atomic():

@@ -12,7 +12,6 @@ from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, l
 
 SELECT = ("id,doi,title,display_name,publication_year,type,type_crossref,authorships,primary_location,"
           "cited_by_count,counts_by_year,referenced_works_count,abstract_inverted_index")
-PAGE_SIZE = 100
 
 
 class OpenAlex(Source):
@@ -43,20 +42,6 @@ class OpenAlex(Source):
             return SourceResult(source=self.name, work=work, metrics=metrics)
         return SourceResult(source=self.name, found=False)
 
-    def citing_works(self, openalex_id: str, cancelled: IsCancelled) -> list[WorkRecord]:
-        """Every work that cites the work "W…" (`filter=cites:`), page by page with a cursor. Not used by
-        fetch: each page costs list credits and the works come without citing sentences."""
-        works: list[WorkRecord] = []
-        cursor: str | None = "*"
-        while cursor:
-            check_cancelled(cancelled)
-            data = self.client.get_json("/works", self.request_params(
-                filter=f"cites:{openalex_id}", select=SELECT, per_page=PAGE_SIZE, cursor=cursor))
-            page, next_cursor = parse_list(data)
-            works.extend(page)
-            cursor = next_cursor if next_cursor != cursor else None
-        return works
-
     def request_params(self, **params: Any) -> dict[str, Any]:
         """The request's own parameters plus the key and e-mail every request carries."""
         return {**self.params(), **params}
@@ -82,15 +67,6 @@ def parse_work(data: Any) -> tuple[WorkRecord, Metrics]:
                       references_count=int_or_none(data.get("referenced_works_count")),
                       counts_by_year=counts_by_year(data.get("counts_by_year")))
     return work, metrics
-
-
-def parse_list(data: Any) -> tuple[list[WorkRecord], str | None]:
-    """The works of a list answer (`/works?filter=…`) and the cursor of the next page (None after the last)."""
-    data = dict_or_empty(data)
-    results = data.get("results") if isinstance(data.get("results"), list) else []
-    works = [parse_work(item)[0] for item in results if isinstance(item, dict)]
-    cursor = text_or_none(dict_or_empty(data.get("meta")).get("next_cursor"))
-    return works, cursor if works else None
 
 
 def rebuild_abstract(index: Any) -> str | None:

@@ -418,26 +418,6 @@ def test_rebuild_abstract():
     assert openalex.rebuild_abstract(None) is None and openalex.rebuild_abstract({}) is None
 
 
-def test_openalex_cites_list_gives_works_and_the_next_cursor():
-    page = body_of("openalex/oa_snowball.yml", "filter=cites%3AW3046863325%7CW3045921891&per-page=200")
-    works, cursor = openalex.parse_list(page)
-    assert len(works) == 5 and cursor == page["meta"]["next_cursor"] and cursor
-    assert sum(1 for work in works if work.abstract) == 3
-    assert works[0].openalex_id == "W4311043552" and works[0].doi == "10.36312/esaintika.v6i3.897"
-    assert openalex.parse_list({"meta": {"next_cursor": "abc"}, "results": []}) == ([], None)
-
-
-def test_openalex_other_lists_in_the_snowball_recording():
-    cited_by = body_of("openalex/oa_snowball.yml", "filter=cited_by%3AW3046863325%7CW3045921891&per-page=200")
-    works, _ = openalex.parse_list(cited_by)
-    assert len(works) == 38 and any(work.doi is None for work in works)
-    assert next(work for work in works if work.openalex_id == "W2741809807").publication_type == "book-chapter"
-    first_page = body_of("openalex/oa_snowball.yml", "openalex%3AW3045921891%7CW3046863325&per-page=1")
-    one, cursor = openalex.parse_list(first_page)
-    assert len(one) == 1 and cursor is None  # basic paging: no cursor
-    assert one[0].venue == "Proceedings of the ACM/IEEE Joint Conference on Digital Libraries in 2020"  # raw name
-
-
 def test_openalex_error_bodies_and_the_fields_we_select():
     bad_select = load_cassette("openalex/pro_request_single_identifier.yml")[1]
     no_key = load_cassette("openalex/pro_rate_limit_status_401.yml")[0]
@@ -470,17 +450,6 @@ def test_openalex_fetch_tries_the_arxiv_doi_and_reports_unknown_papers():
     assert client.paths() == ["/works/doi:10.1000/unknown", "/works/doi:10.48550/arxiv.2007.14454"]
     assert result.work.publication_type == "preprint" and result.work.venue == "arXiv (Cornell University)"
     assert not OpenAlex(client, settings(OpenAlex)).fetch(paper(doi="10.1000/unknown"), never).found
-
-
-def test_openalex_citing_works_follow_the_cursor_to_the_end():
-    page = body_of("openalex/oa_snowball.yml", "filter=cites%3AW3046863325%7CW3045921891&per-page=200")
-    pages = {"*": page, page["meta"]["next_cursor"]: {"meta": {"next_cursor": None}, "results": []}}
-    client = FakeClient({"/works": lambda params, body: pages[params["cursor"]]})
-    works = OpenAlex(client, settings(OpenAlex, mailto="me@example.org")).citing_works("W3046863325", never)
-    assert len(works) == 5
-    assert [call.params["cursor"] for call in client.calls] == ["*", page["meta"]["next_cursor"]]
-    assert client.calls[0].params["filter"] == "cites:W3046863325" and client.calls[0].params["per_page"] == 100
-    assert client.calls[0].params["mailto"] == "me@example.org"
 
 
 # -- Crossref parsers
