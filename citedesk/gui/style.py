@@ -46,34 +46,3 @@ def type_label(value: str | None) -> str:
     """A publication type for people: the known ones by name, others as given."""
     value = value or ""
     return TYPE_LABELS.get(value, value.replace("-", " ").capitalize())
-
-
-# BibTeX entry types (the `entry_type` of a library paper) for people.
-ENTRY_TYPE_LABELS = {
-    "article": "Journal article",
-    "inproceedings": "Conference paper",
-    "conference": "Conference paper",
-    "proceedings": "Proceedings",
-    "book": "Book",
-    "inbook": "Book chapter",
-    "incollection": "Book chapter",
-    "booklet": "Booklet",
-    "phdthesis": "PhD thesis",
-    "mastersthesis": "Master's thesis",
-    "thesis": "Thesis",
-    "techreport": "Report",
-    "report": "Report",
-    "manual": "Manual",
-    "misc": "Other",
-    "unpublished": "Unpublished",
-    "online": "Web page",
-    "software": "Software",
-    "dataset": "Dataset",
-    "patent": "Patent",
-}
-
-
-def entry_type_label(value: str | None) -> str:
-    """A BibTeX entry type for people ("inproceedings" -> "Conference paper"); others as given."""
-    value = (value or "").strip()
-    return ENTRY_TYPE_LABELS.get(value.lower(), value.capitalize())

@@ -9,20 +9,9 @@ from typing import Any
 
 import sqlite_utils
 
+from citedesk.library.entry_types import publication_type
 from citedesk.model import WorkRecord
 
-PUBLICATION_TYPES = {
-    "article": "journal-article",
-    "inproceedings": "conference-paper",
-    "conference": "conference-paper",
-    "proceedings": "proceedings",
-    "book": "book",
-    "inbook": "book-chapter",
-    "incollection": "book-chapter",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "techreport": "report",
-}
 _PAPER_COLUMNS = ("id", "citekey", "entry_type", "title", "authors", "year", "venue", "doi")
 _WORK_FIELDS = ("title", "authors", "year", "venue", "publication_type", "abstract")
 _INSERT_STATEMENT = (
@@ -200,7 +189,7 @@ def paper_work_values(paper: dict) -> dict[str, Any]:
         "authors": paper["authors"],
         "year": paper["year"],
         "venue": paper["venue"],
-        "publication_type": PUBLICATION_TYPES.get(entry_type, entry_type or None),
+        "publication_type": publication_type(entry_type),
     }
 
 

@@ -9,14 +9,13 @@ import sqlite_utils
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from citedesk.library import listing
+from citedesk.library.entry_types import short_label
 from citedesk.library.listing import COLUMNS, ListQuery, SortKey
 from citedesk.library.visible import pictured
 
 PAGE_SIZE = 200
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
 _NUMERIC = {"year", "cited_by", "supporting", "mentioning", "contrasting"}
-_TYPE_LABELS = {"inproceedings": "conference", "incollection": "chapter", "phdthesis": "PhD thesis",
-                "mastersthesis": "master's thesis", "techreport": "report"}
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -151,7 +150,7 @@ def _display(name: str, value: Any) -> str | None:
     if name == "added":
         return str(value)[:10]
     if name == "type":
-        return _TYPE_LABELS.get(value, value)
+        return short_label(value)
     if name in _NUMERIC:
         return f"{value:,}" if name != "year" else str(value)
     return pictured(str(value))

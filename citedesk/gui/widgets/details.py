@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from citedesk.gui.style import entry_type_label
 from citedesk.gui.widgets.year_chart import muted_color, small_font
+from citedesk.library.entry_types import entry_type_label
 from citedesk.library.visible import pictured
 
 ABSTRACT_LINES = 4
