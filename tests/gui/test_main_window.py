@@ -180,7 +180,9 @@ def test_the_window_stays_responsive_while_importing_and_cancel_changes_nothing(
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=60_000)
     timer.stop()
     gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:])]
-    assert max(gaps) < 0.5, f"the window froze for {max(gaps):.2f} s"
+    # Parsing this file on the window's thread would stop the timer for the whole parse (seconds); 2 s leaves
+    # room for a machine busy with other work (a loaded 2-core CI runner has shown 0.7 s gaps) without hiding it.
+    assert max(gaps) < 2.0, f"the window froze for {max(gaps):.2f} s"
     assert window.dialogs.reports == [] and window.dialogs.errors == []
     assert window.db.execute("SELECT count(*) FROM papers").fetchone()[0] == 0
     assert "cancelled" in window.statusBar().currentMessage()
