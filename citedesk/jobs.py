@@ -12,15 +12,18 @@ from pathlib import Path
 import sqlite_utils
 
 from citedesk.library import editing, exporter, listing, removal, tags, works
-from citedesk.library.bibtex.encoding import Decoded, decode_bytes, encode_text, shown
+from citedesk.library.bibtex.encoding import encode_text, shown
 from citedesk.library.damage import reporting_damage
 from citedesk.library.editing import EntryState
 from citedesk.library.db import SORT_INDEXES, default_library_path, fts_deferred, indexes_deferred, open_library
-from citedesk.library.importer import FileImport, KnownIds, store_file
-from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES, not_bibtex_reason, read_regular
+from citedesk.formats.base import Format
+from citedesk.formats.builtin import built_in_formats
+from citedesk.formats.sniffing import by_extension
+from citedesk.library.importer import KnownIds, store_file
+from citedesk.library.incoming import BIBTEX, prepare_file
+from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES, read_regular
 from citedesk.library.listing import ListQuery
 from citedesk.library.paper_report import PaperReport, PaperSummary, load_report, load_summary
-from citedesk.library.parsing import parse_pieces
 from citedesk.library.removal import Removed
 from citedesk.library.safe_write import write_atomically
 from citedesk.library.statement_view import Order
@@ -28,7 +31,8 @@ from citedesk.library.statement_columns import StatementLayout
 from citedesk.library.statement_files import PREVIEW_ROWS, StatementPreview
 from citedesk.library.statement_store import preview_statement_import, store_statements
 from citedesk import classifying, refreshing
-from citedesk.model import Cancelled, CitedeskError, ImportReport, Problem, RefreshReport, StatementImportReport
+from citedesk.model import Cancelled, CitedeskError, ImportReport, RefreshReport, StatementImportReport
+from citedesk.plugins import Registry
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
@@ -56,20 +60,24 @@ def import_bibtex(
     allow_duplicates: bool = False,
     workers: int | None = None,
     max_bytes: int | None = MAX_BIBLIOGRAPHY_BYTES,
+    *,
+    registry: Registry | None = None,
 ) -> ImportReport:
-    """Import .bib files in one transaction: all of them, or (cancelled, failed) none. A file that is not
-    BibTeX (empty, binary, no block in it) is refused and named in the report; when every file is, it is an error."""
+    """Import bibliography files in one transaction: all of them, or (cancelled, failed) none. Each is read
+    in the registry's format that recognises it (BibTeX losslessly; another format's records become BibTeX
+    entries); a file no format reads (empty, binary, nothing in it) is refused and named in the report; when
+    every file is, it is an error."""
     contents = [(Path(path), read_regular(path, max_bytes)) for path in files]
     total = sum(len(data) for _, data in contents)
     report = ImportReport(files=[str(path) for path, _ in contents])
+    formats = installed_formats(registry)
     with _library(library) as db, _writing(db), fts_deferred(db, "papers"), _sort_indexes(db, contents):
         known, done = KnownIds.of_library(db), 0
         for path, data in contents:
             _check(cancelled)
-            decoded = decode_bytes(data)
-            if not _refused(path, decoded, report):
-                pieces = parse_pieces(decoded.text, workers or default_workers())
-                store_file(db, FileImport(path, data, decoded, pieces), known, report, allow_duplicates, cancelled)
+            item = prepare_file(path, data, formats, report, workers or default_workers())
+            if item is not None:
+                store_file(db, item, known, report, allow_duplicates, cancelled)
             done += len(data)
             progress(done, total)
         if len(report.refused) == len(contents):
@@ -77,15 +85,19 @@ def import_bibtex(
     return report
 
 
-def _refused(path: Path, decoded: Decoded, report: ImportReport) -> bool:
-    """Note a file that is not BibTeX, and the lines of one whose invalid bytes are kept; True to skip it."""
-    reason = not_bibtex_reason(decoded.text)
-    if reason:
-        report.refused.append(Problem(str(path), 0, f"{path} is not a BibTeX file: {reason}"))
-        return True
-    report.bad_bytes += [Problem(str(path), line, "invalid UTF-8 bytes, kept as they are (shown as \ufffd)")
-                         for line in decoded.bad_byte_lines]
-    return False
+def installed_formats(registry: Registry | None = None) -> list[Format]:
+    """The registry's import and export formats (the built-in ones without a registry), BibTeX first."""
+    return list(registry.formats.values()) if registry is not None else built_in_formats()
+
+
+def export_format(name: str | None, output: PathLike, registry: Registry | None = None) -> Format:
+    """The installed format called `name`; without a name, the one the output's extension names, else BibTeX."""
+    formats = {candidate.name: candidate for candidate in installed_formats(registry)}
+    if name is None:
+        return by_extension(output, formats.values()) or formats[BIBTEX]
+    if name not in formats:
+        raise CitedeskError(f"No format called {name!r}; the installed ones are {', '.join(formats)}")
+    return formats[name]
 
 
 @contextmanager
@@ -116,27 +128,58 @@ def export_bibtex(
     file_of: str | None = None,
     seven_bit: bool = False,
     paper_ids: Sequence[int] | None = None,
+    *,
+    format_name: str | None = BIBTEX,
+    registry: Registry | None = None,
 ) -> ExportResult:
-    """Export the whole library, the papers with the given keys (or ids), or one imported file as it was."""
+    """Export the whole library, the papers with the given keys (or ids), or one imported BibTeX file as it
+    was, in a format (BibTeX by default; None: the one the output's extension names, else BibTeX)."""
+    chosen = export_format(format_name, output, registry)
     with _library(library) as db:
         if file_of is not None:
             file_id = find_source_file(db, file_of)
+            _check_rebuilds(db, file_id, chosen, registry)
             data = exporter.file_bytes(db, file_id)
             count = db.execute("SELECT count(*) FROM papers WHERE source_file_id = ?", [file_id]).fetchone()[0]
         else:
             ids = exporter.ids_of_keys(db, keys) if keys else paper_ids
-            text = exporter.entries_text(db, ids, seven_bit)
-            data = encode_text(text, "utf-8")
-            count = len(ids) if ids is not None else db["papers"].count
+            data, count = _papers_data(db, ids, chosen, seven_bit)
     write_atomically(Path(output), data)
     return ExportResult(Path(output), count, len(data))
 
 
-def export_listed(library: PathLike | None, output: PathLike, query: ListQuery, seven_bit: bool = False) -> ExportResult:
-    """Export the papers a list query shows (a search, a file, a tag), in list order."""
+def _papers_data(db: sqlite_utils.Database, ids: Sequence[int] | None, chosen: Format,
+                 seven_bit: bool) -> tuple[bytes, int]:
+    """The bytes of the papers (all when None) in a format, and how many they are: BibTeX as stored, another
+    format from their records."""
+    if chosen.name == BIBTEX:
+        data = encode_text(exporter.entries_text(db, ids, seven_bit), "utf-8")
+        return data, len(ids) if ids is not None else db["papers"].count
+    if seven_bit:
+        raise CitedeskError(f"Writing letters as LaTeX is for BibTeX, not {chosen.label}")
+    records = exporter.paper_records(db, ids)
+    return chosen.write(records), len(records)
+
+
+def _check_rebuilds(db: sqlite_utils.Database, file_id: int, chosen: Format, registry: Registry | None) -> None:
+    """Only a BibTeX file is rebuilt byte for byte, and only as BibTeX; say so in one sentence."""
+    if chosen.name != BIBTEX:
+        raise CitedeskError(f"{chosen.label} does not rebuild imported files byte for byte; only a BibTeX file "
+                            "is exported as it was imported")
+    name, source_format = db.execute("SELECT name, format FROM source_files WHERE id = ?", [file_id]).fetchone()
+    if source_format != BIBTEX:
+        label = next((f.label for f in installed_formats(registry) if f.name == source_format), source_format)
+        raise CitedeskError(f"{name} was imported from {label}, and only BibTeX files are rebuilt byte for "
+                            "byte; export its papers instead")
+
+
+def export_listed(library: PathLike | None, output: PathLike, query: ListQuery, seven_bit: bool = False, *,
+                  format_name: str | None = BIBTEX, registry: Registry | None = None) -> ExportResult:
+    """Export the papers a list query shows (a search, a file, a tag), in list order, in a format."""
     with _library(library) as db:
         ids = listing.matching_ids(db, query)
-    return export_bibtex(library, output, seven_bit=seven_bit, paper_ids=ids)
+    return export_bibtex(library, output, seven_bit=seven_bit, paper_ids=ids, format_name=format_name,
+                         registry=registry)
 
 
 def bibtex_of(library: PathLike | None, paper_ids: Sequence[int]) -> str:

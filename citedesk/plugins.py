@@ -30,6 +30,7 @@ hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
 # The modules of the built-in plug-ins, registered first and in this order.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "citedesk.sources.builtin",
+    "citedesk.formats.builtin",
 )
 
 

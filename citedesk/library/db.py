@@ -427,3 +427,10 @@ def m006_works_known_as(db: sqlite_utils.Database) -> None:
 def m007_upkeep(db: sqlite_utils.Database) -> None:
     """The data work migrations leave to today's code (libraries that passed m003 before it asked for any)."""
     db.execute("CREATE TABLE IF NOT EXISTS upkeep (task TEXT PRIMARY KEY)")
+
+
+@migrations()
+def m008_source_format(db: sqlite_utils.Database) -> None:
+    """The format each imported file is in ("bibtex", "ris", "csljson"...): only BibTeX files are rebuilt
+    byte for byte; the others' records were stored as BibTeX entries."""
+    db.execute("ALTER TABLE source_files ADD COLUMN format TEXT NOT NULL DEFAULT 'bibtex'")

@@ -7,10 +7,15 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import sqlite_utils
 
+from citedesk.formats.base import Record
+from citedesk.formats.bibtex import record_of_entry
 from citedesk.library.bibtex.encoding import encode_text
-from citedesk.library.bibtex.values import macro_names
+from citedesk.library.bibtex.values import evaluate, macro_names
 from citedesk.library.bibtex.writer import serialize_entry, to_seven_bit, written_type
 from citedesk.library.editing import REWRITTEN, written_entry
+from citedesk.library.entries import inherit_crossref
+from citedesk.library.importer import crossref_parent
+from citedesk.library.parsing import read_macros
 from citedesk.model import CitedeskError
 
 _FILE_PARTS = """
@@ -52,6 +57,47 @@ def entries_text(db: sqlite_utils.Database, paper_ids: Sequence[int] | None = No
     chunks += [_entry_text(row) for row in _paper_rows(db, parents)]
     text = "\n\n".join(chunks) + "\n" if chunks else ""
     return to_seven_bit(text) if seven_bit else text
+
+
+def paper_records(db: sqlite_utils.Database, paper_ids: Sequence[int] | None = None) -> list[Record]:
+    """The papers (all when None) as format-neutral records, through the BibTeX mapping: macros of their
+    files evaluated, what a crossref child lacks taken from its parent, LaTeX decoded."""
+    ids = list(paper_ids) if paper_ids is not None else _all_ids(db)
+    macros: dict[int | None, dict[str, str]] = {}
+    records = []
+    for chunk in _batches(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(f"SELECT id, fields, entry_type, citekey, source_file_id, line FROM papers "
+                          f"WHERE id IN ({marks})", chunk).fetchall()
+        by_id = {row[0]: row for row in rows}
+        records += [_record(db, by_id[paper_id], macros) for paper_id in chunk if paper_id in by_id]
+    return records
+
+
+def _record(db: sqlite_utils.Database, row: tuple, macros: dict[int | None, dict[str, str]]) -> Record:
+    _, fields_json, entry_type, citekey, file_id, line = row
+    if file_id not in macros:
+        macros[file_id] = _macros_of_file(db, file_id)
+    fields = json.loads(fields_json)
+    values = _evaluated(fields, macros[file_id])
+    parent = crossref_parent(db, fields, file_id)
+    if parent is not None:
+        values = inherit_crossref(values, _evaluated(parent, macros[file_id]))
+    return record_of_entry(entry_type, citekey, values.items(), line or 0)
+
+
+def _evaluated(fields: list, macros: dict[str, str]) -> dict[str, str]:
+    """Each field's first value, macros evaluated, by lower-case name in the entry's order."""
+    values: dict[str, str] = {}
+    for name, raw in fields:
+        values.setdefault(name.lower(), evaluate(raw, macros))
+    return values
+
+
+def _macros_of_file(db: sqlite_utils.Database, file_id: int | None) -> dict[str, str]:
+    rows = db.execute("SELECT raw FROM file_blocks WHERE source_file_id = ? AND kind = 'string' ORDER BY position",
+                      [file_id]).fetchall()
+    return read_macros("\n".join(raw for (raw,) in rows))
 
 
 def ids_of_keys(db: sqlite_utils.Database, keys: Iterable[str]) -> list[int]:

@@ -97,6 +97,7 @@ class FileImport:
     data: bytes
     decoded: Decoded
     pieces: Iterable[list[Block]]
+    format: str = "bibtex"  # the format the file is in; another one's records come as BibTeX entries
 
 
 def store_file(
@@ -166,6 +167,7 @@ def _insert_source_file(db: sqlite_utils.Database, item: FileImport, now: str) -
         "sha256": hashlib.sha256(item.data).hexdigest(),
         "size": len(item.data),
         "imported_at": now,
+        "format": item.format,
     }
     return db["source_files"].insert(row).last_pk
 

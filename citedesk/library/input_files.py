@@ -56,14 +56,20 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int | None = MAX_BIBLI
 
 def not_bibtex_reason(text: str) -> str | None:
     """Why a decoded file is not a bibliography (empty, binary, or no BibTeX block in it), or None."""
+    reason = not_text_reason(text)
+    if reason is None and not _BLOCK.search(text):
+        return "there is no BibTeX in it (no @article{…}, @book{…} or other block)"
+    return reason
+
+
+def not_text_reason(text: str) -> str | None:
+    """Why a decoded file cannot hold a bibliography in any format (it is empty, or binary), or None."""
     if not text.strip():
         return "it is empty"
     head = text[:_SNIFF_CHARS]
     controls = len(_CONTROL.findall(head))
     if "\x00" in head or (controls >= 8 and controls * 20 > len(head)):
         return "it holds binary data, not text"
-    if not _BLOCK.search(text):
-        return "there is no BibTeX in it (no @article{…}, @book{…} or other block)"
     return None
 
 
