@@ -1,21 +1,23 @@
-"""Give stored statements a stance, a confidence and a section, in two layers behind one interface:
-the fast model labels statements the moment they are stored, the accurate one re-labels every statement it
-has not seen in the background (a chosen paper's first), and again whenever either model changes."""
+"""Give stored statements a stance, a confidence and a section, in two layers: the fast classifier labels
+statements the moment they are stored, the chosen one (a setting; the accurate built-in by default) re-labels
+every statement it has not seen in the background (a chosen paper's first), and again whenever it changes."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
-from citedesk.classify.model import Prediction, load_model, resource
+from citedesk.classify import choice
+from citedesk.classify.builtin import FAST
+from citedesk.classify.plugin import Sentence, StanceClassifier, Verdict
 from citedesk.classify.sections import normalize_section
 from citedesk.library.db import open_library
 from citedesk.library.markers import find_marker
 from citedesk.library.tallies import update_tallies
-from citedesk.model import GIVEN_STANCE, Cancelled, CitedeskError, count
+from citedesk.model import GIVEN_STANCE, Cancelled, CitedeskError, Stance, count
+from citedesk.plugins import Registry, build_registry
 
 Marker = tuple[int, int] | None
 BATCH = 256  # statements per transaction: under a second of the accurate model, so a chosen paper soon goes first
@@ -47,56 +49,36 @@ class ClassifyReport:
         return f"Classified {count(self.statements, 'statement')} with {self.model}."
 
 
-class Classifier(Protocol):
-    """What either layer offers: a version that statements record, and predictions for many sentences."""
-
-    version: str
-
-    def predict(self, text: str, marker: Marker = None) -> Prediction: ...
-
-    def predict_many(self, texts: Sequence[str], markers: Sequence[Marker] | None = None) -> list[Prediction]: ...
+def chosen_classifier(registry: Registry | None = None) -> StanceClassifier:
+    """The classifier the library's statements end with: the one chosen in the settings."""
+    return choice.in_use(registry if registry is not None else build_registry())
 
 
-def fast_classifier() -> Classifier:
-    """The layer that labels statements as they are stored (a linear model, thousands a second)."""
-    return load_model()
-
-
-def accurate_classifier() -> Classifier:
-    """The layer whose labels the window, the report and `citedesk classify` end with (a small encoder)."""
-    from citedesk.classify.encoder import load_encoder  # NumPy and onnxruntime: imported when first needed
-
-    return load_encoder()
-
-
-def accurate_version() -> str:
-    """The accurate layer's version, read without loading it."""
-    from citedesk.classify.encoder import SETTINGS_NAME, read_settings
-
-    return read_settings(resource(SETTINGS_NAME)).version
+def choose_classifier(name: str, registry: Registry | None = None) -> StanceClassifier:
+    """Make the named classifier the one used (the next `classify_library` labels every statement again)."""
+    return choice.choose(name, registry if registry is not None else build_registry())
 
 
 def label_new(library) -> ClassifyReport:
-    """Label the statements that have no label yet with the fast layer (the accurate one follows)."""
-    return classify_library(library, model=fast_classifier(), only_new=True)
+    """Label the statements that have no label yet with the fast layer (the chosen one follows)."""
+    return classify_library(library, classifier=FAST, only_new=True)
 
 
 def classify_library(library, progress: Callable[[int, int], None] = lambda done, total: None,
-                     cancelled: Callable[[], bool] = lambda: False, model: Classifier | None = None,
-                     first: Callable[[], int | None] = lambda: None, only_new: bool = False,
-                     first_done: Callable[[int], None] = lambda paper: None) -> ClassifyReport:
-    """Classify every statement `model` (the accurate layer by default) has not seen, a batch per
+                     cancelled: Callable[[], bool] = lambda: False, *, classifier: StanceClassifier | None = None,
+                     registry: Registry | None = None, first: Callable[[], int | None] = lambda: None,
+                     only_new: bool = False, first_done: Callable[[int], None] = lambda paper: None) -> ClassifyReport:
+    """Classify every statement `classifier` (the chosen one by default) has not labelled, a batch per
     transaction, so that a cancelled run keeps its work and the next one goes on from there. Before each
     batch, the statements of the paper `first()` names (the one open in the window) move to the front, and
     `first_done(paper)` says when they have all been classified."""
-    version = model.version if model is not None else accurate_version()
+    classifier = classifier if classifier is not None else chosen_classifier(registry)
+    version = classifier.version
     db = open_library(library)
     try:
         names = {"model": version, "given": GIVEN_STANCE}
         queue = [row[0] for row in db.execute(_NEW if only_new else _TODO, names)]
         total, done, ahead, left = len(queue), 0, None, 0
-        if queue and model is None:
-            model = accurate_classifier()  # loaded only when there is work (about 0.5 s and 80 MB)
         while queue:
             if cancelled():
                 raise Cancelled
@@ -106,7 +88,7 @@ def classify_library(library, progress: Callable[[int, int], None] = lambda done
                 ahead = wanted
             batch, queue = queue[:BATCH], queue[BATCH:]
             with db.atomic():
-                update_tallies(db, _classify_batch(db, model, batch))
+                update_tallies(db, _classify_batch(db, classifier, version, batch))
             done += len(batch)
             if left > 0:
                 left -= len(batch)
@@ -124,22 +106,22 @@ def _put_first(queue: list[int], first: list[int]) -> tuple[list[int], int]:
     return [i for i in first if i in chosen] + [i for i in queue if i not in chosen], len(chosen)
 
 
-def _classify_batch(db, model: Classifier, ids: list[int]) -> set[int]:
+def _classify_batch(db, classifier: StanceClassifier, version: str, ids: list[int]) -> set[int]:
     """Update one batch; returns the library papers whose tallies changed."""
     changes, papers, todo = [], set(), []
     rows = db.execute(_ROWS.format(marks=",".join("?" * len(ids))), ids).fetchall()
-    for id_, text, start, end, raw_section, section, version, authors, year, paper_id in rows:
+    for id_, text, start, end, raw_section, section, given, authors, year, paper_id in rows:
         section = normalize_section(raw_section).value if raw_section else section
-        if version == GIVEN_STANCE:
+        if given == GIVEN_STANCE:
             changes.append((None, None, GIVEN_STANCE, section, id_))
             continue
         marker = (start, end) if start is not None and end is not None else find_marker(text, authors, year)
-        todo.append((id_, text, marker, section))
+        todo.append((id_, Sentence(text, marker, section)))
         if paper_id is not None:
             papers.add(paper_id)
-    predictions = model.predict_many([t[1] for t in todo], [t[2] for t in todo])
-    for (id_, _, _, section), prediction in zip(todo, predictions):
-        changes.append((prediction.stance.value, round(prediction.confidence, 4), model.version, section, id_))
+    verdicts = classify_sentences(classifier, [sentence for _, sentence in todo])
+    for (id_, sentence), verdict in zip(todo, verdicts):
+        changes.append((verdict.label.value, round(verdict.probability, 4), version, sentence.section, id_))
     db.conn.executemany(
         "UPDATE statements SET stance = coalesce(?, stance), confidence = coalesce(?, confidence), "
         "classifier_version = ?, section = ? WHERE id = ?",
@@ -148,18 +130,33 @@ def _classify_batch(db, model: Classifier, ids: list[int]) -> set[int]:
     return papers
 
 
-def classify_file(source: Path, target: Path) -> int:
-    """Classify a JSON Lines file whose lines have a `text` (and optionally `marker_start`/`marker_end`):
-    every line is written back with `label`, `confidence` and `classifier`; returns how many."""
-    model = accurate_classifier()
+def classify_sentences(classifier: StanceClassifier, sentences: list[Sentence]) -> list[Verdict]:
+    """The classifier's verdicts, one per sentence, each a stance with a probability; a classifier (perhaps a
+    plug-in's) that answers anything else is a clear error, and nothing of the batch is stored."""
+    verdicts = list(classifier.classify(sentences)) if sentences else []
+    if len(verdicts) != len(sentences):
+        raise CitedeskError(f"The classifier {classifier.name} gave {len(verdicts)} labels for "
+                            f"{count(len(sentences), 'sentence')}")
+    for verdict in verdicts:
+        if not isinstance(verdict, Verdict) or not isinstance(verdict.label, Stance) or not (
+                isinstance(verdict.probability, int | float) and 0 <= verdict.probability <= 1):
+            raise CitedeskError(f"The classifier {classifier.name} gave {verdict!r}, not a stance with a probability")
+    return verdicts
+
+
+def classify_file(source: Path, target: Path, *, registry: Registry | None = None) -> int:
+    """Classify a JSON Lines file whose lines have a `text` (and optionally `marker_start`/`marker_end`) with
+    the chosen classifier: every line is written back with `label`, `confidence` and `classifier`; returns how many."""
+    classifier = chosen_classifier(registry)
     try:
         lines = source.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise CitedeskError(f"Cannot read {source}: {exc.strerror or exc}") from None
     records = [_record(line, number, source) for number, line in _lines(lines)]
-    predictions = model.predict_many([r["text"] for r in records], [_marker_of(r) for r in records])
-    out = [json.dumps({**r, "label": p.stance.value, "confidence": round(p.confidence, 4), "classifier": model.version},
-                      ensure_ascii=False) for r, p in zip(records, predictions)]
+    verdicts = classify_sentences(classifier, [Sentence(r["text"], _marker_of(r)) for r in records])
+    version = classifier.version
+    out = [json.dumps({**r, "label": v.label.value, "confidence": round(v.probability, 4), "classifier": version},
+                      ensure_ascii=False) for r, v in zip(records, verdicts)]
     try:
         target.write_text("".join(line + "\n" for line in out), encoding="utf-8")
     except OSError as exc:

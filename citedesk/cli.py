@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sqlite3
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citedesk import __version__, jobs, sources_panel, system_libs
 from citedesk.library import queries, repair
@@ -20,11 +22,19 @@ from citedesk.library.statement_files import PREVIEW_ROWS, StatementPreview
 from citedesk.library.visible import visible
 from citedesk.library.statements import citing_groups, paper_counts
 from citedesk.model import Cancelled, CitedeskError, count, problem_line
+from citedesk.plugins import Registry, build_registry
+
+if TYPE_CHECKING:
+    from citedesk.commands import Command
+
+log = logging.getLogger(__name__)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit status. The plug-in registry is built once, here: every
+    command finds it in `args.registry`."""
+    registry = build_registry()
+    args = _parser(registry).parse_args(argv)
     on_wait(lambda path: print(f"citedesk: waiting for another CiteDesk to finish writing to {path}…",
                                file=sys.stderr, flush=True))
     try:
@@ -45,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(registry: Registry) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="citedesk",
         description="A reference manager that shows the statements citing each paper.",
@@ -55,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--library", metavar="PATH", help="the library file to use")
     parser.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to a PNG file and exit")
     parser.add_argument("--select", metavar="KEY", help="select the paper with this key when the window opens")
-    parser.set_defaults(run=_run_window)
+    parser.set_defaults(run=_run_window, registry=registry)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_import(commands)
     _add_export(commands)
@@ -91,7 +101,39 @@ def _parser() -> argparse.ArgumentParser:
                             "classify the library's statements, or a JSON Lines file of sentences")
     classify.add_argument("--input", metavar="FILE.jsonl", help="sentences to classify, one JSON object with a \"text\" per line")
     classify.add_argument("--output", metavar="OUT.jsonl", help="where to write them with \"label\" and \"confidence\"")
+    classify.add_argument("--classifier", metavar="NAME", choices=list(registry.classifiers),
+                          help="use this classifier from now on (the library's statements are labelled again); "
+                          f"installed: {', '.join(registry.classifiers)} (see `citedesk plugins`)")
+    _add_plugin_commands(commands, registry)
     return parser
+
+
+def _add_plugin_commands(commands, registry: Registry) -> None:
+    """A subcommand for each registered command (`citedesk plugins` is one); one whose name is taken, or whose
+    arguments cannot be declared, is a line in `registry.broken`."""
+    for command in registry.commands.values():
+        if command.name in commands.choices:
+            registry.broken.append(f"{registry.plugin_of('commands', command.name)}: a command named "
+                                   f"{command.name!r} is already built in")
+            continue
+        parser = _add_command(commands, command.name, lambda args, command=command: _run_plugin(command, args),
+                              command.help)
+        try:
+            command.add_arguments(parser)
+        except Exception as exc:  # a third party's bug must not stop the other commands
+            registry.broken.append(f"{registry.plugin_of('commands', command.name)}: the arguments of "
+                                   f"{command.name!r} failed ({type(exc).__name__}: {exc})")
+
+
+def _run_plugin(command: Command, args: argparse.Namespace) -> int:
+    """Run a registered command; a bug in it is one line, not a traceback."""
+    try:
+        return command.run(args, args.registry)
+    except (CitedeskError, Cancelled, KeyboardInterrupt, BrokenPipeError, sqlite3.DatabaseError):
+        raise
+    except Exception as exc:
+        log.info("the command %s failed", command.name, exc_info=True)
+        raise CitedeskError(f"the command {command.name!r} failed ({type(exc).__name__}: {exc})") from None
 
 
 def _add_command(commands, name: str, run: Callable, help_text: str) -> argparse.ArgumentParser:
@@ -146,31 +188,33 @@ def _run_refresh(args: argparse.Namespace) -> int:
     if not args.keys and not args.all:
         raise CitedeskError("name the papers to refresh (KEY ...) or use --all")
     progress = _TerminalProgress("Fetching")
-    report = jobs.refresh(args.library, None if args.all else args.keys, args.source, args.force, progress)
+    report = jobs.refresh(args.library, None if args.all else args.keys, args.source, args.force, progress,
+                          registry=args.registry)
     progress.end()
     lines = [problem_line(p) for p in report.problems]
     _print_some(lines, None if args.verbose else _SHOWN_PROBLEMS)
     print(report.summary())
     if report.new_statements:
-        _classify_accurately(args.library)
+        _classify_accurately(args)
     return 0
 
 
 def _run_sources(args: argparse.Namespace) -> int:
-    changes = sources_panel.change_settings(args.enable, args.disable, args.mailto, args.max_age)
+    registry = args.registry
+    changes = sources_panel.change_settings(args.enable, args.disable, args.mailto, args.max_age, registry=registry)
     if args.set_key:
         key = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass(f"API key for {args.set_key}: ")
-        sources_panel.set_key(args.set_key, key)
+        sources_panel.set_key(args.set_key, key, registry=registry)
         changes.append(f"kept the key of {args.set_key} in the keyring")
     if args.clear_key:
-        sources_panel.set_key(args.clear_key, None)
+        sources_panel.set_key(args.clear_key, None, registry=registry)
         changes.append(f"removed the key of {args.clear_key}")
     for line in changes:
         print(line)
-    for row in sources_panel.describe_sources():
+    for row in sources_panel.describe_sources(registry=registry):
         print(f"{row.name:<16} {'enabled ' if row.enabled else 'disabled'}  {row.label:<18} {row.url}"
               f"{'  (key set)' if row.has_key else ''}{'  [' + row.origin + ']' if row.origin != 'built-in' else ''}")
-    for line in sources_panel.broken_plugins():
+    for line in registry.broken:
         print(f"broken plug-in: {line}", file=sys.stderr)
     return 0
 
@@ -178,18 +222,20 @@ def _run_sources(args: argparse.Namespace) -> int:
 def _run_classify(args: argparse.Namespace) -> int:
     if bool(args.input) != bool(args.output):
         raise CitedeskError("give both --input and --output, or neither (to classify the library's statements)")
+    if args.classifier:
+        print(f"Statements are labelled by {jobs.choose_classifier(args.classifier, registry=args.registry)} from now on")
     if args.input:
-        count = jobs.classify_file(args.input, args.output)
+        count = jobs.classify_file(args.input, args.output, registry=args.registry)
         print(f"Classified {count:,} sentence(s) into {args.output}")
         return 0
-    _classify_accurately(args.library)
+    _classify_accurately(args)
     return 0
 
 
-def _classify_accurately(library) -> None:
-    """Give statements the accurate model's labels (the fast one labelled them as they were stored)."""
+def _classify_accurately(args: argparse.Namespace) -> None:
+    """Give statements the chosen classifier's labels (the fast one labelled them as they were stored)."""
     progress = _TerminalProgress("Classifying")
-    report = jobs.classify(library, progress)
+    report = jobs.classify(args.library, progress, registry=args.registry)
     progress.end()
     print(report.summary())
 
@@ -291,7 +337,7 @@ def _run_import_statements(args: argparse.Namespace) -> int:
     problems = [f"{p.source}:{p.line}: {p.reason}" for p in [*report.unmatched, *report.invalid]]
     _print_some(problems, None if args.verbose else _SHOWN_PROBLEMS)
     print(report.summary())
-    _classify_accurately(args.library)
+    _classify_accurately(args)
     return 0
 
 

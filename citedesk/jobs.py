@@ -292,25 +292,42 @@ def refresh(
     force: bool = False,
     progress: Progress = _no_progress,
     cancelled: IsCancelled = _never,
+    *,
+    registry: Registry | None = None,
 ) -> RefreshReport:
-    """Fetch citation data for some papers (all when `keys` is None) from the enabled or named sources,
-    then label the new statements with the fast classifier (`classify` gives them the accurate one's labels)."""
-    report = refreshing.refresh(library, keys, sources, force, progress, cancelled)
+    """Fetch citation data for some papers (all when `keys` is None) from the registry's enabled or named
+    sources, then label the new statements with the fast classifier (`classify` gives them the chosen one's labels)."""
+    report = refreshing.refresh(library, keys, sources, force, progress, cancelled, registry=registry)
     if report.new_statements:
         classifying.label_new(library)
     return report
 
 
 def classify(library: PathLike | None, progress: Progress = _no_progress, cancelled: IsCancelled = _never,
-             first: Callable[[], int | None] = lambda: None, first_done: Callable[[int], None] = lambda paper: None):
-    """Classify, with the accurate model, the statements it has not classified yet (all of them after a new
-    model), the statements of the paper `first()` names before the others (`first_done(paper)` after them)."""
-    return classifying.classify_library(library, progress, cancelled, first=first, first_done=first_done)
+             first: Callable[[], int | None] = lambda: None, first_done: Callable[[int], None] = lambda paper: None,
+             *, registry: Registry | None = None):
+    """Classify, with the chosen classifier, the statements it has not classified yet (all of them after a new
+    model or another choice), the statements of the paper `first()` names before the others (`first_done(paper)`
+    after them)."""
+    return classifying.classify_library(library, progress, cancelled, first=first, first_done=first_done,
+                                        registry=registry)
 
 
-def classify_file(source: PathLike, target: PathLike) -> int:
+def classify_file(source: PathLike, target: PathLike, *, registry: Registry | None = None) -> int:
     """Classify a JSON Lines file of sentences (a `text` field each) into another; returns how many."""
-    return classifying.classify_file(Path(source), Path(target))
+    return classifying.classify_file(Path(source), Path(target), registry=registry)
+
+
+def choose_classifier(name: str, *, registry: Registry | None = None) -> str:
+    """Make the named classifier the one statements are labelled with (`classify` then labels them again);
+    returns what people call it."""
+    chosen = classifying.choose_classifier(name, registry)
+    return chosen.label or chosen.name
+
+
+def classifier_in_use(*, registry: Registry | None = None) -> str:
+    """The name of the classifier statements are labelled with."""
+    return classifying.chosen_classifier(registry).name
 
 
 @contextmanager

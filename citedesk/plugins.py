@@ -8,6 +8,7 @@ is not what its hook asks for, is one line in `Registry.broken` and everything e
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "citedesk.sources.builtin",
     "citedesk.formats.builtin",
+    "citedesk.classify.builtin",
+    "citedesk.library.facets_builtin",
+    "citedesk.commands_builtin",
 )
 
 
@@ -131,6 +135,10 @@ class Registry:
         """Where a thing came from: "built-in" or its package."""
         return next((info.origin for info in self.plugins if info.kind == kind and info.name == name), BUILT_IN)
 
+    def plugin_of(self, kind: str, name: str) -> str:
+        """The registered name of the plug-in a thing came from (what its lines in `broken` begin with)."""
+        return next((info.plugin for info in self.plugins if info.kind == kind and info.name == name), name)
+
 
 def build_registry(extra: Iterable[object] = (), load_entry_points: bool = True) -> Registry:
     """The registry of the built-in plug-ins, every installed one that loads, and `extra` (modules or
@@ -179,7 +187,7 @@ def _register(registry: Registry, load: Callable[[], object], name: str,
     try:
         registry.manager.register(load(), name=name)
     except Exception as exc:  # a third party's bug must not stop CiteDesk
-        log.warning("could not load the plug-in %s", name, exc_info=True)
+        log.info("could not load the plug-in %s", name, exc_info=True)  # not on a terminal: `citedesk plugins` says
         registry.broken.append(f"{name}: could not be loaded ({type(exc).__name__}: {exc})")
         return
     origins[name] = origin
@@ -193,7 +201,7 @@ def _collect(registry: Registry, kind: Kind, origins: dict[str, tuple[str, str]]
         try:
             things = list(impl.function() or [])
         except Exception as exc:  # a third party's bug must not stop CiteDesk
-            log.warning("the plug-in %s failed in %s", impl.plugin_name, kind.hook, exc_info=True)
+            log.info("the plug-in %s failed in %s", impl.plugin_name, kind.hook, exc_info=True)
             registry.broken.append(f"{impl.plugin_name}: {kind.hook} failed ({type(exc).__name__}: {exc})")
             continue
         for thing in things:
@@ -206,7 +214,8 @@ def _add(registry: Registry, kind: Kind, base: type, plugin: str, thing: Any, or
         registry.broken.append(f"{plugin}: {problem}")
         return
     registry.things[kind.name][thing.name] = thing
-    version = str(getattr(thing, "version", "") or origin[1])
+    declared = inspect.getattr_static(thing, "version", "")  # never a property's value: it may load a model
+    version = declared if isinstance(declared, str) and declared else origin[1]
     registry.plugins.append(PluginInfo(thing.name, kind.name, version, origin[0], plugin))
 
 

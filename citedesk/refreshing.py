@@ -14,9 +14,9 @@ from citedesk.library import citation_store
 from citedesk.library.bare_works import bare_works, fill_bare_works
 from citedesk.library.db import open_library
 from citedesk.model import Cancelled, CitedeskError, PaperRef, Problem, RefreshReport, SourceResult, count
+from citedesk.plugins import Registry, build_registry
 from citedesk.sources.base import Source
 from citedesk.sources.errors import BadKey, NotFound, Offline, RateLimited, ServerError, SourceError
-from citedesk.sources.registry import installed_sources
 from citedesk.sources.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -234,11 +234,12 @@ class Refresh:
 
 def refresh(library, keys: Sequence[str] | None = None, source_names: Sequence[str] | None = None,
             force: bool = False, progress: Progress = lambda done, total: None,
-            cancelled: IsCancelled = lambda: False, settings: Settings | None = None) -> RefreshReport:
-    """Fetch citation data for the papers with these keys (all when None) from the chosen sources
-    (the enabled ones when None), skipping what was fetched within the settings' max age unless forced."""
+            cancelled: IsCancelled = lambda: False, settings: Settings | None = None,
+            *, registry: Registry | None = None) -> RefreshReport:
+    """Fetch citation data for the papers with these keys (all when None) from the chosen sources of the
+    registry's (the enabled ones when None), skipping what was fetched within the settings' max age unless forced."""
     settings = settings or load_settings()
-    sources = choose_sources(settings, source_names)
+    sources = choose_sources(settings, source_names, registry if registry is not None else build_registry())
     db = open_library(library)
     try:
         papers = citation_store.paper_refs(db, list(keys) if keys else None)
@@ -265,9 +266,9 @@ def join_threads(threads: list[threading.Thread], within: float | None = None) -
             thread.join(JOIN_STEP)
 
 
-def choose_sources(settings: Settings, names: Sequence[str] | None) -> list[type[Source]]:
-    """The named sources (an unknown name is an error), or every enabled one."""
-    installed = installed_sources().sources
+def choose_sources(settings: Settings, names: Sequence[str] | None, registry: Registry) -> list[type[Source]]:
+    """The named sources of the registry's (an unknown name is an error), or every enabled one."""
+    installed = registry.sources
     if names:
         unknown = [name for name in names if name not in installed]
         if unknown:

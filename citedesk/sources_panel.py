@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citedesk.model import CitedeskError
-from citedesk.sources.registry import installed_sources
+from citedesk.plugins import Registry, build_registry
 from citedesk.sources.settings import load_settings, save_settings, set_api_key
 
 
@@ -20,29 +20,25 @@ class SourceRow:
     enabled: bool
     has_key: bool
     key_help: str
-    origin: str  # "built-in" or the plug-in that provides it
+    origin: str  # "built-in" or the package that provides it
 
 
-def describe_sources() -> list[SourceRow]:
+def describe_sources(*, registry: Registry | None = None) -> list[SourceRow]:
     """Every installed source, built-ins first, with its settings."""
+    registry = registry if registry is not None else build_registry()
     settings = load_settings()
-    installed = installed_sources()
     rows = []
-    for name, source in installed.sources.items():
+    for name, source in registry.sources.items():
         own = settings.source_settings(source)
-        rows.append(SourceRow(name, source.label, own.url, own.enabled, bool(own.key), source.key_help, installed.origins[name]))
+        rows.append(SourceRow(name, source.label, own.url, own.enabled, bool(own.key), source.key_help,
+                              registry.origin("sources", name)))
     return rows
 
 
-def broken_plugins() -> list[str]:
-    """One line for each source plug-in that could not be loaded."""
-    return installed_sources().broken
-
-
 def change_settings(enable: Sequence[str] = (), disable: Sequence[str] = (), mailto: str | None = None,
-                    max_age_days: float | None = None) -> list[str]:
+                    max_age_days: float | None = None, *, registry: Registry | None = None) -> list[str]:
     """Enable or disable sources, set the e-mail and the maximum age; returns what changed, in words."""
-    names = set(installed_sources().sources)
+    names = set((registry if registry is not None else build_registry()).sources)
     unknown = [name for name in [*enable, *disable] if name not in names]
     if unknown:
         raise CitedeskError(f"No source called {', '.join(unknown)}; installed: {', '.join(sorted(names))}")
@@ -63,9 +59,9 @@ def change_settings(enable: Sequence[str] = (), disable: Sequence[str] = (), mai
     return changes
 
 
-def set_key(name: str, key: str | None) -> None:
+def set_key(name: str, key: str | None, *, registry: Registry | None = None) -> None:
     """Keep (or with None, remove) a source's API key in the system keyring."""
-    if name not in installed_sources().sources:
+    if name not in (registry if registry is not None else build_registry()).sources:
         raise CitedeskError(f"No source called {name}")
     if key is not None and not key.strip():
         raise CitedeskError("The key is empty")

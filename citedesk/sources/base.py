@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from citedesk.model import IdKind, PaperRef, SourceResult, WorkId, WorkRecord
 from citedesk.sources.http import HttpClient
-from citedesk.sources.ids import lookup_ids
+from citedesk.sources.ids import normalize_doi
 
 IsCancelled = Callable[[], bool]
 
@@ -28,8 +28,10 @@ class SourceSettings:
 
 class Source:
     """A citation source. Subclasses set the class attributes and implement `fetch`; they keep
-    building requests apart from parsing responses, so parsers are tested on recorded responses."""
+    building requests apart from parsing responses, so parsers are tested on recorded responses.
+    Registered as a class through the `citedesk_sources` hook; the built-in sources are no different."""
 
+    api_version: ClassVar[int] = 1
     name: ClassVar[str]  # "semanticscholar": used in settings, CITEDESK_<NAME>_URL and the command line
     label: ClassVar[str]  # "Semantic Scholar": what people read
     default_url: ClassVar[str]
@@ -38,9 +40,22 @@ class Source:
     batch_size: ClassVar[int] = 1  # > 1 when fetch_many asks for several papers in one request
 
     @classmethod
+    def lookup_ids(cls, paper: PaperRef) -> list[str]:
+        """The ids to ask the source for the paper, best first, spelt as the source takes them; [] when the
+        paper has none it takes. By default the bare DOI ("10.1/x")."""
+        doi = normalize_doi(paper.doi)
+        return [doi] if doi else []
+
+    @classmethod
+    def lookup_id(cls, paper: PaperRef) -> str | None:
+        """The best id to ask the source for the paper (see `lookup_ids`), or None."""
+        ids = cls.lookup_ids(paper)
+        return ids[0] if ids else None
+
+    @classmethod
     def asks_about(cls, paper: PaperRef) -> bool:
         """Whether the source can look the paper up at all: by default, when it has an id the source takes."""
-        return bool(lookup_ids(paper, cls.name))
+        return bool(cls.lookup_ids(paper))
 
     def __init__(self, client: HttpClient, settings: SourceSettings) -> None:
         self.client = client

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citedesk.sources.hookspecs import hookimpl
+from citedesk.plugins import hookimpl
 
 
 @hookimpl

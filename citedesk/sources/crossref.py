@@ -9,8 +9,8 @@ from typing import Any
 from citedesk.model import CitationRecord, Metrics, PaperRef, SourceResult, WorkRecord
 from citedesk.sources.base import IsCancelled, Source
 from citedesk.sources.errors import NotFound
-from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, lookup_id, normalize_doi,
-                                  publication_type, quote_path, text_or_none, year_from)
+from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, normalize_doi, quote_path,
+                                  text_or_none, type_in, year_from)
 
 _COMMENT = re.compile(r"<!--.*?-->|<!\[CDATA\[|\]\]>", re.DOTALL)
 _TAG = re.compile(r"<(/?)(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)(?:\s[^<>]*)?/?>")
@@ -19,6 +19,14 @@ _BLOCKS = {"p", "sec", "abstract", "trans-abstract", "list", "list-item", "def-l
 _UNTITLED = {"abstract", "summary", "graphical abstract"}  # headings that only repeat what the text is
 _NEWLINE_GAP = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+TYPES = {  # Crossref's types in CiteDesk's vocabulary
+    "journal-article": "journal-article", "proceedings-article": "conference-paper", "proceedings": "proceedings",
+    "proceedings-series": "proceedings", "book": "book", "monograph": "book", "edited-book": "book",
+    "reference-book": "book", "book-set": "book", "book-series": "book", "book-chapter": "book-chapter",
+    "book-section": "book-chapter", "book-part": "book-chapter", "reference-entry": "book-chapter",
+    "dissertation": "thesis", "report": "report", "report-component": "report", "report-series": "report",
+    "posted-content": "preprint", "dataset": "dataset", "database": "dataset",
+}
 
 
 class Crossref(Source):
@@ -41,7 +49,7 @@ class Crossref(Source):
 
     def fetch(self, paper: PaperRef, cancelled: IsCancelled) -> SourceResult:
         """The work, its counts and its reference list; found=False without a DOI or for a DOI Crossref lacks."""
-        doi = lookup_id(paper, self.name)
+        doi = self.lookup_id(paper)
         if doi is None:
             return SourceResult(source=self.name, found=False)
         check_cancelled(cancelled)
@@ -65,7 +73,7 @@ def parse_work_message(data: Any) -> tuple[WorkRecord, Metrics]:
         authors=author_names(message.get("author")),
         year=issued_year(message),
         venue=first_text(message.get("container-title")),
-        publication_type=publication_type("crossref", message.get("type")),
+        publication_type=type_in(TYPES, message.get("type")),
         abstract=clean_text(message.get("abstract")),
     )
     references_count = message.get("references-count", message.get("reference-count"))

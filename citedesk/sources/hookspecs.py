@@ -1,6 +1,7 @@
-"""The plug-in hooks of citation sources: a package adds sources by implementing `citedesk_sources`.
+"""The names source plug-ins written before the registry import: its hook marker, and the entry-point group
+`citedesk.sources`, which the registry still loads.
 
-A third-party package declares, in its pyproject.toml:
+Such a package declares, in its pyproject.toml,
 
     [project.entry-points."citedesk.sources"]
     mysource = "mypackage.citedesk_plugin"
@@ -12,19 +13,16 @@ and its module implements the hook:
     @hookimpl
     def citedesk_sources():
         return [MySource]  # subclasses of citedesk.sources.base.Source
+
+New plug-ins use the group `citedesk` and `citedesk.plugins.hookimpl` (see citedesk/hookspecs.py); both
+markers are the same.
 """
 
 from __future__ import annotations
 
-import pluggy
+from citedesk.hookspecs import PROJECT, citedesk_sources, hookspec
+from citedesk.plugins import LEGACY_GROUPS, hookimpl
 
-PROJECT = "citedesk"
-ENTRY_POINT_GROUP = "citedesk.sources"
+ENTRY_POINT_GROUP = LEGACY_GROUPS[0]
 
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
-
-
-@hookspec
-def citedesk_sources() -> list[type]:
-    """Return the Source subclasses this plug-in provides."""
+__all__ = ["ENTRY_POINT_GROUP", "PROJECT", "citedesk_sources", "hookimpl", "hookspec"]

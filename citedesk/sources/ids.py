@@ -1,4 +1,4 @@
-"""Helpers the built-in sources share: DOIs, lookup ids, OpenAlex and OpenCitations ids, types, tolerant JSON values."""
+"""Helpers the sources share: DOIs, OpenAlex and OpenCitations ids, types, tolerant JSON values."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote
 
-from citedesk.model import Cancelled, PaperRef
+from citedesk.model import Cancelled
 
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_PREFIX = re.compile(r"^(?:doi\s*:\s*|(?:https?://)?(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE)
@@ -18,26 +18,6 @@ _PATH_SAFE = "/:@!$&'()*+,;="  # RFC 3986 pchar: everything else in a DOI is %-e
 
 TYPES = ("journal-article", "conference-paper", "proceedings", "book", "book-chapter", "thesis", "report",
          "preprint", "review", "dataset", "other")
-
-# Semantic Scholar gives a list of types; the first of this order that the list holds wins.
-_S2_TYPES = {
-    "Review": "review", "MetaAnalysis": "review", "Conference": "conference-paper", "Book": "book",
-    "BookSection": "book-chapter", "Dataset": "dataset", "JournalArticle": "journal-article",
-    "CaseReport": "journal-article", "ClinicalTrial": "journal-article", "Study": "journal-article",
-    "Editorial": "other", "LettersAndComments": "other", "News": "other",
-}
-_OPENALEX_TYPES = {
-    "article": "journal-article", "preprint": "preprint", "review": "review", "book-chapter": "book-chapter",
-    "book": "book", "dissertation": "thesis", "report": "report", "dataset": "dataset",
-}
-_CROSSREF_TYPES = {
-    "journal-article": "journal-article", "proceedings-article": "conference-paper", "proceedings": "proceedings",
-    "proceedings-series": "proceedings", "book": "book", "monograph": "book", "edited-book": "book",
-    "reference-book": "book", "book-set": "book", "book-series": "book", "book-chapter": "book-chapter",
-    "book-section": "book-chapter", "book-part": "book-chapter", "reference-entry": "book-chapter",
-    "dissertation": "thesis", "report": "report", "report-component": "report", "report-series": "report",
-    "posted-content": "preprint", "dataset": "dataset", "database": "dataset",
-}
 
 
 def normalize_doi(value: str | None) -> str | None:
@@ -51,30 +31,6 @@ def normalize_doi(value: str | None) -> str | None:
 def quote_path(value: str) -> str:
     """An id made safe for a URL path: slashes and colons kept; `<`, `#`, `?`, `%` and spaces %-encoded."""
     return quote(value, safe=_PATH_SAFE)
-
-
-def lookup_ids(paper: PaperRef, service: str) -> list[str]:
-    """The ids to ask a service for the paper, best first: ["DOI:10.1/x", "ARXIV:1706.03762"] for Semantic
-    Scholar, ["doi:10.1/x", "doi:10.48550/arxiv.1706.03762"] for OpenAlex, ["doi:10.1/x"] for OpenCitations,
-    ["10.1/x"] for Crossref and scite; [] when the paper has none the service takes."""
-    doi = normalize_doi(paper.doi)
-    arxiv = (paper.arxiv or "").strip().lower() or None
-    ids: list[str] = []
-    if service == "semanticscholar":
-        ids = [f"DOI:{doi}" if doi else "", f"ARXIV:{arxiv}" if arxiv else ""]
-    elif service == "openalex":  # every arXiv paper also has a DataCite DOI 10.48550/arXiv.<id>, held by OpenAlex
-        ids = [f"doi:{doi}" if doi else "", f"doi:10.48550/arxiv.{arxiv}" if arxiv else ""]
-    elif service == "opencitations":
-        ids = [f"doi:{doi}" if doi else ""]
-    elif doi:
-        ids = [doi]
-    return [paper_id for paper_id in ids if paper_id]
-
-
-def lookup_id(paper: PaperRef, service: str) -> str | None:
-    """The best id to ask a service for the paper (see lookup_ids), or None."""
-    ids = lookup_ids(paper, service)
-    return ids[0] if ids else None
 
 
 def openalex_key(value: str | None) -> str | None:
@@ -117,25 +73,12 @@ def same_title(first: str | None, second: str | None) -> bool:
     return bool(first_key) and first_key == second_key
 
 
-def publication_type(service: str, value: str | list[str] | None) -> str | None:
-    """A service's publication type in CiteDesk's vocabulary (TYPES); None when the service gives none."""
-    if not value:
+def type_in(table: dict[str, str], value: object) -> str | None:
+    """A source's publication type looked up in its table (TYPES' names by the source's); "other" for a type the
+    table lacks, None when the source gives none."""
+    if not isinstance(value, str) or not value.strip():
         return None
-    if service == "semanticscholar":
-        return _s2_type(value if isinstance(value, list) else [value])
-    if not isinstance(value, str):
-        return None
-    table = _OPENALEX_TYPES if service == "openalex" else _CROSSREF_TYPES if service == "crossref" else {}
     return table.get(value.strip().lower(), "other")
-
-
-def _s2_type(values: list[str]) -> str | None:
-    """The most telling of Semantic Scholar's types ("Conference" beats "JournalArticle" for ICML papers)."""
-    present = {value for value in values if isinstance(value, str)}
-    for s2_name, ours in _S2_TYPES.items():
-        if s2_name in present:
-            return ours
-    return "other" if present else None
 
 
 def year_from(value: object) -> int | None:

@@ -7,11 +7,15 @@ from typing import Any
 from citedesk.model import Metrics, PaperRef, SourceResult, WorkRecord
 from citedesk.sources.base import IsCancelled, Source
 from citedesk.sources.errors import NotFound
-from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, lookup_ids, normalize_doi,
-                                  openalex_key, publication_type, quote_path, text_or_none, year_from)
+from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, normalize_doi, openalex_key,
+                                  quote_path, text_or_none, type_in, year_from)
 
 SELECT = ("id,doi,title,display_name,publication_year,type,type_crossref,authorships,primary_location,"
           "cited_by_count,counts_by_year,referenced_works_count,abstract_inverted_index")
+TYPES = {  # OpenAlex's types in CiteDesk's vocabulary
+    "article": "journal-article", "preprint": "preprint", "review": "review", "book-chapter": "book-chapter",
+    "book": "book", "dissertation": "thesis", "report": "report", "dataset": "dataset",
+}
 
 
 class OpenAlex(Source):
@@ -30,9 +34,17 @@ class OpenAlex(Source):
         params = {"api_key": self.settings.key, "mailto": self.settings.mailto}
         return {name: value for name, value in params.items() if value}
 
+    @classmethod
+    def lookup_ids(cls, paper: PaperRef) -> list[str]:
+        """["doi:10.1/x", "doi:10.48550/arxiv.1706.03762"]: every arXiv paper also has a DataCite DOI
+        10.48550/arXiv.<id>, which OpenAlex holds."""
+        doi, arxiv = normalize_doi(paper.doi), (paper.arxiv or "").strip().lower()
+        return [work_id for work_id in (f"doi:{doi}" if doi else "", f"doi:10.48550/arxiv.{arxiv}" if arxiv else "")
+                if work_id]
+
     def fetch(self, paper: PaperRef, cancelled: IsCancelled) -> SourceResult:
         """The work and its metrics, found by DOI (or arXiv DOI); `citations` stays empty."""
-        for work_id in lookup_ids(paper, self.name):
+        for work_id in self.lookup_ids(paper):
             check_cancelled(cancelled)
             try:
                 data = self.client.get_json(f"/works/{quote_path(work_id)}", self.request_params(select=SELECT))
@@ -94,7 +106,7 @@ def work_type(data: dict[str, Any]) -> str | None:
     conference paper."""
     if data.get("type") == "article" and data.get("type_crossref") == "proceedings-article":
         return "conference-paper"
-    return publication_type("openalex", data.get("type"))
+    return type_in(TYPES, data.get("type"))
 
 
 def author_names(authorships: Any) -> list[str]:

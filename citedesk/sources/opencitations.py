@@ -8,8 +8,7 @@ from typing import Any
 from citedesk.model import CitationRecord, Metrics, PaperRef, SourceResult, WorkRecord
 from citedesk.sources.base import IsCancelled, Source
 from citedesk.sources.errors import NotFound
-from citedesk.sources.ids import (check_cancelled, int_or_none, lookup_id, parse_pids, quote_path, text_or_none,
-                                  year_from)
+from citedesk.sources.ids import check_cancelled, int_or_none, parse_pids, quote_path, text_or_none, year_from
 
 SIDES = ("citations", "references")
 _INDEX_PREFIX = re.compile(r"^\s*[\w-]+\s*=>\s*")  # "coci => yes": v2 names the index a value comes from
@@ -29,9 +28,14 @@ class OpenCitations(Source):
         """The access token, when there is one."""
         return {"authorization": self.settings.key} if self.settings.key else {}
 
+    @classmethod
+    def lookup_ids(cls, paper: PaperRef) -> list[str]:
+        """["doi:10.1/x"]: OpenCitations is asked by DOI, with its scheme."""
+        return [f"doi:{doi}" for doi in super().lookup_ids(paper)]
+
     def fetch(self, paper: PaperRef, cancelled: IsCancelled) -> SourceResult:
         """Citations and references of the paper's DOI; found=False when OpenCitations has neither."""
-        pid = lookup_id(paper, self.name)
+        pid = self.lookup_id(paper)
         if pid is None:
             return SourceResult(source=self.name, found=False)
         citing_rows = self.fetch_rows("citations", pid, cancelled)

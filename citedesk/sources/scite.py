@@ -8,8 +8,7 @@ from typing import Any
 from citedesk.model import Metrics, PaperRef, SourceResult, WorkRecord
 from citedesk.sources.base import IsCancelled, Source
 from citedesk.sources.errors import NotFound
-from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, lookup_id, normalize_doi,
-                                  quote_path)
+from citedesk.sources.ids import check_cancelled, dict_or_empty, int_or_none, normalize_doi, quote_path
 
 
 class Scite(Source):
@@ -28,7 +27,7 @@ class Scite(Source):
 
     def fetch(self, paper: PaperRef, cancelled: IsCancelled) -> SourceResult:
         """The paper's tally; found=False without a DOI or when scite answers 404."""
-        doi = lookup_id(paper, self.name)
+        doi = self.lookup_id(paper)
         if doi is None:
             return SourceResult(source=self.name, found=False)
         check_cancelled(cancelled)
@@ -40,7 +39,7 @@ class Scite(Source):
 
     def fetch_many(self, papers: Sequence[PaperRef], cancelled: IsCancelled) -> dict[int, SourceResult]:
         """Tallies by paper_id, asked in batches of `batch_size` DOIs; papers scite lacks get found=False."""
-        dois = {paper.paper_id: lookup_id(paper, self.name) for paper in papers}
+        dois = {paper.paper_id: self.lookup_id(paper) for paper in papers}
         wanted = list(dict.fromkeys(doi for doi in dois.values() if doi))
         tallies: dict[str, Metrics] = {}
         for start in range(0, len(wanted), self.batch_size):

@@ -8,8 +8,8 @@ from typing import Any
 from citedesk.model import CitationRecord, Context, IdKind, Metrics, PaperRef, SourceResult, WorkId, WorkRecord
 from citedesk.sources.base import IsCancelled, Source
 from citedesk.sources.errors import NotFound
-from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, lookup_ids, normalize_doi,
-                                  publication_type, quote_path, same_title, string_list, text_or_none, year_from)
+from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, normalize_doi, quote_path, same_title,
+                                  string_list, text_or_none, year_from)
 
 PAPER_FIELDS = ("paperId,externalIds,title,year,venue,publicationTypes,authors,abstract,"
                 "citationCount,referenceCount,influentialCitationCount")
@@ -21,6 +21,13 @@ DESCRIBE_FIELDS = "paperId,externalIds,title,year,venue,publicationTypes,authors
 BATCH_SIZE = 500  # the most ids /paper/batch takes
 # how S2 spells an id of each kind it takes (S2-spec, ../shared/docs/APIS.md section 1); S2 ids go as they are
 ID_PREFIXES = {IdKind.ACL: "ACL:", IdKind.DOI: "DOI:", IdKind.ARXIV: "ARXIV:", IdKind.S2: ""}
+# Semantic Scholar gives a list of types; the first of this order that the list holds wins.
+TYPES = {
+    "Review": "review", "MetaAnalysis": "review", "Conference": "conference-paper", "Book": "book",
+    "BookSection": "book-chapter", "Dataset": "dataset", "JournalArticle": "journal-article",
+    "CaseReport": "journal-article", "ClinicalTrial": "journal-article", "Study": "journal-article",
+    "Editorial": "other", "LettersAndComments": "other", "News": "other",
+}
 
 
 class SemanticScholar(Source):
@@ -53,13 +60,19 @@ class SemanticScholar(Source):
         )
 
     @classmethod
+    def lookup_ids(cls, paper: PaperRef) -> list[str]:
+        """["DOI:10.1/x", "ARXIV:1706.03762"]: the paper's DOI and arXiv id, those it has."""
+        doi, arxiv = normalize_doi(paper.doi), (paper.arxiv or "").strip().lower()
+        return [paper_id for paper_id in (f"DOI:{doi}" if doi else "", f"ARXIV:{arxiv}" if arxiv else "") if paper_id]
+
+    @classmethod
     def asks_about(cls, paper: PaperRef) -> bool:
         """By DOI or arXiv id, else by an exact title match."""
         return super().asks_about(paper) or bool(paper.title)
 
     def find_paper(self, paper: PaperRef, cancelled: IsCancelled) -> dict[str, Any] | None:
         """The paper's JSON by DOI, else by arXiv id, else by an exact title match; None when unknown."""
-        for paper_id in lookup_ids(paper, self.name):
+        for paper_id in self.lookup_ids(paper):
             check_cancelled(cancelled)
             try:
                 found = self.client.get_json(f"/paper/{quote_path(paper_id)}", self.request_params(fields=PAPER_FIELDS))
@@ -134,9 +147,19 @@ def parse_paper(data: Any) -> WorkRecord:
         authors=author_names(data.get("authors")),
         year=year_from(data.get("year")),
         venue=text_or_none(data.get("venue")) or text_or_none(journal.get("name")),
-        publication_type=publication_type("semanticscholar", data.get("publicationTypes")),
+        publication_type=paper_type(data.get("publicationTypes")),
         abstract=text_or_none(data.get("abstract")),
     )
+
+
+def paper_type(values: Any) -> str | None:
+    """The most telling of Semantic Scholar's types ("Conference" beats "JournalArticle" for ICML papers), in
+    CiteDesk's vocabulary; None when it gives none."""
+    present = {value for value in (values if isinstance(values, list) else [values]) if isinstance(value, str)}
+    for s2_name, ours in TYPES.items():
+        if s2_name in present:
+            return ours
+    return "other" if present else None
 
 
 def parse_metrics(data: Any) -> Metrics:

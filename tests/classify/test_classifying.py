@@ -7,8 +7,10 @@ import subprocess
 import sys
 
 from citedesk import classifying, jobs
+from citedesk.classify.builtin import MiniLMClassifier
 from citedesk.classify.encoder import load_encoder
 from citedesk.classify.model import load_model
+from citedesk.classify.plugin import StanceClassifier
 from citedesk.library.db import open_library
 from citedesk.model import Stance
 
@@ -69,16 +71,16 @@ def test_the_open_papers_statements_go_first(tmp_path, monkeypatch):
     wanted = db.execute("SELECT id FROM papers WHERE citekey = 'p2'").fetchone()[0]
     db.close()
     seen, done = [], []
-    model = load_encoder()
+    accurate = MiniLMClassifier()
 
-    class Watching:
-        version = model.version
+    class Watching(StanceClassifier):
+        name, version = "watching", accurate.version
 
-        def predict_many(self, texts, markers=None):
-            seen.append({text.split()[2] for text in texts})
-            return model.predict_many(texts, markers)
+        def classify(self, sentences):
+            seen.append({sentence.text.split()[2] for sentence in sentences})
+            return accurate.classify(sentences)
 
-    classifying.classify_library(tmp_path / "l.sqlite", model=Watching(), first=lambda: wanted, first_done=done.append)
+    classifying.classify_library(tmp_path / "l.sqlite", classifier=Watching(), first=lambda: wanted, first_done=done.append)
     assert set().union(*seen[:2]) == {"Author2"} and "Author2" not in set().union(*seen[2:])
     assert done == [wanted]
 

@@ -142,14 +142,15 @@ def test_normalize_doi(value, doi):
     assert ids.normalize_doi(value) == doi
 
 
-def test_lookup_ids_per_service():
+def test_each_source_says_which_ids_it_takes():
     both = paper(doi="https://doi.org/10.1000/ABC", arxiv="1706.03762")
-    assert ids.lookup_ids(both, "semanticscholar") == ["DOI:10.1000/abc", "ARXIV:1706.03762"]
-    assert ids.lookup_ids(both, "openalex") == ["doi:10.1000/abc", "doi:10.48550/arxiv.1706.03762"]
-    assert ids.lookup_ids(both, "opencitations") == ["doi:10.1000/abc"]
-    assert ids.lookup_id(both, "crossref") == ids.lookup_id(both, "scite") == "10.1000/abc"
-    assert ids.lookup_ids(paper(arxiv="1706.03762"), "crossref") == []
-    assert ids.lookup_id(paper(title="Only a title"), "semanticscholar") is None
+    assert SemanticScholar.lookup_ids(both) == ["DOI:10.1000/abc", "ARXIV:1706.03762"]
+    assert OpenAlex.lookup_ids(both) == ["doi:10.1000/abc", "doi:10.48550/arxiv.1706.03762"]
+    assert OpenCitations.lookup_ids(both) == ["doi:10.1000/abc"]
+    assert Crossref.lookup_id(both) == Scite.lookup_id(both) == "10.1000/abc"
+    assert Crossref.lookup_ids(paper(arxiv="1706.03762")) == [] and not Crossref.asks_about(paper(arxiv="1706.03762"))
+    assert SemanticScholar.lookup_id(paper(title="Only a title")) is None
+    assert SemanticScholar.asks_about(paper(title="Only a title"))  # by an exact title match
 
 
 def test_quote_path_keeps_slashes_and_encodes_what_breaks_a_url():
@@ -188,7 +189,9 @@ def test_parse_pids_reads_v2_prefixed_ids_and_v1_bare_dois():
     ("crossref", "monograph", "book"), ("crossref", "report", "report"), ("crossref", "peer-review", "other"),
 ])
 def test_publication_types_map_to_citedesk_vocabulary(service, value, expected):
-    assert ids.publication_type(service, value) == expected
+    of = {"semanticscholar": semanticscholar.paper_type, "openalex": lambda value: openalex.work_type({"type": value}),
+          "crossref": lambda value: ids.type_in(crossref.TYPES, value)}[service]
+    assert of(value) == expected
     assert expected is None or expected in ids.TYPES
 
 

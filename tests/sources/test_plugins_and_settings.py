@@ -1,4 +1,5 @@
-"""Sources as plug-ins (pluggy, the `citedesk.sources` entry-point group) and their settings, keys and environment."""
+"""Sources as plug-ins (the registry, and sources written for the old `citedesk.sources` entry-point group) and
+their settings, keys and environment."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from citedesk import sources_panel
+from citedesk import plugins, sources_panel
 from citedesk.model import CitedeskError, PaperRef, SourceResult
 from citedesk.sources import registry
 from citedesk.sources.base import Source
@@ -51,7 +52,7 @@ def plugin_module(*classes) -> types.ModuleType:
 @pytest.fixture
 def entry_points(monkeypatch):
     points: list[EntryPoint] = []
-    monkeypatch.setattr(registry, "entry_points", lambda group: points if group == "citedesk.sources" else [])
+    monkeypatch.setattr(plugins, "entry_points", lambda group: points if group == "citedesk.sources" else [])
     return points
 
 
@@ -92,28 +93,32 @@ def memory_keyring():
 
 
 def test_the_built_in_sources_come_first(entry_points):
-    installed = registry.installed_sources()
+    installed = plugins.build_registry()
     assert list(installed.sources) == BUILT_IN
-    assert set(installed.origins.values()) == {"built-in"} and installed.broken == []
+    assert {installed.origin("sources", name) for name in installed.sources} == {"built-in"} and installed.broken == []
 
 
-def test_a_third_party_source_is_installed_through_the_entry_point_group(entry_points):
+def test_a_source_written_for_the_old_group_is_installed_as_a_peer_of_the_built_ins(entry_points):
     entry_points.append(EntryPoint("mylibrary", plugin_module(Library)))
-    installed = registry.installed_sources()
+    installed = plugins.build_registry()
     assert list(installed.sources) == [*BUILT_IN, "mylibrary"]
-    assert installed.origins["mylibrary"] == "mylibrary"
-    row = next(row for row in sources_panel.describe_sources() if row.name == "mylibrary")
-    assert (row.label, row.url, row.enabled, row.origin) == ("My Library", "https://example.org/api", True, "mylibrary")
+    assert installed.origin("sources", "mylibrary") == "mylibrary_package"  # the package, when it has no metadata
+    row = next(row for row in sources_panel.describe_sources(registry=installed) if row.name == "mylibrary")
+    assert (row.label, row.url, row.enabled, row.origin) == ("My Library", "https://example.org/api", True,
+                                                             "mylibrary_package")
+    old = registry.installed_sources(installed)  # the sources' registry of before, still importable
+    assert list(old.sources) == list(installed.sources) and old.origins["mylibrary"] == "mylibrary_package"
+    assert Library.asks_about(PaperRef(1, "k", doi="10.1000/x")) and not Library.asks_about(PaperRef(1, "k"))
 
 
 def test_broken_plugins_are_reported_not_fatal(entry_points):
     entry_points.append(EntryPoint("crashes", error=ImportError("No module named 'missing'")))
     entry_points.append(EntryPoint("impostor", plugin_module(SemanticScholar, object)))
-    installed = registry.installed_sources()
+    installed = plugins.build_registry()
     assert list(installed.sources) == BUILT_IN
     assert any("crashes" in line and "missing" in line for line in installed.broken)
     assert any("already installed" in line for line in installed.broken)
-    assert any("not a citation source" in line for line in installed.broken)
+    assert any("is not a source" in line for line in installed.broken)
 
 
 def test_settings_round_trip_without_keys(memory_keyring):
@@ -151,7 +156,7 @@ def test_bad_settings_are_clear_errors(monkeypatch):
         load_settings()
     settings_path().write_text(json.dumps({"sources": {"scite": {"requests_per_second": "fast"}}}), encoding="utf-8")
     with pytest.raises(CitedeskError, match="'fast' is not a number"):
-        load_settings().source_settings(registry.installed_sources().sources["scite"])
+        load_settings().source_settings(plugins.build_registry().sources["scite"])
     with pytest.raises(CitedeskError, match="No source called nosuch"):
         sources_panel.change_settings(enable=["nosuch"])
     with pytest.raises(CitedeskError, match="empty"):

@@ -183,7 +183,8 @@ def _encode_char(char: str) -> str:
 
 def _encode_accented(char: str) -> str | None:
     """Build ``{\\"o}``-style LaTeX for an accented Latin letter, or None."""
-    base, *marks = unicodedata.normalize("NFD", char)
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
     if not marks or not base.isascii() or not base.isalpha():
         return None
     if any(mark not in _ACCENT_MACROS for mark in marks):

@@ -38,7 +38,8 @@ def split_segments(text: str, first_line: int = 0) -> list[Segment]:
     """Segments of `text` whose raw texts, joined in order, give back `text` exactly.
 
     `first_line` is the number of lines before `text` when it is a piece of a larger file."""
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    # bibtexparser documents parse_string at its top level but imports it there without re-exporting it
+    library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
     lines = _LineCounter(text, first_line)
     segments: list[Segment] = []
     pos = 0
@@ -113,8 +114,8 @@ def _locate(text: str, block: model.Block, pos: int) -> tuple[int, int]:
 
 
 def _segment_of(block: model.Block, raw: str, line: int) -> Segment:
-    if isinstance(block, model.DuplicateBlockKeyBlock):  # an entry or @string whose key came before
-        return _segment_of(block.ignore_error_block, raw, line)
+    if isinstance(block, model.DuplicateBlockKeyBlock) and block.ignore_error_block is not None:
+        return _segment_of(block.ignore_error_block, raw, line)  # an entry or @string whose key came before
     if isinstance(block, model.ParsingFailedBlock):
         block_text = "" if raw == block.raw else (block.raw or "")
         return Segment("failed", raw, line, error=describe_error(block), block_text=block_text)

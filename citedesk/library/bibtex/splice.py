@@ -100,7 +100,13 @@ def _fields(raw: str, pos: int, closer: str, after_comma: bool) -> tuple[tuple[F
 
 
 def _skip(text: str, pos: int) -> int:
-    return _SPACE.match(text, pos).end()
+    return _end_of_match(_SPACE, text, pos)
+
+
+def _end_of_match(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where `pattern`, which also matches nothing, stops matching from `pos`."""
+    found = pattern.match(text, pos)
+    return found.end() if found else pos
 
 
 def _value_end(text: str, start: int) -> int | None:
@@ -244,7 +250,7 @@ def remove_field(raw: str, layout: EntryLayout, index: int) -> str:
     line_end = raw.find("\n", span.end)
     if not raw[line_start : span.start].strip() and line_end >= 0 and not raw[span.end : line_end].strip():
         return raw[:line_start] + raw[line_end + 1 :]
-    after = _BLANKS.match(raw, span.end).end()
+    after = _end_of_match(_BLANKS, raw, span.end)
     if after < len(raw) and raw[after] not in "\r\n" and after != layout.close:
         return raw[: span.start] + raw[after:]
     return raw[: span.start].rstrip(" \t") + raw[span.end :]

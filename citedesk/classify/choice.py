@@ -1,0 +1,69 @@
+"""Which stance classifier labels the library's statements: a setting in the config folder's settings.json,
+chosen with `citedesk classify --classifier NAME` or the window's Citations menu."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from citedesk.classify.builtin import DEFAULT
+from citedesk.classify.plugin import StanceClassifier
+from citedesk.model import CitedeskError
+from citedesk.plugins import Registry
+from citedesk.sources.settings import config_folder
+
+log = logging.getLogger(__name__)
+KEY = "classifier"
+
+
+def settings_path() -> Path:
+    return config_folder() / "settings.json"
+
+
+def chosen_name() -> str:
+    """The name of the classifier the person chose; the default until they choose one."""
+    name = _read().get(KEY)
+    return name if isinstance(name, str) and name else DEFAULT
+
+
+def in_use(registry: Registry) -> StanceClassifier:
+    """The chosen classifier; the default when the chosen one is no longer installed (its plug-in removed)."""
+    name = chosen_name()
+    if name not in registry.classifiers:
+        log.warning("the classifier %r is not installed; %r is used instead", name, DEFAULT)
+        name = DEFAULT
+    return registry.classifiers[name]
+
+
+def choose(name: str, registry: Registry) -> StanceClassifier:
+    """Make the named classifier the one used from now on (statements it has not labelled are labelled again)."""
+    if name not in registry.classifiers:
+        raise CitedeskError(f"No classifier called {name}; installed: {', '.join(registry.classifiers)}")
+    _write({**_read(), KEY: name})
+    return registry.classifiers[name]
+
+
+def _read() -> dict[str, Any]:
+    path = settings_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise CitedeskError(f"The settings file {path} cannot be read ({exc}); fix or delete it") from None
+    if not isinstance(data, dict):
+        raise CitedeskError(f"The settings file {path} is not a JSON object; fix or delete it")
+    return data
+
+
+def _write(data: dict[str, Any]) -> None:
+    path = settings_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        raise CitedeskError(f"Cannot save the settings to {path}: {exc.strerror or exc}") from None
