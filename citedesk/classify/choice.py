@@ -46,16 +46,16 @@ def choose(name: str, registry: Registry) -> StanceClassifier:
 
 
 def _read() -> dict[str, Any]:
+    """The settings; none when the file is missing or cannot be read (the next choice writes it anew)."""
     path = settings_path()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise CitedeskError(f"The settings file {path} cannot be read ({exc}); fix or delete it") from None
-    if not isinstance(data, dict):
-        raise CitedeskError(f"The settings file {path} is not a JSON object; fix or delete it")
-    return data
+        log.warning("the settings file %s cannot be read (%s); the default classifier is used", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _write(data: dict[str, Any]) -> None:
