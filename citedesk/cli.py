@@ -67,8 +67,8 @@ def _parser(registry: Registry) -> argparse.ArgumentParser:
     parser.add_argument("--select", metavar="KEY", help="select the paper with this key when the window opens")
     parser.set_defaults(run=_run_window, registry=registry)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    _add_import(commands)
-    _add_export(commands)
+    _add_import(commands, registry)
+    _add_export(commands, registry)
     _add_command(commands, "list", _run_list, "list papers, optionally matching a search").add_argument(
         "query", nargs="*", help="words to search for in titles, authors, venues, abstracts, keywords, keys"
     )
@@ -143,9 +143,16 @@ def _add_command(commands, name: str, run: Callable, help_text: str) -> argparse
     return command
 
 
-def _add_import(commands) -> None:
-    command = _add_command(commands, "import", _run_import, "import BibTeX files into the library")
-    command.add_argument("files", nargs="+", metavar="FILE", help=".bib files")
+def _formats_help(registry: Registry) -> str:
+    """The installed formats as help text: "BibTeX (.bib, .bibtex, .biblatex), RIS (.ris), ..."."""
+    return ", ".join(f"{f.label} ({', '.join(f.extensions)})" for f in registry.formats.values())
+
+
+def _add_import(commands, registry: Registry) -> None:
+    labels = ", ".join(f.label for f in registry.formats.values())
+    command = _add_command(commands, "import", _run_import, f"import bibliography files ({labels}) into the library")
+    command.add_argument("files", nargs="+", metavar="FILE", help=f"files in an installed format: "
+                         f"{_formats_help(registry)}; each is recognised by its content, else by its extension")
     command.add_argument(
         "--allow-duplicates",
         action="store_true",
@@ -156,9 +163,12 @@ def _add_import(commands) -> None:
                          help=f"refuse files larger than this (default {MAX_BIBLIOGRAPHY_BYTES / 1e6:.0f} MB)")
 
 
-def _add_export(commands) -> None:
-    command = _add_command(commands, "export", _run_export, "export BibTeX")
-    command.add_argument("-o", "--output", required=True, metavar="OUT", help="the .bib file to write")
+def _add_export(commands, registry: Registry) -> None:
+    command = _add_command(commands, "export", _run_export, "export BibTeX, or another installed format")
+    command.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write")
+    command.add_argument("--format", choices=list(registry.formats), metavar="NAME",
+                         help=f"write this format: {', '.join(registry.formats)} (default: the one OUT's extension "
+                         f"names, else bibtex; {_formats_help(registry)})")
     which = command.add_mutually_exclusive_group()
     which.add_argument("--keys", nargs="+", metavar="KEY", help="only these papers")
     which.add_argument("--file-of", metavar="SOURCE", help="one imported file, byte for byte as it was")
@@ -255,7 +265,7 @@ def _run_window(args: argparse.Namespace) -> int:
 def _run_import(args: argparse.Namespace) -> int:
     progress = _TerminalProgress("Importing")
     report = jobs.import_bibtex(args.library, args.files, progress=progress, allow_duplicates=args.allow_duplicates,
-                                max_bytes=int(args.max_size * 1e6))
+                                max_bytes=int(args.max_size * 1e6), registry=args.registry)
     progress.end()
     limit = None if args.verbose else _SHOWN_PROBLEMS
     refused = [p.reason for p in report.refused]
@@ -281,7 +291,8 @@ def _print_some(lines: list[str], limit: int | None) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    result = jobs.export_bibtex(args.library, args.output, args.keys, args.file_of, args.latex)
+    result = jobs.export_bibtex(args.library, args.output, args.keys, args.file_of, args.latex,
+                                format_name=args.format, registry=args.registry)
     print(f"Wrote {result.entries} entries ({result.size:,} bytes) to {result.path}")
     return 0
 

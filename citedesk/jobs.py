@@ -18,6 +18,7 @@ from citedesk.library.editing import EntryState
 from citedesk.library.db import SORT_INDEXES, default_library_path, fts_deferred, indexes_deferred, open_library
 from citedesk.formats.base import Format
 from citedesk.formats.builtin import built_in_formats
+from citedesk.formats import sniffing
 from citedesk.formats.sniffing import by_extension
 from citedesk.library.importer import KnownIds, store_file
 from citedesk.library.incoming import BIBTEX, prepare_file
@@ -88,6 +89,12 @@ def import_bibtex(
 def installed_formats(registry: Registry | None = None) -> list[Format]:
     """The registry's import and export formats (the built-in ones without a registry), BibTeX first."""
     return list(registry.formats.values()) if registry is not None else built_in_formats()
+
+
+def format_of_file(path: PathLike, registry: Registry | None = None) -> Format | None:
+    """The installed format a file is in (by its extension, else its first bytes), or None: what a window
+    accepts to import when a file is dropped on it."""
+    return sniffing.format_of_file(path, installed_formats(registry))
 
 
 def export_format(name: str | None, output: PathLike, registry: Registry | None = None) -> Format:

@@ -31,8 +31,8 @@ TYPES: tuple[tuple[str, str], ...] = (
     ("book", "book"), ("chapter", "incollection"), ("paper-conference", "inproceedings"), ("thesis", "thesis"),
     ("report", "report"), ("manuscript", "unpublished"), ("webpage", "online"), ("post-weblog", "online"),
     ("dataset", "dataset"), ("software", "software"), ("patent", "patent"), ("standard", "standard"),
-    ("entry-encyclopedia", "inreference"), ("entry-dictionary", "inreference"), ("motion_picture", "movie"),
-    ("musical_score", "music"), ("song", "audio"), ("broadcast", "video"), ("legislation", "legislation"),
+    ("entry-encyclopedia", "inreference"), ("entry-dictionary", "inreference"), ("motion_picture", "video"),
+    ("broadcast", "video"), ("musical_score", "music"), ("song", "audio"), ("legislation", "legislation"),
     ("legal_case", "jurisdiction"), ("pamphlet", "booklet"), ("graphic", "artwork"), ("review", "review"),
     ("review-book", "review"), ("personal_communication", "letter"), ("performance", "performance"),
     ("periodical", "periodical"), ("document", "misc"),
@@ -43,7 +43,7 @@ READ_TYPES = {
     "conference": "paper-conference", "phdthesis": "thesis", "mastersthesis": "thesis", "techreport": "report",
     "www": "webpage", "electronic": "webpage", "proceedings": "book", "mvproceedings": "book",
     "collection": "book", "mvcollection": "book", "mvbook": "book", "reference": "book", "mvreference": "book",
-    "manual": "report", "image": "graphic", "commentary": "book", "suppperiodical": "article-journal",
+    "manual": "report", "image": "graphic", "movie": "motion_picture", "commentary": "book", "suppperiodical": "article-journal",
 }
 _SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
 _ARTICLES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
@@ -140,7 +140,7 @@ def record_of_entry(entry_type: str, key: str, values: Iterable[tuple[str, str]]
         if field in _ISSUED_FIELDS:
             _add_issued(dates, fields)
         elif field in _NAME_FIELDS:
-            names.append((_NAME_FIELDS[field], names_of(value)))
+            names.append((_name_variable(field, fields), names_of(value)))
         elif field in _DATE_FIELDS:
             dates.append((_DATE_FIELDS[field], _date_of(value)))
         elif field == "keywords":
@@ -151,6 +151,12 @@ def record_of_entry(entry_type: str, key: str, values: Iterable[tuple[str, str]]
                 texts.append((variable, text))
     return Record(record_type, key, tuple(texts), tuple(pair for pair in names if pair[1]), tuple(dates),
                   keywords, line)
+
+
+def _name_variable(field: str, fields: Mapping[str, str]) -> str:
+    """The CSL name variable of a name field; BibLaTeX's editortype says what kind of editor ("director")."""
+    role = _unbraced(fields.get("editortype", "")).lower()
+    return role if field == "editor" and role in csl.NAME_VARIABLES else _NAME_FIELDS[field]
 
 
 def _first_of_each(values: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -20,6 +20,7 @@ NAME_KEYS: tuple[tuple[str, str], ...] = (
     ("suffix", "suffix"),
 )
 _SEASON_NAMES = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+_MARKUP = re.compile(r"</?(?:i|b|sup|sub|sc|span)\b[^>]*>")  # CSL's rich text: records hold plain text
 _SNIFF_KEYS = re.compile(r'"(?:type|id|citation-key|title|author|issued|container-title)"\s*:')
 _DECODER = json.JSONDecoder()
 
@@ -128,7 +129,7 @@ def record_of_item(item: dict[str, Any], line: int = 0) -> Record:
             if date is not None:
                 dates.append((variable, date))
         elif variable in csl.TEXT_VARIABLES and isinstance(value, str | int | float) and str(value).strip():
-            fields.append((variable, str(value)))
+            fields.append((variable, _MARKUP.sub("", str(value))))
     keywords = tuple(word.strip() for word in str(item.get("keyword") or "").split(",") if word.strip())
     return Record(record_type if record_type in csl.TYPES else csl.DEFAULT_TYPE, key, tuple(fields),
                   tuple(pair for pair in names if pair[1]), tuple(dates), keywords, line)

@@ -23,7 +23,8 @@ def edtf(date: Date) -> str:
 def _edtf_part(part: tuple[int, ...], circa: bool) -> str:
     if part == (0,):
         return ""  # the open end of a range
-    text = f"{part[0]:04d}" + "".join(f"-{number:02d}" for number in part[1:3])
+    year = part[0] + 1 if part[0] < 0 else part[0]  # EDTF counts 1 BC as year 0, CSL as -1
+    text = (f"-{-year:04d}" if year < 0 else f"{year:04d}") + "".join(f"-{number:02d}" for number in part[1:3])
     return text + ("~" if circa else "")
 
 
@@ -49,7 +50,7 @@ def parse_edtf(text: str) -> Date | None:
 def _part_of(match: re.Match[str]) -> tuple[int, ...] | None:
     """(year, month, day) of one EDTF date (a season as its month); month or day 00 is unknown (as ADS writes)."""
     year, month, day = (int(group) if group else 0 for group in match.group(1, 2, 3))
-    return date_part(year, month, day)
+    return date_part(year - 1 if year <= 0 else year, month, day)  # EDTF's year 0 is CSL's -1 (1 BC)
 
 
 def date_part(year: int, month: int = 0, day: int = 0) -> tuple[int, ...] | None:

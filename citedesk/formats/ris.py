@@ -123,7 +123,7 @@ def _records(text: str, source: str, problems: list[Problem]) -> Iterator[tuple[
             problems.append(Problem(source, number, f"RIS lines outside a record (no TY line before the {tag} "
                                     "line); they are not imported", line))
     if current is not None:
-        yield start, current
+        yield start, [*current, "ER  - "]  # rispy drops a record its ER does not end
 
 
 def _by_tag(item: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,21 @@ def recognise(data: bytes, path: str | Path, formats: Iterable[Format]) -> Forma
     return by_extension(path, candidates)
 
 
+def format_of_file(path: str | Path, formats: Iterable[Format]) -> Format | None:
+    """The format a file on disk is in, by its extension or else its first bytes; None for what is not a
+    readable regular file, or one no format claims."""
+    candidates = list(formats)
+    found = by_extension(path, candidates)
+    if found is not None:
+        return found
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES) if Path(path).is_file() else b""
+    except OSError:
+        return None
+    return next((candidate for candidate in candidates if head and _claims(candidate, head)), None)
+
+
 def by_extension(path: str | Path, formats: Iterable[Format]) -> Format | None:
     """The format whose extensions include the file's, or None."""
     suffix = Path(path).suffix.lower()

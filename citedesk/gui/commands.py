@@ -15,6 +15,7 @@ from citedesk.library import listing, queries
 from citedesk.library.editing import EntryState
 from citedesk.library.removal import Removed
 from citedesk.model import ImportReport, StatementImportReport, count, problem_line
+from citedesk.plugins import build_registry
 
 if TYPE_CHECKING:
     from citedesk.gui.entry_editor import EntryChanges
@@ -36,9 +37,13 @@ class Commands:
         self.relay.paper_done.connect(self._paper_classified)
         self._classify_again = False
         self.undo_stack = QUndoStack(window)
-        self.import_bib = self._action("&Import BibTeX…", self.ask_import, QKeySequence.StandardKey.Open)
+        # The formats the window imports and exports: the registry is built here, once, until it is passed down.
+        self.registry = build_registry()
+        self.formats = jobs.installed_formats(self.registry)
+        self.import_bib = self._action("&Import…", self.ask_import, QKeySequence.StandardKey.Open)
+        self.import_bib.setStatusTip(f"Import {', '.join(f.label for f in self.formats)} files")
         self.import_statements = self._action("Import &Citing Statements…", self.ask_import_statements)
-        self.export = self._action("&Export BibTeX…", self.ask_export, "Ctrl+E")
+        self.export = self._action("&Export…", self.ask_export, "Ctrl+E")
         self.quit = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
         self.undo = self.undo_stack.createUndoAction(window, "&Undo")
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -79,15 +84,15 @@ class Commands:
     # -- importing
 
     def ask_import(self) -> None:
-        paths = self.window.dialogs.open_bib_files(self.window)
+        paths = self.window.dialogs.open_bib_files(self.window, self.formats)
         if paths:
             self.import_files(paths)
 
     def import_files(self, paths: list[Path]) -> None:
-        """Import .bib files in the background; the report dialog opens when it is done."""
-        library, names = self.window.library, ", ".join(path.name for path in paths)
+        """Import files in any installed format in the background; the report dialog opens when it is done."""
+        library, names, registry = self.window.library, ", ".join(path.name for path in paths), self.registry
         self._write(
-            lambda progress, cancelled: jobs.import_bibtex(library, paths, progress, cancelled),
+            lambda progress, cancelled: jobs.import_bibtex(library, paths, progress, cancelled, registry=registry),
             f"Importing {names}",
             self._imported,
             cancelled_text="Import cancelled; the library is as it was.",
@@ -127,18 +132,22 @@ class Commands:
         window = self.window
         selected = window.selected_ids()
         counts = {"selection": len(selected), "search": window.model.total, "library": listing.sidebar(window.db).total}
-        choice = window.dialogs.ask_export(window, counts)
+        choice = window.dialogs.ask_export(window, counts, self.formats)
         if choice is None:
             return
         keys = [queries.paper_by_id(window.db, selected[0])["citekey"]] if len(selected) == 1 else []
-        path = window.dialogs.save_bib_file(window, suggested_name(choice.scope, window.library.stem, keys))
+        chosen = next((f for f in self.formats if f.name == choice.format), self.formats[0])
+        name = suggested_name(choice.scope, window.library.stem, keys, chosen.extensions[0])
+        path = window.dialogs.save_bib_file(window, name, chosen)
         if path is None:
             return
         query, library, seven_bit = window.model.query, window.library, choice.seven_bit
+        written = {"format_name": chosen.name, "registry": self.registry}
         works = {
-            "selection": lambda progress, cancelled: jobs.export_bibtex(library, path, seven_bit=seven_bit, paper_ids=selected),
-            "search": lambda progress, cancelled: jobs.export_listed(library, path, query, seven_bit),
-            "library": lambda progress, cancelled: jobs.export_bibtex(library, path, seven_bit=seven_bit),
+            "selection": lambda progress, cancelled: jobs.export_bibtex(
+                library, path, seven_bit=seven_bit, paper_ids=selected, **written),
+            "search": lambda progress, cancelled: jobs.export_listed(library, path, query, seven_bit, **written),
+            "library": lambda progress, cancelled: jobs.export_bibtex(library, path, seven_bit=seven_bit, **written),
         }
         self._read(works[choice.scope], f"Exporting to {path.name}", self._exported)
 
@@ -146,9 +155,10 @@ class Commands:
         self._status(f"Exported {result.entries:,} entries to {result.path}")
 
     def export_file(self, source_file_id: int) -> None:
-        """Export one imported file exactly as it was (edits applied)."""
+        """Export one imported BibTeX file exactly as it was (edits applied)."""
         name = queries.source_file_name(self.window.db, source_file_id)
-        path = self.window.dialogs.save_bib_file(self.window, name or "export.bib")
+        bibtex = next(f for f in self.formats if f.name == "bibtex")
+        path = self.window.dialogs.save_bib_file(self.window, name or "export.bib", bibtex)
         if path is None:
             return
         library = self.window.library

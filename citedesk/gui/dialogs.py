@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +14,36 @@ from citedesk.gui.entry_editor import EntryChanges, EntryEditor
 from citedesk.gui.export_dialog import ExportChoice, ExportDialog
 from citedesk.gui.import_report import ImportReportDialog, StatementReportDialog
 from citedesk.gui.sources_dialog import SourcesDialog
+from citedesk.formats.base import Format
 from citedesk.gui.statement_import_dialog import Preview, StatementImportDialog
 from citedesk.library.statement_columns import StatementLayout
 from citedesk.model import ImportReport, StatementImportReport
 
-BIB_FILTER = "BibTeX files (*.bib *.bibtex);;All files (*)"
 STATEMENT_FILTER = "Statement files (*.jsonl *.ndjson *.csv *.tsv *.txt);;All files (*)"
-SAVE_FILTER = "BibTeX files (*.bib);;All files (*)"
+ALL_FILES = "All files (*)"
 LAST_FOLDER_KEY = "dialogs/last_folder"
 
 
-def with_bib_suffix(path: Path) -> Path:
-    """The path with .bib added when it has no suffix."""
-    return path if path.suffix else path.with_name(path.name + ".bib")
+def open_filter(formats: Sequence[Format]) -> str:
+    """The import dialog's filter: every installed format's files together, each format, then all files
+    (a file is recognised by its content, so one with another extension can be chosen too)."""
+    patterns = [f"*{extension}" for candidate in formats for extension in candidate.extensions]
+    together = [f"Bibliography files ({' '.join(dict.fromkeys(patterns))})"] if len(formats) > 1 else []
+    return ";;".join([*together, *map(_format_filter, formats), ALL_FILES])
+
+
+def save_filter(chosen: Format | None) -> str:
+    """The save dialog's filter: the chosen format's files, then all files."""
+    return ";;".join([*([_format_filter(chosen)] if chosen is not None else []), ALL_FILES])
+
+
+def _format_filter(candidate: Format) -> str:
+    return f"{candidate.label} files ({' '.join(f'*{extension}' for extension in candidate.extensions)})"
+
+
+def with_suffix(path: Path, extension: str = ".bib") -> Path:
+    """The path with the format's extension added when it has no suffix."""
+    return path if path.suffix else path.with_name(path.name + extension)
 
 
 class Dialogs:
@@ -38,9 +55,9 @@ class Dialogs:
 
     # Files.
 
-    def open_bib_files(self, parent: QWidget | None) -> list[Path]:
-        """BibTeX files to import (an empty list when cancelled)."""
-        names, _ = QFileDialog.getOpenFileNames(parent, "Import BibTeX files", self.last_folder(), BIB_FILTER)
+    def open_bib_files(self, parent: QWidget | None, formats: Sequence[Format] = ()) -> list[Path]:
+        """Bibliography files to import, in any of the formats (an empty list when cancelled)."""
+        names, _ = QFileDialog.getOpenFileNames(parent, "Import", self.last_folder(), open_filter(formats))
         paths = [Path(name) for name in names]
         self._remember_folder(paths)
         return paths
@@ -50,12 +67,14 @@ class Dialogs:
         name, _ = QFileDialog.getOpenFileName(parent, "Load citing statements", self.last_folder(), STATEMENT_FILTER)
         return self._chosen(name)
 
-    def save_bib_file(self, parent: QWidget | None, suggested_name: str) -> Path | None:
-        """Where to write an export (.bib added when the name has no suffix), or None when cancelled."""
+    def save_bib_file(self, parent: QWidget | None, suggested_name: str, chosen: Format | None = None) -> Path | None:
+        """Where to write an export in the chosen format (BibTeX when None; its extension added when the name
+        has none), or None when cancelled."""
         suggested = str(Path(self.last_folder()) / suggested_name)
-        name, _ = QFileDialog.getSaveFileName(parent, "Export BibTeX", suggested, SAVE_FILTER)
+        title = f"Export {chosen.label if chosen is not None else 'BibTeX'}"
+        name, _ = QFileDialog.getSaveFileName(parent, title, suggested, save_filter(chosen))
         path = self._chosen(name)
-        return with_bib_suffix(path) if path is not None else None
+        return with_suffix(path, chosen.extensions[0] if chosen is not None else ".bib") if path is not None else None
 
     def last_folder(self) -> str:
         """The folder of the last file chosen (the home folder at first)."""
@@ -105,9 +124,10 @@ class Dialogs:
         """The rows a statement import did not store, with their lines and reasons."""
         _run(StatementReportDialog(report, path, parent))
 
-    def ask_export(self, parent: QWidget | None, counts: Mapping[str, int]) -> ExportChoice | None:
-        """Which papers to export, or None when cancelled."""
-        dialog = ExportDialog(counts, parent)
+    def ask_export(self, parent: QWidget | None, counts: Mapping[str, int],
+                   formats: Sequence[Format] = ()) -> ExportChoice | None:
+        """Which papers to export, in which of the formats, or None when cancelled."""
+        dialog = ExportDialog(counts, parent, formats)
         return dialog.choice() if _run(dialog) else None
 
     def edit_entry(

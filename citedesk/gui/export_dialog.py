@@ -1,4 +1,5 @@
-"""The export dialog: which papers to write as BibTeX, and whether to write letters as LaTeX."""
+"""The export dialog: which papers to write, in which installed format, and (BibTeX) whether to write letters
+as LaTeX."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -17,6 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from citedesk.formats.base import Format
 
 SCOPES = ("selection", "search", "library")
 _SCOPE_LABELS = {
@@ -28,10 +32,13 @@ _SCOPE_LABELS = {
 
 @dataclass(frozen=True)
 class ExportChoice:
-    """What the person chose to export: a scope ("selection", "search", "library") and the encoding."""
+    """What the person chose to export: a scope ("selection", "search", "library"), the encoding, and the
+    format's name and first extension."""
 
     scope: str
     seven_bit: bool
+    format: str = "bibtex"
+    extension: str = ".bib"
 
 
 def default_scope(counts: Mapping[str, int]) -> str | None:
@@ -46,23 +53,31 @@ def default_scope(counts: Mapping[str, int]) -> str | None:
     return next((scope for scope in SCOPES if counts.get(scope, 0)), None)
 
 
-def suggested_name(scope: str, library_name: str, keys: Sequence[str] = ()) -> str:
-    """The file name offered for an export: one paper's key, "NAME-selection", "NAME-search" or the library's."""
+def suggested_name(scope: str, library_name: str, keys: Sequence[str] = (), extension: str = ".bib") -> str:
+    """The file name offered for an export: one paper's key, "NAME-selection", "NAME-search" or the library's,
+    with the format's extension."""
     if scope == "selection" and len(keys) == 1:
         stem = re.sub(r"[^\w.+-]+", "_", keys[0]).strip("._") or library_name
     else:
         stem = library_name + {"selection": "-selection", "search": "-search"}.get(scope, "")
-    return f"{stem}.bib"
+    return f"{stem}{extension}"
 
 
 class ExportDialog(QDialog):
-    """Choose the papers to export; counts = {"selection": n, "search": m, "library": k}."""
+    """Choose the papers to export and the format; counts = {"selection": n, "search": m, "library": k};
+    formats: the installed ones, BibTeX first (BibTeX alone when none are given)."""
 
-    def __init__(self, counts: Mapping[str, int], parent: QWidget | None = None) -> None:
+    def __init__(self, counts: Mapping[str, int], parent: QWidget | None = None,
+                 formats: Sequence[Format] = ()) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export BibTeX")
+        self.setWindowTitle("Export")
         self._group = QButtonGroup(self)
         self.scope_buttons = {scope: self._add_scope_button(scope, counts.get(scope, 0)) for scope in SCOPES}
+        self.formats = list(formats)
+        self.format_box = QComboBox()
+        for candidate in self.formats:
+            self.format_box.addItem(f"{candidate.label} ({' '.join(candidate.extensions)})", candidate.name)
+        self.format_box.currentIndexChanged.connect(self._format_changed)
         self.seven_bit_box = QCheckBox("Write non-ASCII letters as LaTeX (for old BibTeX)")
         self.seven_bit_box.setToolTip('For example ö is written as {\\"o}, for BibTeX versions before Unicode.')
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -78,7 +93,17 @@ class ExportDialog(QDialog):
     def choice(self) -> ExportChoice | None:
         """The chosen scope and encoding, or None when every scope is empty."""
         scope = next((name for name, button in self.scope_buttons.items() if button.isChecked()), None)
-        return ExportChoice(scope, self.seven_bit_box.isChecked()) if scope else None
+        if scope is None:
+            return None
+        chosen = self.formats[self.format_box.currentIndex()] if self.formats else None
+        if chosen is None:
+            return ExportChoice(scope, self.seven_bit_box.isChecked())
+        seven_bit = self.seven_bit_box.isChecked() and self.seven_bit_box.isEnabled()
+        return ExportChoice(scope, seven_bit, chosen.name, chosen.extensions[0])
+
+    def _format_changed(self) -> None:
+        """Letters as LaTeX is a BibTeX choice."""
+        self.seven_bit_box.setEnabled(self.format_box.currentData() in (None, "bibtex"))
 
     def _add_scope_button(self, scope: str, count: int) -> QRadioButton:
         button = QRadioButton(_SCOPE_LABELS[scope].format(f"{count:,}"))
@@ -92,6 +117,9 @@ class ExportDialog(QDialog):
         for button in self.scope_buttons.values():
             layout.addWidget(button)
         layout.addSpacing(8)
+        if self.formats:
+            layout.addWidget(QLabel("Format:"))
+            layout.addWidget(self.format_box)
         layout.addWidget(self.seven_bit_box)
         layout.addSpacing(8)
         layout.addWidget(self.buttons)

@@ -39,6 +39,7 @@ from citedesk.gui.widgets.welcome import WelcomePage
 from citedesk.library import listing, queries
 from citedesk.library.listing import COLUMNS
 from citedesk.library.paper_report import PaperReport, PaperSummary
+from citedesk.plugins import Registry
 from citedesk.sources.registry import installed_sources
 
 HIDDEN_BY_DEFAULT = {"citekey", "added"}
@@ -356,11 +357,11 @@ class MainWindow(QMainWindow):
             self.progress.follow(task)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _bib_paths(event):
+        if _importable_paths(event, self.commands.registry):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = _bib_paths(event)
+        paths = _importable_paths(event, self.commands.registry)
         if paths:
             event.acceptProposedAction()
             self.commands.import_files(paths)
@@ -405,7 +406,8 @@ class MainWindow(QMainWindow):
         event.accept()
 
 
-def _bib_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+def _importable_paths(event: QDragEnterEvent | QDropEvent, registry: Registry) -> list[Path]:
+    """The dropped local files an installed format reads, known by their extension or their first bytes."""
     urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
     paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
-    return [path for path in paths if path.suffix.lower() in (".bib", ".bibtex")]
+    return [path for path in paths if jobs.format_of_file(path, registry) is not None]

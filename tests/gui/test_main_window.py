@@ -47,18 +47,20 @@ class StubDialogs:
         queue = self.answers.get(name) or []
         return queue.pop(0) if queue else default
 
-    def open_bib_files(self, parent):
+    def open_bib_files(self, parent, formats=()):
+        self.import_formats = list(formats)
         return self._next("open_bib_files", [])
 
     def open_statement_file(self, parent):
         return self._next("open_statement_file")
 
-    def save_bib_file(self, parent, suggested_name):
+    def save_bib_file(self, parent, suggested_name, chosen=None):
+        self.saved_as = chosen
         self.suggested_names = [*getattr(self, "suggested_names", []), suggested_name]
         return self._next("save_bib_file")
 
-    def ask_export(self, parent, counts):
-        self.export_counts = dict(counts)
+    def ask_export(self, parent, counts, formats=()):
+        self.export_counts, self.export_formats = dict(counts), list(formats)
         return self._next("ask_export")
 
     def edit_entry(self, parent, paper, key_taken=None):

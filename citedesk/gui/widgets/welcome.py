@@ -17,8 +17,8 @@ class WelcomePage(QWidget):
         picture.setPixmap(icon.pixmap(96, 96))
         title = QLabel("<h2>Your library is empty</h2>", self)
         text = QLabel(
-            "Import a BibTeX file to begin: File ▸ Import BibTeX… (Ctrl+O),\n"
-            "or drop .bib files anywhere on this window.\n\n"
+            "Import a BibTeX, RIS or CSL JSON file to begin: File ▸ Import… (Ctrl+O),\n"
+            "or drop such files anywhere on this window.\n\n"
             "Every entry comes back out exactly as it went in.",
             self,
         )
