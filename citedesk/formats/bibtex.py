@@ -27,23 +27,62 @@ from citedesk.model import Problem
 # (CSL type, BibTeX type); the first row of a BibTeX type is what it is read as. A CSL type whose BibTeX type
 # reads as another one is written with entrysubtype = {its CSL name} ("magazine", "newspaper" as BibLaTeX has them).
 TYPES: tuple[tuple[str, str], ...] = (
-    ("article-journal", "article"), ("article-magazine", "article"), ("article-newspaper", "article"),
-    ("book", "book"), ("chapter", "incollection"), ("paper-conference", "inproceedings"), ("thesis", "thesis"),
-    ("report", "report"), ("manuscript", "unpublished"), ("webpage", "online"), ("post-weblog", "online"),
-    ("dataset", "dataset"), ("software", "software"), ("patent", "patent"), ("standard", "standard"),
-    ("entry-encyclopedia", "inreference"), ("entry-dictionary", "inreference"), ("motion_picture", "video"),
-    ("broadcast", "video"), ("musical_score", "music"), ("song", "audio"), ("legislation", "legislation"),
-    ("legal_case", "jurisdiction"), ("pamphlet", "booklet"), ("graphic", "artwork"), ("review", "review"),
-    ("review-book", "review"), ("personal_communication", "letter"), ("performance", "performance"),
-    ("periodical", "periodical"), ("document", "misc"),
+    ("article-journal", "article"),
+    ("article-magazine", "article"),
+    ("article-newspaper", "article"),
+    ("book", "book"),
+    ("chapter", "incollection"),
+    ("paper-conference", "inproceedings"),
+    ("thesis", "thesis"),
+    ("report", "report"),
+    ("manuscript", "unpublished"),
+    ("webpage", "online"),
+    ("post-weblog", "online"),
+    ("dataset", "dataset"),
+    ("software", "software"),
+    ("patent", "patent"),
+    ("standard", "standard"),
+    ("entry-encyclopedia", "inreference"),
+    ("entry-dictionary", "inreference"),
+    ("motion_picture", "video"),
+    ("broadcast", "video"),
+    ("musical_score", "music"),
+    ("song", "audio"),
+    ("legislation", "legislation"),
+    ("legal_case", "jurisdiction"),
+    ("pamphlet", "booklet"),
+    ("graphic", "artwork"),
+    ("review", "review"),
+    ("review-book", "review"),
+    ("personal_communication", "letter"),
+    ("performance", "performance"),
+    ("periodical", "periodical"),
+    ("document", "misc"),
 )
 # Other BibTeX and BibLaTeX types, read as these CSL types.
 READ_TYPES = {
-    "inbook": "chapter", "bookinbook": "chapter", "suppbook": "chapter", "suppcollection": "chapter",
-    "conference": "paper-conference", "phdthesis": "thesis", "mastersthesis": "thesis", "techreport": "report",
-    "www": "webpage", "electronic": "webpage", "proceedings": "book", "mvproceedings": "book",
-    "collection": "book", "mvcollection": "book", "mvbook": "book", "reference": "book", "mvreference": "book",
-    "manual": "report", "image": "graphic", "movie": "motion_picture", "commentary": "book", "suppperiodical": "article-journal",
+    "inbook": "chapter",
+    "bookinbook": "chapter",
+    "suppbook": "chapter",
+    "suppcollection": "chapter",
+    "conference": "paper-conference",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "techreport": "report",
+    "www": "webpage",
+    "electronic": "webpage",
+    "proceedings": "book",
+    "mvproceedings": "book",
+    "collection": "book",
+    "mvcollection": "book",
+    "mvbook": "book",
+    "reference": "book",
+    "mvreference": "book",
+    "manual": "report",
+    "image": "graphic",
+    "movie": "motion_picture",
+    "commentary": "book",
+    "suppperiodical": "article-journal",
 }
 _SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
 _ARTICLES = frozenset({"article-journal", "article-magazine", "article-newspaper"})
@@ -51,36 +90,87 @@ _ARTICLES = frozenset({"article-journal", "article-magazine", "article-newspaper
 # (CSL variable, BibTeX field) for text variables; a CSL variable not here is a field of its own name in lower
 # case ("call-number", "pmid"), and a BibTeX field that is neither is not mapped. Some depend on the type:
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("title", "title"), ("title-short", "shorttitle"), ("container-title-short", "shortjournal"),
-    ("collection-title", "series"), ("publisher-place", "address"), ("page", "pages"), ("edition", "edition"),
-    ("genre", "type"), ("chapter-number", "chapter"), ("number-of-pages", "pagetotal"),
-    ("number-of-volumes", "volumes"), ("event-title", "eventtitle"), ("event-place", "venue"),
-    ("original-title", "origtitle"), ("language", "language"), ("note", "note"), ("abstract", "abstract"),
-    ("annote", "annote"), ("DOI", "doi"), ("ISBN", "isbn"), ("ISSN", "issn"), ("URL", "url"),
-    ("volume", "volume"), ("version", "version"),
+    ("title", "title"),
+    ("title-short", "shorttitle"),
+    ("container-title-short", "shortjournal"),
+    ("collection-title", "series"),
+    ("publisher-place", "address"),
+    ("page", "pages"),
+    ("edition", "edition"),
+    ("genre", "type"),
+    ("chapter-number", "chapter"),
+    ("number-of-pages", "pagetotal"),
+    ("number-of-volumes", "volumes"),
+    ("event-title", "eventtitle"),
+    ("event-place", "venue"),
+    ("original-title", "origtitle"),
+    ("language", "language"),
+    ("note", "note"),
+    ("abstract", "abstract"),
+    ("annote", "annote"),
+    ("DOI", "doi"),
+    ("ISBN", "isbn"),
+    ("ISSN", "issn"),
+    ("URL", "url"),
+    ("volume", "volume"),
+    ("version", "version"),
 )
-READ_FIELDS = {"journaltitle": "container-title", "location": "publisher-place", "langid": "language",
-               "annotation": "annote", "school": "publisher", "institution": "publisher"}
+READ_FIELDS = {
+    "journaltitle": "container-title",
+    "location": "publisher-place",
+    "langid": "language",
+    "annotation": "annote",
+    "school": "publisher",
+    "institution": "publisher",
+}
 NAMES: tuple[tuple[str, str], ...] = (
-    ("author", "author"), ("editor", "editor"), ("translator", "translator"), ("container-author", "bookauthor"),
+    ("author", "author"),
+    ("editor", "editor"),
+    ("translator", "translator"),
+    ("container-author", "bookauthor"),
 )  # other CSL name variables are fields of their own name ("director", "script-writer")
 DATES: tuple[tuple[str, str], ...] = (
-    ("accessed", "urldate"), ("original-date", "origdate"), ("event-date", "eventdate"),
+    ("accessed", "urldate"),
+    ("original-date", "origdate"),
+    ("event-date", "eventdate"),
 )  # "issued" is date, or year and month; other CSL dates are fields of their own name ("submitted")
-VERBATIM = frozenset({"url", "doi", "eprint", "file", "urlraw"})  # read without LaTeX decoding, written as is
+VERBATIM = frozenset(
+    {"url", "doi", "eprint", "file", "urlraw"}
+)  # read without LaTeX decoding, written as is
 
 _TO_BIBTEX_TYPE = {csl_type: bibtex for csl_type, bibtex in reversed(TYPES)}
-_FROM_BIBTEX_TYPE = {**READ_TYPES, **{bibtex: csl_type for csl_type, bibtex in reversed(TYPES)}}
+_FROM_BIBTEX_TYPE = {
+    **READ_TYPES,
+    **{bibtex: csl_type for csl_type, bibtex in reversed(TYPES)},
+}
 _TO_FIELD = dict(FIELDS)
 _FROM_FIELD = {**READ_FIELDS, **{bibtex: variable for variable, bibtex in FIELDS}}
-_NAME_FIELDS = {**{variable: variable for variable in csl.NAME_VARIABLES}, **{b: v for v, b in NAMES}}
+_NAME_FIELDS = {
+    **{variable: variable for variable in csl.NAME_VARIABLES},
+    **{b: v for v, b in NAMES},
+}
 _TO_NAME_FIELD = {variable: bibtex for bibtex, variable in _NAME_FIELDS.items()}
-_DATE_FIELDS = {**{variable: variable for variable in csl.DATE_VARIABLES - {"issued"}}, **{b: v for v, b in DATES}}
+_DATE_FIELDS = {
+    **{variable: variable for variable in csl.DATE_VARIABLES - {"issued"}},
+    **{b: v for v, b in DATES},
+}
 _TO_DATE_FIELD = {variable: bibtex for bibtex, variable in _DATE_FIELDS.items()}
 _ISSUED_FIELDS = ("date", "year", "month", "day")
-_SPECIAL = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "%": "\\%", "&": "\\&", "$": "\\$", "#": "\\#",
-            "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}"}
-_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")  # "--", "``", "''": LaTeX would join them
+_SPECIAL = {
+    "\\": "\\textbackslash{}",
+    "{": "\\{",
+    "}": "\\}",
+    "%": "\\%",
+    "&": "\\&",
+    "$": "\\$",
+    "#": "\\#",
+    "_": "\\_",
+    "~": "\\textasciitilde{}",
+    "^": "\\textasciicircum{}",
+}
+_LIGATURE = re.compile(
+    r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')"
+)  # "--", "``", "''": LaTeX would join them
 _KEY_UNSAFE = re.compile(r"[\s,{}()\"#%'=\\~]")
 _TOP_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SNIFF = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
@@ -111,10 +201,19 @@ class BibTeX(Format):
         records, problems = [], []
         for block in parse_text(text):
             if block.kind == "entry":
-                values = [(name, evaluate(raw, macros)) for name, raw in _raw_fields(block.fields_json)]
-                records.append(record_of_entry(block.entry_type, block.key, values, block.line))
+                values = [
+                    (name, evaluate(raw, macros))
+                    for name, raw in _raw_fields(block.fields_json)
+                ]
+                records.append(
+                    record_of_entry(block.entry_type, block.key, values, block.line)
+                )
             elif block.kind == "failed":
-                problems.append(Problem(source, block.line, block.error, block.report_text, block.key))
+                problems.append(
+                    Problem(
+                        source, block.line, block.error, block.report_text, block.key
+                    )
+                )
         return ReadResult(tuple(records), tuple(problems))
 
     def write(self, records: Sequence[Record]) -> bytes:
@@ -128,7 +227,9 @@ def _raw_fields(fields_json: str) -> list[tuple[str, str]]:
 # -- BibTeX -> Record
 
 
-def record_of_entry(entry_type: str, key: str, values: Iterable[tuple[str, str]], line: int = 0) -> Record:
+def record_of_entry(
+    entry_type: str, key: str, values: Iterable[tuple[str, str]], line: int = 0
+) -> Record:
     """A record from an entry's fields, macros and `#` already evaluated (braces and LaTeX still in them)."""
     fields = _first_of_each(values)
     record_type = _record_type(entry_type.lower(), fields.get("entrysubtype", ""))
@@ -144,19 +245,40 @@ def record_of_entry(entry_type: str, key: str, values: Iterable[tuple[str, str]]
         elif field in _DATE_FIELDS:
             dates.append((_DATE_FIELDS[field], _date_of(value)))
         elif field == "keywords":
-            keywords = tuple(word for word in (part.strip() for part in re.split(r"[,;]", _decoded(value))) if word)
+            keywords = tuple(
+                word
+                for word in (
+                    part.strip() for part in re.split(r"[,;]", _decoded(value))
+                )
+                if word
+            )
         else:
             variable = _text_variable(field, record_type)
-            if variable and variable not in dict(texts) and (text := _text_of(field, value)):
+            if (
+                variable
+                and variable not in dict(texts)
+                and (text := _text_of(field, value))
+            ):
                 texts.append((variable, text))
-    return Record(record_type, key, tuple(texts), tuple(pair for pair in names if pair[1]), tuple(dates),
-                  keywords, line)
+    return Record(
+        record_type,
+        key,
+        tuple(texts),
+        tuple(pair for pair in names if pair[1]),
+        tuple(dates),
+        keywords,
+        line,
+    )
 
 
 def _name_variable(field: str, fields: Mapping[str, str]) -> str:
     """The CSL name variable of a name field; BibLaTeX's editortype says what kind of editor ("director")."""
     role = _unbraced(fields.get("editortype", "")).lower()
-    return role if field == "editor" and role in csl.NAME_VARIABLES else _NAME_FIELDS[field]
+    return (
+        role
+        if field == "editor" and role in csl.NAME_VARIABLES
+        else _NAME_FIELDS[field]
+    )
 
 
 def _first_of_each(values: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -218,14 +340,20 @@ def _add_issued(dates: list[tuple[str, Date]], fields: Mapping[str, str]) -> Non
     if fields.get("date", "").strip():
         date = _date_of(fields["date"])
     elif fields.get("year", "").strip():
-        date = plain_date(_decoded(fields["year"]), _decoded(fields.get("month", "")), _decoded(fields.get("day", "")))
+        date = plain_date(
+            _decoded(fields["year"]),
+            _decoded(fields.get("month", "")),
+            _decoded(fields.get("day", "")),
+        )
     if date is not None:
         dates.append(("issued", date))
 
 
 def _date_of(value: str) -> Date:
     """An EDTF date (read as written: "~" is circa, not a space), else the decoded text as a literal date."""
-    return parse_edtf(" ".join(_unbraced(value).split())) or Date(literal=_decoded(value))
+    return parse_edtf(" ".join(_unbraced(value).split())) or Date(
+        literal=_decoded(value)
+    )
 
 
 def names_of(value: str) -> tuple[Name, ...]:
@@ -237,8 +365,15 @@ def names_of(value: str) -> tuple[Name, ...]:
             names.append(Name(literal=_decoded(chunk)))
         elif chunk:
             for name in split_names(chunk):
-                names.append(Name(_decoded(name.family), _decoded(name.given), "", _decoded(name.von),
-                                  _decoded(name.jr)))
+                names.append(
+                    Name(
+                        _decoded(name.family),
+                        _decoded(name.given),
+                        "",
+                        _decoded(name.von),
+                        _decoded(name.jr),
+                    )
+                )
     return tuple(names)
 
 
@@ -286,7 +421,12 @@ def entry_of_record(record: Record) -> tuple[str, str, list[tuple[str, str]]]:
     fields: list[tuple[str, str]] = []
     for variable, names in record.names:
         if names and variable in _TO_NAME_FIELD:
-            fields.append((_TO_NAME_FIELD[variable], _braced(" and ".join(map(bibtex_name, names)))))
+            fields.append(
+                (
+                    _TO_NAME_FIELD[variable],
+                    _braced(" and ".join(map(bibtex_name, names))),
+                )
+            )
     for variable, text in record.fields:
         field = _field_of(variable, record.type)
         if field and text and field not in dict(fields):
@@ -301,7 +441,10 @@ def entry_of_record(record: Record) -> tuple[str, str, list[tuple[str, str]]]:
 
 
 def _subtype(record_type: str) -> str:
-    return next((name for name, csl_type in _SUBTYPES.items() if csl_type == record_type), record_type)
+    return next(
+        (name for name, csl_type in _SUBTYPES.items() if csl_type == record_type),
+        record_type,
+    )
 
 
 def _field_of(variable: str, record_type: str) -> str | None:
@@ -312,7 +455,9 @@ def _field_of(variable: str, record_type: str) -> str | None:
     if variable == "number":
         return "eid" if record_type in _ARTICLES else "number"
     if variable == "publisher":
-        return {"thesis": "school", "report": "institution"}.get(record_type, "publisher")
+        return {"thesis": "school", "report": "institution"}.get(
+            record_type, "publisher"
+        )
     if variable in _TO_FIELD:
         return _TO_FIELD[variable]
     return variable.lower() if variable in csl.TEXT_VARIABLES else None
@@ -328,13 +473,20 @@ def _date_fields(variable: str, date: Date) -> list[tuple[str, str]]:
     if variable != "issued":
         field = _TO_DATE_FIELD.get(variable)
         return [(field, _date_value(date))] if field else []
-    simple = len(date.parts) == 1 and len(date.parts[0]) <= 2 and not (date.circa or date.literal) and (
-        date.parts[0][1:] < (13,))
+    simple = (
+        len(date.parts) == 1
+        and len(date.parts[0]) <= 2
+        and not (date.circa or date.literal)
+        and (date.parts[0][1:] < (13,))
+    )
     if not simple:
-        year = [("year", _braced(str(date.year)))] if date.year else []
-        return [("date", _date_value(date)), *year]
+        known_year = [("year", _braced(str(date.year)))] if date.year else []
+        return [("date", _date_value(date)), *known_year]
     year, *month = date.parts[0]
-    return [("year", _braced(str(year))), *(("month", month_macro(number)) for number in month)]
+    return [
+        ("year", _braced(str(year))),
+        *(("month", month_macro(number)) for number in month),
+    ]
 
 
 def _date_value(date: Date) -> str:
@@ -346,7 +498,9 @@ def bibtex_name(name: Name) -> str:
     """A name as BibTeX reads it back: "von Last, Jr, First", a literal one in braces."""
     if name.literal:
         return "others" if name.literal == "others" else _braced(escaped(name.literal))
-    family = " ".join(part for part in (escaped(name.particle), _name_part(name.family, True)) if part)
+    family = " ".join(
+        part for part in (escaped(name.particle), _name_part(name.family, True)) if part
+    )
     suffix = f", {_name_part(name.suffix)}" if name.suffix else ""
     return f"{family}{suffix}, {_name_part(name.given)}".rstrip()
 
@@ -355,8 +509,11 @@ def _name_part(text: str, family: bool = False) -> str:
     """A part of a name, braced where BibTeX would split it (a comma, "and") or take a word of a family
     name for a particle (one in lower case)."""
     text = escaped(text)
-    risky = "," in text or re.search(r"\band\b", text, re.IGNORECASE) or (
-        family and any(word[:1].islower() for word in text.split()))
+    risky = (
+        "," in text
+        or re.search(r"\band\b", text, re.IGNORECASE)
+        or (family and any(word[:1].islower() for word in text.split()))
+    )
     return _braced(text) if risky else text
 
 

@@ -16,12 +16,19 @@ from citedesk.model import Problem
 
 # (CSL-JSON name key, Name attribute); "dropping-particle" is read as the particle too.
 NAME_KEYS: tuple[tuple[str, str], ...] = (
-    ("family", "family"), ("given", "given"), ("literal", "literal"), ("non-dropping-particle", "particle"),
+    ("family", "family"),
+    ("given", "given"),
+    ("literal", "literal"),
+    ("non-dropping-particle", "particle"),
     ("suffix", "suffix"),
 )
 _SEASON_NAMES = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
-_MARKUP = re.compile(r"</?(?:i|b|sup|sub|sc|span)\b[^>]*>")  # CSL's rich text: records hold plain text
-_SNIFF_KEYS = re.compile(r'"(?:type|id|citation-key|title|author|issued|container-title)"\s*:')
+_MARKUP = re.compile(
+    r"</?(?:i|b|sup|sub|sc|span)\b[^>]*>"
+)  # CSL's rich text: records hold plain text
+_SNIFF_KEYS = re.compile(
+    r'"(?:type|id|citation-key|title|author|issued|container-title)"\s*:'
+)
 _DECODER = json.JSONDecoder()
 
 
@@ -46,13 +53,23 @@ class CSLJSON(Format):
                 continue
             record, reason = _record_or_reason(item, line)
             if record is None:
-                problems.append(Problem(source, line, reason, json.dumps(item, ensure_ascii=False)[:2000]))
+                problems.append(
+                    Problem(
+                        source,
+                        line,
+                        reason,
+                        json.dumps(item, ensure_ascii=False)[:2000],
+                    )
+                )
             else:
                 records.append(record)
         return ReadResult(tuple(records), tuple(problems))
 
     def write(self, records: Sequence[Record]) -> bytes:
-        items = [{"id": f"item-{number}", **item_of_record(record)} for number, record in enumerate(records, 1)]
+        items = [
+            {"id": f"item-{number}", **item_of_record(record)}
+            for number, record in enumerate(records, 1)
+        ]
         return (json.dumps(items, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -70,7 +87,11 @@ def _items(text: str) -> Iterator[tuple[int, Any, str]]:
             yield line, value, ""
         return
     if not text.startswith("[", start):
-        yield _line(text, start), None, "this is not CSL JSON: it holds neither an array of items nor an item"
+        yield (
+            _line(text, start),
+            None,
+            "this is not CSL JSON: it holds neither an array of items nor an item",
+        )
         return
     position = _skip_space(text, start + 1)
     while position < len(text) and not text.startswith("]", position):
@@ -83,7 +104,11 @@ def _items(text: str) -> Iterator[tuple[int, Any, str]]:
         if text.startswith(",", position):
             position = _skip_space(text, position + 1)
         elif not text.startswith("]", position):
-            yield _line(text, position), None, "not valid JSON: a comma or ] is missing after this item"
+            yield (
+                _line(text, position),
+                None,
+                "not valid JSON: a comma or ] is missing after this item",
+            )
             return
 
 
@@ -91,7 +116,11 @@ def _decode(text: str, position: int) -> tuple[Any, str, int]:
     try:
         return _DECODER.raw_decode(text, position)[0], "", _line(text, position)
     except json.JSONDecodeError as exc:
-        return None, f"not valid JSON: {exc.msg} (column {exc.colno}); the items from here on are not imported", exc.lineno
+        return (
+            None,
+            f"not valid JSON: {exc.msg} (column {exc.colno}); the items from here on are not imported",
+            exc.lineno,
+        )
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -123,16 +152,38 @@ def record_of_item(item: dict[str, Any], line: int = 0) -> Record:
     fields, names, dates = [], [], []
     for variable, value in item.items():
         if variable in csl.NAME_VARIABLES and isinstance(value, list):
-            names.append((variable, tuple(_name(entry) for entry in value if isinstance(entry, dict | str))))
+            names.append(
+                (
+                    variable,
+                    tuple(
+                        _name(entry) for entry in value if isinstance(entry, dict | str)
+                    ),
+                )
+            )
         elif variable in csl.DATE_VARIABLES:
             date = _date(value)
             if date is not None:
                 dates.append((variable, date))
-        elif variable in csl.TEXT_VARIABLES and isinstance(value, str | int | float) and str(value).strip():
+        elif (
+            variable in csl.TEXT_VARIABLES
+            and isinstance(value, str | int | float)
+            and str(value).strip()
+        ):
             fields.append((variable, _MARKUP.sub("", str(value))))
-    keywords = tuple(word.strip() for word in str(item.get("keyword") or "").split(",") if word.strip())
-    return Record(record_type if record_type in csl.TYPES else csl.DEFAULT_TYPE, key, tuple(fields),
-                  tuple(pair for pair in names if pair[1]), tuple(dates), keywords, line)
+    keywords = tuple(
+        word.strip()
+        for word in str(item.get("keyword") or "").split(",")
+        if word.strip()
+    )
+    return Record(
+        record_type if record_type in csl.TYPES else csl.DEFAULT_TYPE,
+        key,
+        tuple(fields),
+        tuple(pair for pair in names if pair[1]),
+        tuple(dates),
+        keywords,
+        line,
+    )
 
 
 def _name(entry: dict[str, Any] | str) -> Name:
@@ -140,7 +191,9 @@ def _name(entry: dict[str, Any] | str) -> Name:
         return Name(literal=entry)
     parts = {attribute: str(entry.get(key) or "") for key, attribute in NAME_KEYS}
     particle = parts["particle"] or str(entry.get("dropping-particle") or "")
-    return Name(parts["family"], parts["given"], parts["literal"], particle, parts["suffix"])
+    return Name(
+        parts["family"], parts["given"], parts["literal"], particle, parts["suffix"]
+    )
 
 
 def _date(value: Any) -> Date | None:
@@ -150,7 +203,11 @@ def _date(value: Any) -> Date | None:
     if not isinstance(value, dict):
         return None
     literal = str(value.get("literal") or "")
-    parts = tuple(part for part in (_date_part(part) for part in value.get("date-parts") or []) if part)
+    parts = tuple(
+        part
+        for part in (_date_part(part) for part in value.get("date-parts") or [])
+        if part
+    )
     if not parts and value.get("raw"):
         return _date(str(value["raw"]))
     if not parts and not literal:
@@ -186,7 +243,11 @@ def _season(value: Any) -> int:
 
 def item_of_record(record: Record) -> dict[str, Any]:
     """The CSL item of a record."""
-    item: dict[str, Any] = {"id": record.key, "type": record.type, "citation-key": record.key}
+    item: dict[str, Any] = {
+        "id": record.key,
+        "type": record.type,
+        "citation-key": record.key,
+    }
     if not record.key:
         del item["id"], item["citation-key"]
     for variable, names in record.names:
@@ -201,12 +262,20 @@ def item_of_record(record: Record) -> dict[str, Any]:
 
 
 def _name_object(name: Name) -> dict[str, str]:
-    return {key: value for key, attribute in NAME_KEYS if (value := getattr(name, attribute))}
+    return {
+        key: value
+        for key, attribute in NAME_KEYS
+        if (value := getattr(name, attribute))
+    }
 
 
 def _csl_part(part: tuple[int, ...]) -> list[int]:
     """date-parts as citeproc reads them: a season as month 13-16."""
-    return [part[0], part[1] - 8, *part[2:]] if len(part) > 1 and part[1] in SEASON_MONTHS else list(part)
+    return (
+        [part[0], part[1] - 8, *part[2:]]
+        if len(part) > 1 and part[1] in SEASON_MONTHS
+        else list(part)
+    )
 
 
 def _date_object(date: Date) -> dict[str, Any]:

@@ -7,9 +7,28 @@ import re
 from citedesk.formats.base import Date
 
 _EDTF_PART = re.compile(r"(-?\d{1,4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]*)")
-_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
 SEASON_MONTHS = range(21, 25)  # EDTF's spring, summer, autumn, winter
-_SEASONS = {13: 21, 14: 22, 15: 23, 16: 24, **{month: month for month in SEASON_MONTHS}}  # and CSL's 13-16
+_SEASONS = {
+    13: 21,
+    14: 22,
+    15: 23,
+    16: 24,
+    **{month: month for month in SEASON_MONTHS},
+}  # and CSL's 13-16
 
 
 def edtf(date: Date) -> str:
@@ -23,8 +42,12 @@ def edtf(date: Date) -> str:
 def _edtf_part(part: tuple[int, ...], circa: bool) -> str:
     if part == (0,):
         return ""  # the open end of a range
-    year = part[0] + 1 if part[0] < 0 else part[0]  # EDTF counts 1 BC as year 0, CSL as -1
-    text = (f"-{-year:04d}" if year < 0 else f"{year:04d}") + "".join(f"-{number:02d}" for number in part[1:3])
+    year = (
+        part[0] + 1 if part[0] < 0 else part[0]
+    )  # EDTF counts 1 BC as year 0, CSL as -1
+    text = (f"-{-year:04d}" if year < 0 else f"{year:04d}") + "".join(
+        f"-{number:02d}" for number in part[1:3]
+    )
     return text + ("~" if circa else "")
 
 
@@ -33,14 +56,15 @@ def parse_edtf(text: str) -> Date | None:
     pieces = text.strip().split("/")
     if not pieces[0] or len(pieces) > 2:
         return None
-    parts, circa = [], False
+    parts: list[tuple[int, ...]] = []
+    circa = False
     for index, piece in enumerate(pieces):
         if index and piece in ("", ".."):
             parts.append((0,))
             continue
         match = _EDTF_PART.fullmatch(piece)
         part = _part_of(match) if match else None
-        if part is None:
+        if match is None or part is None:
             return None
         parts.append(part)
         circa = circa or "~" in match.group(4) or "%" in match.group(4)
@@ -50,7 +74,9 @@ def parse_edtf(text: str) -> Date | None:
 def _part_of(match: re.Match[str]) -> tuple[int, ...] | None:
     """(year, month, day) of one EDTF date (a season as its month); month or day 00 is unknown (as ADS writes)."""
     year, month, day = (int(group) if group else 0 for group in match.group(1, 2, 3))
-    return date_part(year - 1 if year <= 0 else year, month, day)  # EDTF's year 0 is CSL's -1 (1 BC)
+    return date_part(
+        year - 1 if year <= 0 else year, month, day
+    )  # EDTF's year 0 is CSL's -1 (1 BC)
 
 
 def date_part(year: int, month: int = 0, day: int = 0) -> tuple[int, ...] | None:
@@ -76,7 +102,9 @@ def plain_date(year: str, month: str = "", day: str = "") -> Date | None:
     if not number:
         return Date(((int(year),),))
     day_number = int(day) if day.strip().isdigit() and 0 < int(day) <= 31 else 0
-    return Date(((int(year), number, day_number) if day_number else (int(year), number),))
+    return Date(
+        ((int(year), number, day_number) if day_number else (int(year), number),)
+    )
 
 
 def month_number(text: str) -> int:
@@ -84,7 +112,14 @@ def month_number(text: str) -> int:
     text = text.strip().lower().rstrip(".")
     if text.isdigit():
         return int(text) if 1 <= int(text) <= 12 else 0
-    return next((index + 1 for index, name in enumerate(_MONTH_NAMES) if text[:3] == name and text.isalpha()), 0)
+    return next(
+        (
+            index + 1
+            for index, name in enumerate(_MONTH_NAMES)
+            if text[:3] == name and text.isalpha()
+        ),
+        0,
+    )
 
 
 def month_macro(number: int) -> str:
@@ -98,7 +133,9 @@ def ris_date(date: Date) -> str:
         return date.literal
     year, *rest = date.parts[0]
     rest = rest if rest and rest[0] <= 12 else []  # RIS has no seasons
-    return "/".join([f"{year:04d}", *(f"{number:02d}" for number in rest)]) + ("/" if len(rest) == 2 else "")
+    return "/".join([f"{year:04d}", *(f"{number:02d}" for number in rest)]) + (
+        "/" if len(rest) == 2 else ""
+    )
 
 
 def parse_ris_date(text: str) -> Date | None:
