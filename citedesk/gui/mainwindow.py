@@ -401,8 +401,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         self.watcher.stop()
-        self.runner.cancel_all()
-        self.runner.wait(15_000)
+        self.runner.shutdown(15_000)
         event.accept()
 
 

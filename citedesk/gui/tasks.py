@@ -83,6 +83,7 @@ class TaskRunner(QObject):
         self.classifier = QThreadPool(self)
         self.classifier.setMaxThreadCount(1)
         self.running: set[Task] = set()
+        self.closed = False  # after shutdown: results still on their way are dropped, not delivered
 
     def read(self, work: Work, label: str, on_success: Callable[[Any], None] | None = None,
              on_failure: Callable[[str], None] | None = None) -> Task:
@@ -110,6 +111,13 @@ class TaskRunner(QObject):
         for task in list(self.running):
             task.cancel()
 
+    def shutdown(self, msecs: int = -1) -> bool:
+        """When the window closes: cancel every task, wait for them to end (True if they all did), and drop
+        the results and failures still queued for the window, whose widgets may be gone by then."""
+        self.closed = True
+        self.cancel_all()
+        return self.wait(msecs)
+
     def wait(self, msecs: int = -1) -> bool:
         """Wait for every task to end (when the window closes); True if they all did."""
         return all(pool.waitForDone(msecs) for pool in (self.readers, self.writer, self.network, self.classifier))
@@ -120,16 +128,20 @@ class TaskRunner(QObject):
 
     def _start(self, pool: QThreadPool, task: Task, on_success, on_failure) -> Task:
         if on_success is not None:
-            task.signals.succeeded.connect(on_success)
+            task.signals.succeeded.connect(lambda result: self._deliver(on_success, result))
         if on_failure is not None:
-            task.signals.failed.connect(on_failure)
+            task.signals.failed.connect(lambda message: self._deliver(on_failure, message))
         task.signals.finished.connect(lambda: self._forget(task))
         self.running.add(task)
         self.started.emit(task)
         pool.start(task)
         return task
 
+    def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
+        if not self.closed:
+            callback(value)
+
     def _forget(self, task: Task) -> None:
         self.running.discard(task)
-        if not self.running:
+        if not self.running and not self.closed:
             self.idle.emit()
