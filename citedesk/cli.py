@@ -293,7 +293,7 @@ def _print_some(lines: list[str], limit: int | None) -> None:
 def _run_export(args: argparse.Namespace) -> int:
     result = jobs.export_bibtex(args.library, args.output, args.keys, args.file_of, args.latex,
                                 format_name=args.format, registry=args.registry)
-    print(f"Wrote {result.entries} entries ({result.size:,} bytes) to {result.path}")
+    print(f"Wrote {count(result.entries, 'entry')} ({result.size:,} bytes) to {result.path}")
     return 0
 
 

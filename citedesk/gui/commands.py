@@ -152,7 +152,7 @@ class Commands:
         self._read(works[choice.scope], f"Exporting to {path.name}", self._exported)
 
     def _exported(self, result: jobs.ExportResult) -> None:
-        self._status(f"Exported {result.entries:,} entries to {result.path}")
+        self._status(f"Exported {count(result.entries, 'entry')} to {result.path}")
 
     def export_file(self, source_file_id: int) -> None:
         """Export one imported BibTeX file exactly as it was (edits applied)."""

@@ -293,6 +293,8 @@ def test_export_of_some_keys_brings_the_macros_they_use(filled_env, tmp_path) ->
     out = tmp_path / "some.bib"
     result = run("export", "-o", out, "--keys", "Cesar2013", "test1", env=filled_env)
     assert result.stdout.startswith("Wrote 2 entries")
+    one = run("export", "-o", tmp_path / "one.bib", "--keys", "test1", env=filled_env)
+    assert one.stdout.startswith("Wrote 1 entry (")
     text = out.read_text(encoding="utf-8")
     assert "@ARTICLE{Cesar2013," in text and "@BOOK{test1," in text
     assert "@STRING{cesar = {César}}" in text
