@@ -1,23 +1,28 @@
-"""One paper's statements as the statements pane shows them: loaded once, then filtered,
-counted per filter value, ordered and grouped by citing (or cited) work — all in memory."""
+"""One paper's statements as the statements pane shows them: loaded once, then filtered by the stance and
+the registered facets, counted per facet value, ordered and grouped by citing (or cited) work — all in memory."""
 
 from __future__ import annotations
 
 import enum
 import json
+import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 import sqlite_utils
 
+from citedesk.library.facets import Facet
+from citedesk.library.facets_builtin import BUILT_IN, UNKNOWN_YEAR
 from citedesk.library.markers import find_marker
 from citedesk.library.visible import pictured
 from citedesk.library.work_ids import display_title, id_url, stand_in_id
 from citedesk.model import Section, Stance, WorkId
+
+log = logging.getLogger(__name__)
 
 
 class Direction(enum.StrEnum):
@@ -44,9 +49,10 @@ class Relationship(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-FACETS = ("stance", "section", "year", "type", "relationship", "author", "venue")
-_UNKNOWN = ""  # the facet value of a missing type or venue
-UNKNOWN_YEAR = 0  # the year facet's value, and per_year's key, for statements whose work has no year
+Values = tuple[Hashable, ...]  # a statement's values for one facet
+# The stance is counted and filtered like a facet, always (the pane shows it as chips, not as a filter button).
+STANCE = Facet("stance", "Stance", lambda item: (item.stance.value,))
+FACETS = (STANCE.name, *(facet.name for facet in BUILT_IN))  # what a view counts with the built-in facets
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +102,7 @@ class Item:
     influential: bool
     cited: tuple[str | None, int | None] | None = None  # the cited work's authors and year, to find the marker
     _folded: str | None = None
-    _values: tuple[tuple[object, ...], ...] | None = None
+    _values: tuple[tuple[Facet, ...], tuple[Values, ...]] | None = None
     _marker: tuple[int, int] | None | bool = False
 
     @property
@@ -122,31 +128,30 @@ class Item:
             self._folded = fold(self.text)
         return self._folded
 
-    @property
-    def values(self) -> tuple[tuple[object, ...], ...]:
-        """The values this statement counts under, one tuple per facet in FACETS order
-        (several authors, one value elsewhere); worked out once."""
-        if self._values is None:
-            own = (self.stance.value,), (self.section.value,), (_RELATIONSHIPS[self.self_citation],)
-            self._values = _facet_values(own, _work_values(self.work))
-        return self._values
-
-    def facet_values(self, facet: str) -> tuple[object, ...]:
-        """The values this statement counts under in one facet."""
-        return self.values[FACETS.index(facet)]
-
-
-_RELATIONSHIPS = {None: Relationship.UNKNOWN.value, True: Relationship.SELF.value, False: Relationship.INDEPENDENT.value}
-
-
-def _work_values(work: Work) -> tuple[tuple[object, ...], ...]:
-    """A work's facet values (year, type, authors, venue), shared by all its statements."""
-    return (work.year or UNKNOWN_YEAR,), (work.publication_type or _UNKNOWN,), tuple(work.author_names), (work.venue or _UNKNOWN,)
+    def values_for(self, facets: tuple[Facet, ...],
+                   of_works: dict[int, tuple[Values | None, ...]]) -> tuple[Values, ...]:
+        """The values this statement counts under, one tuple per facet (the stance's first), worked out once
+        for these facets; `of_works` keeps each work's values for the facets whose values come from the work
+        alone, shared by its statements."""
+        cached = self._values
+        if cached is not None and (cached[0] is facets or cached[0] == facets):  # the same facets: identical
+            return cached[1]
+        own = of_works.get(self.work.id)
+        if own is None:
+            own = of_works[self.work.id] = tuple(values_of(facet, self) if facet.of_work else None for facet in facets)
+        values = ((self.stance.value,), *(work if facet.of_work else values_of(facet, self)  # type: ignore[misc]
+                                          for facet, work in zip(facets, own)))
+        object.__setattr__(self, "_values", (facets, values))
+        return values
 
 
-def _facet_values(own: tuple, work: tuple) -> tuple[tuple[object, ...], ...]:
-    """FACETS order: stance, section, year, type, relationship, author, venue."""
-    return own[0], own[1], work[0], work[1], own[2], work[2], work[3]
+def values_of(facet: Facet, item: Item) -> Values:
+    """One facet's values for a statement; none when the facet (perhaps a plug-in's) fails on it."""
+    try:
+        return tuple(facet.values(item))
+    except Exception:  # a third party's bug must not stop the pane
+        log.debug("the facet %s failed on statement %s", facet.name, item.id, exc_info=True)
+        return ()
 
 
 # No ORDER BY: the pane orders statements itself, and sorting 10,000 rows here costs a third of the read.
@@ -170,14 +175,13 @@ def load_items(db: sqlite_utils.Database, paper_id: int, direction: Direction = 
     """Every statement citing the paper (or, for References, in which it cites others)."""
     mine, other = _SIDES[direction]
     cited = _cited_paper(db, paper_id) if direction is Direction.CITED_BY else None
-    works: dict[int, tuple[Work, tuple]] = {}
+    works: dict[int, Work] = {}
     items = []
     for row in db.execute(_LOAD_SQL.format(mine=mine, other=other), [paper_id]):
-        known = works.get(row[12])
-        if known is None:
-            work = Work(*row[12:])
-            known = works[row[12]] = (work, _work_values(work))
-        items.append(_item(row, *known, cited or (known[0].authors, known[0].year)))
+        work = works.get(row[12])
+        if work is None:
+            work = works[row[12]] = Work(*row[12:])
+        items.append(_item(row, work, cited or (work.authors, work.year)))
     return items
 
 
@@ -186,8 +190,8 @@ def _cited_paper(db: sqlite_utils.Database, paper_id: int) -> tuple[str | None, 
     return (row[0], row[1]) if row else (None, None)
 
 
-def _item(row: tuple, work: Work, work_values: tuple, cited: tuple[str | None, int | None]) -> Item:
-    """An Item from a row of _LOAD_SQL, its facet values worked out from the row's plain strings."""
+def _item(row: tuple, work: Work, cited: tuple[str | None, int | None]) -> Item:
+    """An Item from a row of _LOAD_SQL."""
     id_, text, start, end, section, raw_section, stance, confidence, intents, source, self_cite, influential = row[:12]
     section = section if section in _SECTIONS else Section.UNKNOWN.value
     stance = stance if stance in _STANCES else Stance.UNCLASSIFIED.value
@@ -206,8 +210,6 @@ def _item(row: tuple, work: Work, work_values: tuple, cited: tuple[str | None, i
         self_citation,
         bool(influential),
         cited,
-        None,
-        _facet_values(((stance,), (section,), (_RELATIONSHIPS[self_citation],)), work_values),
     )
 
 
@@ -217,45 +219,60 @@ def _intents(raw: str | None) -> tuple[str, ...]:
     return tuple(json.loads(raw)) if raw else ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Filters:
-    """What the pane's filters ask for; an empty set means no restriction on that facet. Years: a range
-    (`year_from`, `year_to`, either open), works without a year (`undated`), or both (either matches)."""
+    """What the pane's filters ask for: the values chosen in each facet, by the facet's name (a statement
+    matches a facet when it has one of them; none chosen, no restriction), e.g. Filters(stance={"supporting"},
+    venue={"Nature"}). The year is chosen as a range (`year_from`, `year_to`, either open), works without a
+    year (`undated`), or both (either matches)."""
 
-    stance: frozenset[str] = frozenset()
-    section: frozenset[str] = frozenset()
-    year_from: int | None = None
-    year_to: int | None = None
-    undated: bool = False
-    type: frozenset[str] = frozenset()
-    relationship: frozenset[str] = frozenset()
-    author: frozenset[str] = frozenset()
-    venue: frozenset[str] = frozenset()
-    text: str = ""
-    order: Order = Order.RELEVANCE
+    chosen: tuple[tuple[str, frozenset[Hashable]], ...]  # (facet name, values), by name; no empty sets
+    year_from: int | None
+    year_to: int | None
+    undated: bool
+    text: str
+    order: Order
+
+    def __init__(self, chosen: Iterable[tuple[str, Iterable[Hashable]]] = (), year_from: int | None = None,
+                 year_to: int | None = None, undated: bool = False, text: str = "", order: Order = Order.RELEVANCE,
+                 **values: Iterable[Hashable]) -> None:
+        by_name = {**dict(chosen), **values}
+        fields = {"chosen": tuple(sorted((name, frozenset(wanted)) for name, wanted in by_name.items() if wanted)),
+                  "year_from": year_from, "year_to": year_to, "undated": undated, "text": text, "order": order}
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)  # frozen
+
+    def values_of(self, facet: str) -> frozenset[Hashable]:
+        """The values chosen in one facet (none: no restriction)."""
+        return next((wanted for name, wanted in self.chosen if name == facet), frozenset())
+
+    def choosing(self, facet: str, values: Iterable[Hashable]) -> Filters:
+        """These filters with other values chosen in one facet."""
+        return replace(self, chosen=(*((name, wanted) for name, wanted in self.chosen if name != facet), (facet, values)))
 
     @cached_property
     def terms(self) -> list[re.Pattern[str]]:
         """The search text as patterns over folded text: quoted phrases, other words as prefixes."""
         return [pattern for _, pattern in search_terms(self.text)]
 
-    def tests(self) -> list[tuple[int, Callable[[tuple[object, ...]], bool]]]:
-        """For each restricted facet, its position in FACETS and a test of an item's values there."""
-        tests: list[tuple[int, Callable[[tuple[object, ...]], bool]]] = []
-        if self.year_from is not None or self.year_to is not None or self.undated:
-            tests.append((FACETS.index("year"), self._year_test()))
-        for index, facet in enumerate(FACETS):
-            wanted: frozenset[str] = getattr(self, facet, frozenset())
-            if facet != "year" and wanted:
-                tests.append((index, lambda values, wanted=wanted: not wanted.isdisjoint(values)))
+    def tests(self, names: Sequence[str]) -> list[tuple[int, Callable[[Values], bool]]]:
+        """For each restricted facet among `names` (those a view counts), its position there and a test of a
+        statement's values for it."""
+        tests: list[tuple[int, Callable[[Values], bool]]] = []
+        if (self.year_from is not None or self.year_to is not None or self.undated) and "year" in names:
+            tests.append((names.index("year"), self._year_test()))
+        for facet, wanted in self.chosen:
+            if facet in names:
+                tests.append((names.index(facet), lambda values, wanted=wanted: not wanted.isdisjoint(values)))
         return tests
 
-    def _year_test(self) -> Callable[[tuple[object, ...]], bool]:
+    def _year_test(self) -> Callable[[Values], bool]:
         """Whether a statement's year value is in the range, or unknown when undated ones are asked for."""
         ranged = self.year_from is not None or self.year_to is not None
         low, high = self.year_from or 1, self.year_to or 9999
         undated = self.undated
-        return lambda values: (undated and values[0] == UNKNOWN_YEAR) or (ranged and low <= values[0] <= high)
+        return lambda values: bool(values) and ((undated and values[0] == UNKNOWN_YEAR) or (
+            ranged and low <= values[0] <= high))  # type: ignore[operator]
 
     def text_score(self, item: Item) -> int:
         """How many times the search terms occur in the item; 0 means it does not match."""
@@ -316,17 +333,20 @@ class Group:
     items: list[Item] = field(default_factory=list)
 
 
-def build_view(items: Sequence[Item], filters: Filters) -> View:
-    """Filter, count facets (each facet counted with the other filters applied) and group, in one pass.
-    An item failing one filter still counts under that filter's facet, so its value can be chosen."""
-    tests = filters.tests()
-    counted: list[list[object]] = [[] for _ in FACETS]
+def build_view(items: Sequence[Item], filters: Filters, facets: tuple[Facet, ...] = BUILT_IN) -> View:
+    """Filter, count the stance and the facets (each counted with the other filters applied) and group, in one
+    pass. An item failing one filter still counts under that filter's facet, so its value can be chosen.
+    Each statement keeps the values worked out for these facets, for the next view of them."""
+    names = [STANCE.name, *(facet.name for facet in facets)]
+    tests = filters.tests(names)
+    counted: list[list[Hashable]] = [[] for _ in names]
     shown: list[tuple[int, Item]] = []
+    of_works: dict[int, tuple[Values | None, ...]] = {}
     for item in items:
         score = filters.text_score(item)
         if score == 0:
             continue
-        values = item.values
+        values = item.values_for(facets, of_works)
         failed = [index for index, test in tests if not test(values[index])]
         if not failed:
             for index, facet_values in enumerate(values):
@@ -334,9 +354,9 @@ def build_view(items: Sequence[Item], filters: Filters) -> View:
             shown.append((score, item))
         elif len(failed) == 1:
             counted[failed[0]].extend(values[failed[0]])
-    facets = {facet: Counter(counted[index]) for index, facet in enumerate(FACETS)}
+    counts = {name: Counter(counted[index]) for index, name in enumerate(names)}
     ordered = [item for _, item in sorted(shown, key=_order_key(filters.order))]
-    return View(ordered, group_items(ordered), facets, len(items))
+    return View(ordered, group_items(ordered), counts, len(items))
 
 
 _STANCE_RANK = {Stance.SUPPORTING: 0, Stance.CONTRASTING: 0, Stance.MENTIONING: 1, Stance.UNCLASSIFIED: 2}

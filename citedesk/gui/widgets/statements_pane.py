@@ -1,9 +1,10 @@
-"""The citing-statements pane: tabs, search, filter chips and menus with counts, and the painted list."""
+"""The citing-statements pane: tabs, search, stance chips, a filter menu with counts for each registered
+facet, and the painted list."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
@@ -36,10 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from citedesk.gui.models.statements import Role, RowKind, StatementsModel, format_citation, statement_with_citation
-from citedesk.gui.style import RELATIONSHIP_LABELS, SECTION_LABELS, STANCE_COLORS, STANCE_LABELS, type_label
+from citedesk.gui.style import STANCE_COLORS, STANCE_LABELS
 from citedesk.gui.widgets.statement_delegate import StatementDelegate
+from citedesk.library.facets import Facet
 from citedesk.library.statement_view import UNKNOWN_YEAR, Direction, Filters, Item, Order, View, Work, build_view, fold
-from citedesk.model import Section, Stance
+from citedesk.model import Stance
+from citedesk.plugins import build_registry
 
 SEARCH_DELAY_MS = 150
 ORDER_LABELS = {
@@ -55,7 +58,6 @@ EMPTY_MESSAGES = {
 NO_MATCH_MESSAGE = "No statements match these filters."
 OPEN_KEYS = "Ctrl+Shift+O"  # key sequences are built when used: they need a running application
 ADD_KEYS = "Ctrl+Shift+A"
-_RELATIONSHIP_ORDER = ("self-citation", "independent", "unknown")
 UNKNOWN_YEAR_LABEL = "Unknown year"  # the Year menu's entry for works without a year
 
 
@@ -227,7 +229,7 @@ class FacetButton(QToolButton):
         self,
         facet: str,
         title: str,
-        label_of: Callable[[str], str],
+        label_of: Callable[[Hashable], str],
         find_hint: str = "",
         limit: int = 12,
         parent: QWidget | None = None,
@@ -235,8 +237,8 @@ class FacetButton(QToolButton):
         super().__init__(parent)
         self.facet, self._title, self._label_of, self._limit = facet, title, label_of, limit
         self._counts: Counter = Counter()
-        self._universe: list[str] = []
-        self._selected: frozenset[str] = frozenset()
+        self._universe: list[Hashable] = []
+        self._selected: frozenset[Hashable] = frozenset()
         self._actions: dict[str, QAction] = {}
         self.setObjectName(f"facet-{facet}")
         self.setStyleSheet(_DROP_DOWN_STYLE)
@@ -262,7 +264,7 @@ class FacetButton(QToolButton):
         self.menu().addSeparator()
         return find
 
-    def show_counts(self, counts: Counter, universe: Sequence[str], selected: frozenset[str]) -> None:
+    def show_counts(self, counts: Counter, universe: Sequence[Hashable], selected: frozenset[Hashable]) -> None:
         """The counts of each value with the other filters applied, the values to list, and the ticked ones."""
         self._counts, self._universe, self._selected = counts, list(universe), selected
         self._update_label()
@@ -273,13 +275,13 @@ class FacetButton(QToolButton):
             action.setEnabled(bool(counts.get(value)) or value in selected)
             action.blockSignals(False)
 
-    def values(self) -> list[str]:
+    def values(self) -> list[Hashable]:
         """The values the menu lists now: ticked ones first, then by count (for long facets: the top ones)."""
         if self._find is None:
-            return self._universe + sorted(self._selected - set(self._universe))
+            return self._universe + sorted(self._selected - set(self._universe), key=str)
         needle = fold(self._find.text().strip())
-        ranked = [value for value, _ in self._counts.most_common() if value and needle in fold(value)]
-        ticked = [value for value in sorted(self._selected) if needle in fold(value)]
+        ranked = [value for value, _ in self._counts.most_common() if value and needle in self._folded(value)]
+        ticked = [value for value in sorted(self._selected, key=str) if needle in self._folded(value)]
         return ticked + [value for value in ranked if value not in self._selected][: self._limit]
 
     def _fill(self) -> None:
@@ -297,7 +299,7 @@ class FacetButton(QToolButton):
             self._actions[value] = self._add_value(value)
         self._add_more_note()
 
-    def _add_value(self, value: str) -> QAction:
+    def _add_value(self, value: Hashable) -> QAction:
         action = QAction(_menu_text(_elide(self._label_of(value)), self._counts.get(value, 0)), self.menu())
         action.setCheckable(True)
         action.setChecked(value in self._selected)
@@ -313,7 +315,7 @@ class FacetButton(QToolButton):
                 self._add_note("No values")
             return
         needle = fold(self._find.text().strip())
-        matching = sum(1 for value in self._counts if value and needle in fold(value))
+        matching = sum(1 for value in self._counts if value and needle in self._folded(value))
         hidden = matching - len([value for value in self._actions if self._counts.get(value)])
         if hidden > 0:
             self._add_note(f"{hidden} more \u2014 type above to find them")
@@ -326,12 +328,16 @@ class FacetButton(QToolButton):
         note.setEnabled(False)
         self.menu().addAction(note)
 
-    def _toggle(self, value: str, checked: bool) -> None:
+    def _folded(self, value: Hashable) -> str:
+        """A value as the find line matches it: its label, folded."""
+        return fold(self._label_of(value))
+
+    def _toggle(self, value: Hashable, checked: bool) -> None:
         selected = self._selected | {value} if checked else self._selected - {value}
         self.selectionChanged.emit(self.facet, frozenset(selected))
 
     def _update_label(self) -> None:
-        chosen = [self._label_of(value) for value in sorted(self._selected)]
+        chosen = [self._label_of(value) for value in sorted(self._selected, key=str)]
         self.setText(_button_label(self._title, chosen))
         self.setToolTip(", ".join(chosen) if chosen else f"Filter by {self._title.lower()}")
         _mark_active(self, bool(self._selected))
@@ -525,13 +531,17 @@ def _chip_style(color: QColor) -> str:
 
 
 class StatementsPane(QWidget):
-    """Statements citing the selected paper (and those in which it cites others), filtered and grouped."""
+    """Statements citing the selected paper (and those in which it cites others), filtered and grouped. Its
+    filter buttons are the facets it is given (the registry's), in their order; the one named "year" chooses
+    a range of years."""
 
     addToLibraryRequested = Signal(int)
     statusMessage = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, facets: Iterable[Facet] | None = None) -> None:
         super().__init__(parent)
+        given = facets if facets is not None else build_registry().facets.values()
+        self._facet_list = tuple(sorted(given, key=lambda facet: facet.order))
         self._items: dict[Direction, list[Item]] = {direction: [] for direction in Direction}
         self._filters: dict[Direction, Filters] = {direction: Filters() for direction in Direction}
         self._universe: dict[Direction, dict[str, Counter]] = {}
@@ -553,7 +563,8 @@ class StatementsPane(QWidget):
 
     def set_items(self, cited_by: list[Item], references: list[Item], view: View | None = None) -> None:
         """Show a new paper's statements: every filter cleared, the order kept. `view`, when given,
-        is `build_view(cited_by, Filters(order=self.order))` already built on a worker thread."""
+        is `build_view(cited_by, Filters(order=self.order))` already built on a worker thread (with the
+        built-in facets: used when they are this pane's)."""
         self._search_timer.stop()
         self._items = {Direction.CITED_BY: list(cited_by), Direction.REFERENCES: list(references)}
         self._filters = {direction: Filters(order=self._order) for direction in Direction}
@@ -561,13 +572,16 @@ class StatementsPane(QWidget):
         self._delegate.clear_cache()  # heights are kept per statement id while one paper is shown
         self._set_search_text("")
         self._update_tabs()
-        usable = view is not None and self._direction is Direction.CITED_BY and view.total == len(cited_by)
+        usable = (view is not None and self._direction is Direction.CITED_BY and view.total == len(cited_by)
+                  and set(view.facets) == {"stance", *(facet.name for facet in self._facet_list)})
         self._show(keep_expanded=False, view=view if usable else None)
 
     def show_year(self, year: int) -> None:
         """Show only the citing statements of that year (UNKNOWN_YEAR: of works without a year), as picking it
         in the Year menu does; the year shown alone already shows every year again."""
         if self._view is None:
+            return
+        if self._year is None:
             return
         if self._direction is not Direction.CITED_BY:
             self._tabs.setCurrentIndex(next(n for n in range(self._tabs.count())
@@ -584,7 +598,7 @@ class StatementsPane(QWidget):
         self._list.set_placeholder(message)
         self._set_search_text("")
         self._update_tabs()
-        self._update_controls(build_view([], self._filters[self._direction]), self._filters[self._direction])
+        self._update_controls(self._build_view([], self._filters[self._direction]), self._filters[self._direction])
         self._universe = {}
 
     # -- building ------------------------------------------------------------------------------
@@ -648,22 +662,20 @@ class StatementsPane(QWidget):
         return line
 
     def _build_facet_line(self) -> QHBoxLayout:
-        self._facets = {
-            "section": FacetButton("section", "Section", _section_label),
-            "type": FacetButton("type", "Type", type_label),
-            "relationship": FacetButton("relationship", "Relationship", _relationship_label),
-            "author": FacetButton("author", "Authors", str, find_hint="Find a citing author\u2026"),
-            "venue": FacetButton("venue", "Journals", _venue_label, find_hint="Find a journal or venue\u2026"),
-        }
-        self._year = YearButton()
-        self._year.rangeChanged.connect(self._change_years)
+        """A button for each facet: a menu of its values, or for the year a range (Filters' own fields)."""
+        self._facets: dict[str, FacetButton] = {}
+        self._year: YearButton | None = None
         line = QHBoxLayout()
         line.setSpacing(4)
-        for name, button in self._facets.items():
+        for facet in self._facet_list:
+            if facet.name == "year":
+                self._year = YearButton()
+                self._year.rangeChanged.connect(self._change_years)
+                line.addWidget(self._year)
+                continue
+            button = self._facets[facet.name] = FacetButton(facet.name, facet.label, facet.label_of, facet.find_hint)
             button.selectionChanged.connect(self._change_facet)
             line.addWidget(button)
-            if name == "section":
-                line.addWidget(self._year)
         line.addStretch(1)
         return line
 
@@ -700,11 +712,14 @@ class StatementsPane(QWidget):
 
     # -- showing -------------------------------------------------------------------------------
 
+    def _build_view(self, items: Sequence[Item], filters: Filters) -> View:
+        return build_view(items, filters, self._facet_list)
+
     def _show(self, keep_expanded: bool = True, view: View | None = None) -> None:
         """Rebuild the view from the current filters (all in memory) and bring every control up to date."""
         items, filters = self._items[self._direction], self._filters[self._direction]
         current = self._model.item_at(self._list.currentIndex())
-        self._view = view = view or build_view(items, filters)
+        self._view = view = view or self._build_view(items, filters)
         self._model.set_view(view, filters.terms, keep_expanded=keep_expanded)
         self._list.set_placeholder(NO_MATCH_MESSAGE if items else EMPTY_MESSAGES[self._direction])
         self._list.scrollToTop()
@@ -723,20 +738,24 @@ class StatementsPane(QWidget):
     def _update_controls(self, view: View, filters: Filters) -> None:
         universe = self._universe_of(view, filters)
         self._filter_bar.setEnabled(bool(self._items[self._direction]))
+        stances = filters.values_of("stance")
         for stance, chip in self._chips.items():
-            chip.show_count(view.facets["stance"].get(stance.value, 0), stance.value in filters.stance)
-        for facet, button in self._facets.items():
-            button.show_counts(view.facets[facet], _ordered_values(facet, universe[facet]), getattr(filters, facet))
-        self._year.show_counts(
-            view.facets["year"], sorted(universe["year"]), filters.year_from, filters.year_to, filters.undated
-        )
+            chip.show_count(view.facets["stance"].get(stance.value, 0), stance.value in stances)
+        for facet in self._facet_list:
+            if facet.name in self._facets:
+                self._facets[facet.name].show_counts(view.facets[facet.name], _ordered_values(facet, universe[facet.name]),
+                                                     filters.values_of(facet.name))
+        if self._year is not None:
+            self._year.show_counts(
+                view.facets["year"], sorted(universe["year"]), filters.year_from, filters.year_to, filters.undated
+            )
         self._summary.setText(summary_text(view))
         self._clear_button.setVisible(_has_filters(filters))
 
     def _universe_of(self, view: View, filters: Filters) -> dict[str, Counter]:
         """Every value of each facet among all the statements (the menus list them even at count 0)."""
         if self._direction not in self._universe:
-            unfiltered = view if not _has_filters(filters) else build_view(self._items[self._direction], Filters())
+            unfiltered = view if not _has_filters(filters) else self._build_view(self._items[self._direction], Filters())
             self._universe[self._direction] = unfiltered.facets
         return self._universe[self._direction]
 
@@ -766,10 +785,11 @@ class StatementsPane(QWidget):
 
     def _change_stances(self) -> None:
         chosen = frozenset(stance.value for stance, chip in self._chips.items() if chip.isChecked())
-        self._change_filters(stance=chosen)
+        self._change_facet("stance", chosen)
 
-    def _change_facet(self, facet: str, values: frozenset[str]) -> None:
-        self._change_filters(**{facet: values})
+    def _change_facet(self, facet: str, values: frozenset[Hashable]) -> None:
+        self._filters[self._direction] = self._filters[self._direction].choosing(facet, values)
+        self._show()
 
     def _change_years(self, year_from: int | None, year_to: int | None, undated: bool = False) -> None:
         if year_from is not None and year_to is not None and year_from > year_to:
@@ -913,28 +933,13 @@ def _open_text(work: Work | None, side: str) -> str:
     return f"Open {side} paper's DOI"
 
 
-_SECTION_LABELS = {section.value: SECTION_LABELS[section] for section in Section}
-
-
-def _section_label(value: str) -> str:
-    return _SECTION_LABELS.get(value, value)
-
-
-def _relationship_label(value: str) -> str:
-    return RELATIONSHIP_LABELS.get(value, value)
-
-
-def _venue_label(value: str) -> str:
-    return value or "Unknown journal"
-
-
-def _ordered_values(facet: str, universe: Counter) -> list[str]:
-    """The order in which a facet's menu lists its values."""
-    if facet == "section":
-        return [section.value for section in Section if section.value in universe]
-    if facet == "relationship":
-        return [value for value in _RELATIONSHIP_ORDER if value in universe]
-    return sorted(universe, key=lambda value: (value == "", -universe[value], value))
+def _ordered_values(facet: Facet, universe: Counter) -> list[Hashable]:
+    """The order in which a facet's menu lists its values: the facet's own, else the most frequent first
+    (an unknown value, "", last)."""
+    by_count = sorted(universe, key=lambda value: (value == "", -universe[value], str(value)))
+    if not facet.listed:
+        return by_count
+    return [value for value in facet.listed if value in universe] + [v for v in by_count if v not in facet.listed]
 
 
 def _has_filters(filters: Filters) -> bool:
