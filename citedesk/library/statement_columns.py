@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,7 +176,7 @@ def _column_number(field: str, column: int | str, names: list[str] | None, width
     return numbers[-1]
 
 
-def _check_required(picks: dict, layout: StatementLayout, names: list[str] | None, file_name: str) -> None:
+def _check_required(picks: Container[str], layout: StatementLayout, names: list[str] | None, file_name: str) -> None:
     """Every row needs its text and its cited paper: some column must give them."""
     if layout.columns:
         if "text" not in picks:

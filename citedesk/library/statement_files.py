@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
 
 from citedesk.library.identifiers import normalize_doi
 from citedesk.library.statement_columns import (
@@ -34,7 +36,10 @@ _SECTIONS = {section.value for section in Section}
 _STANCES = {stance.value for stance in Stance}
 
 
-class MalformedRow(dict):
+RawRow = dict[str, Any]  # a row's values by field name: CSV text, or JSON values of any kind
+
+
+class MalformedRow(RawRow):
     """A row that could not be read at all (bad JSON, too many CSV fields): `reason` says why."""
 
     def __init__(self, reason: str, raw: str) -> None:
@@ -52,7 +57,7 @@ class RowError(ValueError):
 
 def read_statement_rows(
     path: str | os.PathLike[str], layout: StatementLayout = StatementLayout()  # noqa: B008 (frozen)
-) -> Iterator[tuple[int, dict]]:
+) -> Iterator[tuple[int, RawRow]]:
     """Yield (line number, row by field name) from a JSON Lines, CSV or TSV file read as `layout` says;
     unreadable rows as MalformedRow. Errors of the file itself are raised at once, those of its header
     line or of the mapping when the rows are read."""
@@ -69,7 +74,7 @@ def check_statement_file(path: Path) -> None:
         raise CitedeskError(f"No such file: {path}")
 
 
-def _rows(path: Path, file_format: str, layout: StatementLayout) -> Iterator[tuple[int, dict]]:
+def _rows(path: Path, file_format: str, layout: StatementLayout) -> Iterator[tuple[int, RawRow]]:
     """Open the file as UTF-8 (BOM or not) and hand it to the reader for its type. Bytes that are not UTF-8
     make their own row invalid, not the file (they are read as lone surrogates and found per row)."""
     try:
@@ -86,7 +91,7 @@ def _open_text(path: Path) -> IO[str]:
     return path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
-def _jsonl_rows(handle: IO[str], keys: tuple[tuple[str, str], ...]) -> Iterator[tuple[int, dict]]:
+def _jsonl_rows(handle: IO[str], keys: tuple[tuple[str, str], ...]) -> Iterator[tuple[int, RawRow]]:
     """One JSON object per non-blank line; a line that is not one becomes a MalformedRow."""
     for number, line in enumerate(handle, start=1):
         if line.strip():
@@ -94,7 +99,7 @@ def _jsonl_rows(handle: IO[str], keys: tuple[tuple[str, str], ...]) -> Iterator[
             yield number, bad if bad is not None else _keyed(_json_object(line.strip()), keys)
 
 
-def _keyed(value: dict, keys: tuple[tuple[str, str], ...]) -> dict:
+def _keyed(value: RawRow, keys: tuple[tuple[str, str], ...]) -> RawRow:
     """A JSON object's values under the names of the fields they are read for."""
     if isinstance(value, MalformedRow):
         return value
@@ -110,7 +115,7 @@ def _not_utf8(raw: str) -> MalformedRow | None:
                         raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
-def _json_object(line: str) -> dict:
+def _json_object(line: str) -> RawRow:
     """Parse one JSON line into a dict, or a MalformedRow saying what is wrong with it."""
     try:
         value = json.loads(line)
@@ -123,7 +128,7 @@ def _json_object(line: str) -> dict:
     return value
 
 
-def _csv_rows(handle: IO[str], path: Path, delimiter: str, layout: StatementLayout) -> Iterator[tuple[int, dict]]:
+def _csv_rows(handle: IO[str], path: Path, delimiter: str, layout: StatementLayout) -> Iterator[tuple[int, RawRow]]:
     """Rows of a CSV/TSV file, with or without a header line (see `has_header`); header names are matched
     case-insensitively."""
     reader = csv.reader(handle, delimiter=delimiter)
@@ -147,7 +152,7 @@ def _csv_rows(handle: IO[str], path: Path, delimiter: str, layout: StatementLayo
         raise CitedeskError(f"{path.name}, line {reader.line_num}: malformed CSV ({exc})") from exc
 
 
-def _first_record(reader: Any) -> tuple[int, list[str]]:
+def _first_record(reader: CsvReader) -> tuple[int, list[str]]:
     """The line and values of the first record that is not a blank line; ([], line) for an empty file."""
     previous = reader.line_num
     for values in reader:
@@ -157,7 +162,7 @@ def _first_record(reader: Any) -> tuple[int, list[str]]:
     return previous + 1, []
 
 
-def _csv_row(columns: tuple[tuple[str, int], ...], values: list[str], delimiter: str, names: list[str] | None) -> dict:
+def _csv_row(columns: tuple[tuple[str, int], ...], values: list[str], delimiter: str, names: list[str] | None) -> RawRow:
     """The values of the columns read, by field name; a row with more values than the header has columns,
     or (without a header) fewer than the mapping reads, is malformed."""
     bad = _not_utf8(delimiter.join(values))
@@ -207,7 +212,7 @@ class StatementInput:
         return self.cited_key or f"doi:{self.cited_doi}"
 
 
-def parse_row(raw: dict, default_source: str) -> StatementInput:
+def parse_row(raw: RawRow, default_source: str) -> StatementInput:
     """Check one raw row and convert its values; raises RowError with a specific reason."""
     text = _text(raw)
     start, end = _markers(raw, text)
@@ -232,7 +237,7 @@ def parse_row(raw: dict, default_source: str) -> StatementInput:
     return row
 
 
-def _fill_cited(row: StatementInput, raw: dict) -> None:
+def _fill_cited(row: StatementInput, raw: RawRow) -> None:
     """Set the cited paper's key and DOI; one of them is required."""
     row.cited_key = _string(raw, "cited_key")
     row.cited_doi = _doi(raw, "cited_doi")
@@ -240,7 +245,7 @@ def _fill_cited(row: StatementInput, raw: dict) -> None:
         raise RowError("no cited paper (cited_key or cited_doi)")
 
 
-def _fill_citing(row: StatementInput, raw: dict) -> None:
+def _fill_citing(row: StatementInput, raw: RawRow) -> None:
     """Set what is known of the citing work; a key, DOI or title is required."""
     row.citing_key = _string(raw, "citing_key")
     row.citing_doi = _doi(raw, "citing_doi")
@@ -258,7 +263,7 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _string(raw: dict, name: str) -> str | None:
+def _string(raw: RawRow, name: str) -> str | None:
     """A stripped text value, None if missing; numbers are accepted as text."""
     value = raw.get(name)
     if _is_missing(value):
@@ -268,7 +273,7 @@ def _string(raw: dict, name: str) -> str | None:
     return str(value).strip()
 
 
-def _text(raw: dict) -> str:
+def _text(raw: RawRow) -> str:
     """The statement itself, kept exactly as given (offsets refer to it)."""
     value = raw.get("text")
     if not isinstance(value, str) or not value.strip():
@@ -294,7 +299,7 @@ def _integer(value: Any, name: str) -> int | None:
     return number
 
 
-def _markers(raw: dict, text: str) -> tuple[int | None, int | None]:
+def _markers(raw: RawRow, text: str) -> tuple[int | None, int | None]:
     """The marker offsets, both or neither, inside the text and in order."""
     start = _integer(raw.get("marker_start"), "marker_start")
     end = _integer(raw.get("marker_end"), "marker_end")
@@ -372,7 +377,7 @@ def _flag(value: Any, name: str) -> bool | None:
     raise RowError(f"{name} must be true or false, got {value!r}")
 
 
-def _doi(raw: dict, name: str) -> str | None:
+def _doi(raw: RawRow, name: str) -> str | None:
     """A normalised DOI, None if missing; a value that is no DOI is an error."""
     value = _string(raw, name)
     if value is None:
@@ -446,7 +451,7 @@ def preview_statements(
         start = _first_records(path, file_format, limit + 1)
     except CitedeskError as exc:
         return StatementPreview(str(path), None, False, (), (), (), str(exc))
-    header = file_format != "jsonl" and has_header(layout, start[0] if start else [])
+    header = file_format != "jsonl" and has_header(layout, start.rows[0] if start.rows else [])
     choices = _choices(file_format, start, header)
     try:
         mapping = _mapping(path, file_format, layout, start, header)
@@ -460,31 +465,42 @@ def preview_statements(
     return StatementPreview(str(path), file_format, header, choices, mapping, rows)
 
 
-def _first_records(path: Path, file_format: str, count: int) -> list:
-    """The first records of a file: lists of values (CSV, TSV) or the JSON objects among its first lines."""
+@dataclass(frozen=True)
+class _FirstRecords:
+    """The first records of a file: the JSON objects among its first lines, or its first lists of values
+    (CSV, TSV)."""
+
+    objects: list[RawRow] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _first_records(path: Path, file_format: str, count: int) -> _FirstRecords:
+    """The first `count` records of a file, read as its format says."""
     try:
         with _open_text(path) as handle:
             if file_format == "jsonl":
                 lines = islice((line for line in handle if line.strip()), count)
-                return [value for value in map(_json_object, lines) if not isinstance(value, MalformedRow)]
+                objects = [value for value in map(_json_object, lines) if not isinstance(value, MalformedRow)]
+                return _FirstRecords(objects=objects)
             reader = csv.reader(handle, delimiter=DELIMITERS[file_format])
-            return list(islice((values for values in reader if values), count))
+            return _FirstRecords(rows=list(islice((values for values in reader if values), count)))
     except csv.Error as exc:
         raise CitedeskError(f"{path.name}: malformed CSV ({exc})") from exc
     except OSError as exc:
         raise CitedeskError(f"Cannot read statements file {path}: {exc.strerror or exc}") from exc
 
 
-def _choices(file_format: str, start: list, header: bool) -> tuple[ColumnChoice, ...]:
+def _choices(file_format: str, start: _FirstRecords, header: bool) -> tuple[ColumnChoice, ...]:
     """The columns one can map: JSON keys as they appear, else numbered columns named by the header or
     shown with the first row's value."""
     if file_format == "jsonl":
-        keys = dict.fromkeys(key for record in start for key in record)
+        keys = dict.fromkeys(key for record in start.objects for key in record)
         return tuple(ColumnChoice(key, key) for key in keys)
-    if not start:
+    rows = start.rows
+    if not rows:
         return ()
-    width = len(start[0]) if header else max(len(values) for values in start)
-    first = start[0]
+    width = len(rows[0]) if header else max(len(values) for values in rows)
+    first = rows[0]
     return tuple(ColumnChoice(number, f"{number}: {_sample(first[number] if number < len(first) else '')}")
                  for number in range(width))
 
@@ -495,18 +511,18 @@ def _sample(value: str) -> str:
     return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 1] + "…"
 
 
-def _mapping(path: Path, file_format: str, layout: StatementLayout, start: list, header: bool
+def _mapping(path: Path, file_format: str, layout: StatementLayout, start: _FirstRecords, header: bool
              ) -> tuple[tuple[str, int | str], ...]:
     """The column (or key) each field is read from, whether or not that gives every row its text and cited paper."""
     if file_format == "jsonl":
         return resolve_keys(layout, path.name, required=False)
-    if not start:
+    if not start.rows:
         return ()
-    names = normalise_names(start[0]) if header else None
-    return resolve_columns(layout, names, len(start[0]), path.name, required=False)
+    names = normalise_names(start.rows[0]) if header else None
+    return resolve_columns(layout, names, len(start.rows[0]), path.name, required=False)
 
 
-def _preview_row(line: int, raw: dict, default_source: str,
+def _preview_row(line: int, raw: RawRow, default_source: str,
                  cited_known: Callable[[StatementInput], bool] | None) -> PreviewRow:
     """A row as it would be stored, or as it was read with the reason it would not be."""
     if isinstance(raw, MalformedRow):
@@ -528,7 +544,7 @@ def _shown(value: Any) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _stored(row: StatementInput, name: str, raw: dict) -> str:
+def _stored(row: StatementInput, name: str, raw: RawRow) -> str:
     """A field as it would be stored, as text."""
     if name == "label":
         sentiment = _sentiment(raw.get("label"))
