@@ -259,7 +259,7 @@ def _run_window(args: argparse.Namespace) -> int:
         from citedesk.gui.app import run
     except ImportError as exc:
         raise CitedeskError(f"The window cannot start: {exc}. The commands (citedesk --help) still work.") from exc
-    return run(args.library, args.screenshot, args.select)
+    return run(args.library, args.screenshot, args.select, registry=args.registry)
 
 
 def _run_import(args: argparse.Namespace) -> int:

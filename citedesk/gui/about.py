@@ -1,8 +1,9 @@
-"""The About dialog, and the application's icon."""
+"""The About dialog (with the plug-ins that could not be loaded), and the application's icon."""
 
 from __future__ import annotations
 
 import platform
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -36,13 +37,18 @@ def versions_text() -> str:
 
 
 class AboutDialog(QDialog):
-    """Name, version, what CiteDesk does, where the library is, licence and versions."""
+    """Name, version, what CiteDesk does, where the library is, licence and versions, and one line for each
+    plug-in that could not be loaded (`citedesk plugins` lists the same)."""
 
-    def __init__(self, library_path: Path | str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, library_path: Path | str | None = None, parent: QWidget | None = None,
+                 broken: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("About CiteDesk")
         self.library_label = _plain_label(str(library_path) if library_path else "(none open)", selectable=True)
         self.versions_label = _plain_label(versions_text(), selectable=True)
+        self.broken_label = _plain_label("\n".join(broken), selectable=True) if broken else None
+        if self.broken_label is not None:
+            self.broken_label.setObjectName("broken-plugins")
         layout = QVBoxLayout(self)
         layout.addLayout(self._heading())
         layout.addWidget(_plain_label(DESCRIPTION))
@@ -70,6 +76,8 @@ class AboutDialog(QDialog):
         form.addRow("Library:", self.library_label)
         form.addRow("Licence:", _plain_label(LICENCE))
         form.addRow("Running on:", self.versions_label)
+        if self.broken_label is not None:
+            form.addRow("Plug-ins not loaded:", self.broken_label)
         return form
 
 

@@ -16,13 +16,16 @@ import platformdirs
 from citedesk.library.damage import LibraryDamaged, damage_error, is_damage, reporting_damage
 from citedesk.library.db import default_library_path, open_library
 from citedesk.model import CitedeskError
+from citedesk.plugins import Registry, build_registry
 
 log = logging.getLogger("citedesk")
 SCREENSHOT_SIZE = (1600, 1000)
 
 
-def run(library: str | None, screenshot: str | None = None, select: str | None = None) -> int:
-    """Show the window until it is closed, or render it to a PNG and return; the exit status."""
+def run(library: str | None, screenshot: str | None = None, select: str | None = None, *,
+        registry: Registry | None = None) -> int:
+    """Show the window until it is closed, or render it to a PNG and return; the exit status. The plug-in
+    registry is the command line's, else built here, once."""
     if screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not has_display():
@@ -40,10 +43,11 @@ def run(library: str | None, screenshot: str | None = None, select: str | None =
     app.setDesktopFileName("citedesk")
     _log_to_file()
     path = Path(library).expanduser() if library else default_library_path()
+    registry = registry if registry is not None else build_registry()
     if screenshot:
-        return _screenshot(path, Path(screenshot), select)
+        return _screenshot(path, Path(screenshot), select, registry)
     try:
-        window = open_window(path, QSettings())
+        window = open_window(path, QSettings(), registry)
     except CitedeskError as exc:
         return _fail(str(exc), False)
     if window is None:
@@ -70,21 +74,21 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def open_window(path: Path, settings):
+def open_window(path: Path, settings, registry: Registry | None = None):
     """The main window on the library at `path`; when its file is damaged, first a dialog that says so and
     offers to repair it; None when the person quits there."""
     try:
-        return build_window(path, settings)
+        return build_window(path, settings, registry)
     except LibraryDamaged as damage:
         from citedesk.gui.damaged_dialog import DamagedLibraryDialog
 
         dialog = DamagedLibraryDialog(damage)
         if not dialog.exec() or dialog.repaired is None:
             return None
-        return build_window(dialog.repaired.library, settings)
+        return build_window(dialog.repaired.library, settings, registry)
 
 
-def build_window(path: Path, settings):
+def build_window(path: Path, settings, registry: Registry | None = None):
     """A main window on the library at `path`, with the real dialogs; LibraryDamaged if its file is damaged."""
     from citedesk.gui.dialogs import Dialogs
     from citedesk.gui.mainwindow import MainWindow
@@ -94,7 +98,7 @@ def build_window(path: Path, settings):
     db = open_library(path)
     try:
         with reporting_damage(path):  # the window reads the list and the sidebar as it is built
-            return MainWindow(path, db, Dialogs(settings, path), settings, application_icon())
+            return MainWindow(path, db, Dialogs(settings, path), settings, application_icon(), registry=registry)
     except BaseException:
         _discard_half_built(MainWindow, db)
         db.close()
@@ -141,14 +145,14 @@ def settle(msecs: int) -> None:
     loop.exec()
 
 
-def _screenshot(library: Path, png: Path, select: str | None) -> int:
+def _screenshot(library: Path, png: Path, select: str | None, registry: Registry) -> int:
     """A screenshot with the default layout: settings in a scratch file, never the person's."""
     from PySide6.QtCore import QSettings
 
     with tempfile.TemporaryDirectory(prefix="citedesk-screenshot-") as folder:
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
         try:
-            window = build_window(library, settings)
+            window = build_window(library, settings, registry)
         except CitedeskError as exc:
             return _fail(str(exc), True)
         return save_screenshot(window, png, select)

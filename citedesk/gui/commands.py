@@ -14,8 +14,7 @@ from citedesk.gui.export_dialog import suggested_name
 from citedesk.library import listing, queries
 from citedesk.library.editing import EntryState
 from citedesk.library.removal import Removed
-from citedesk.model import ImportReport, StatementImportReport, count, problem_line
-from citedesk.plugins import build_registry
+from citedesk.model import CitedeskError, ImportReport, StatementImportReport, count, problem_line
 
 if TYPE_CHECKING:
     from citedesk.gui.entry_editor import EntryChanges
@@ -36,9 +35,9 @@ class Commands:
         self.relay = _Relay(window)
         self.relay.paper_done.connect(self._paper_classified)
         self._classify_again = False
+        self._classifier_changed = False  # the run going on was stopped because another classifier was chosen
         self.undo_stack = QUndoStack(window)
-        # The formats the window imports and exports: the registry is built here, once, until it is passed down.
-        self.registry = build_registry()
+        self.registry = window.registry  # the plug-ins, built once when the program started
         self.formats = jobs.installed_formats(self.registry)
         self.import_bib = self._action("&Import…", self.ask_import, QKeySequence.StandardKey.Open)
         self.import_bib.setStatusTip(f"Import {', '.join(f.label for f in self.formats)} files")
@@ -58,7 +57,8 @@ class Commands:
         self.toggle_sidebar = self._action("Show &Sidebar", self._toggle_sidebar, "Ctrl+Shift+S")
         self.toggle_sidebar.setCheckable(True)
         self.toggle_sidebar.setChecked(True)
-        self.about = self._action("&About CiteDesk", lambda: window.dialogs.about(window, window.library))
+        self.about = self._action("&About CiteDesk", lambda: window.dialogs.about(window, window.library,
+                                                                                   broken=self.registry.broken))
         self.refresh = self._action("&Refresh Citation Data", self.refresh_selection, "Ctrl+R")
         self.refresh.setToolTip("Fetch who cites the selected papers, and what they say, from the scholarly APIs (Ctrl+R)")
         self.refresh_all = self._action("Refresh &Whole Library…", self.refresh_library)
@@ -258,9 +258,10 @@ class Commands:
             self._refresh(None, f"Fetching citation data for {total:,} papers")
 
     def _refresh(self, keys: list[str] | None, label: str) -> None:
-        library = self.window.library
+        library, registry = self.window.library, self.registry
         task = self.window.runner.fetch(
-            lambda progress, cancelled: jobs.refresh(library, keys, progress=progress, cancelled=cancelled),
+            lambda progress, cancelled: jobs.refresh(library, keys, progress=progress, cancelled=cancelled,
+                                                     registry=registry),
             label, self._refreshed, self._failed,
         )
         task.signals.cancelled.connect(lambda: self._after_change("Refresh cancelled; what was fetched is kept "
@@ -277,28 +278,50 @@ class Commands:
                 [report.summary(), "", *lines, *([f"… and {more} more"] if more > 0 else [])]))
 
     def classify_outdated(self) -> None:
-        """Give, in the background, the accurate model's labels to statements that lack them (new ones, or
-        all after a new model), the open paper's first; its report is read again once they are done."""
+        """Give, in the background, the chosen classifier's labels to statements that lack them (new ones, or
+        all after a new model or another choice), the open paper's first; its report is read again once they
+        are done."""
         window = self.window
         if window.classifying is not None:
             self._classify_again = True  # statements stored since that run began: another run follows it
             return
         self._classify_again = False
-        library = window.library
-        relay = self.relay
+        library, relay, registry = window.library, self.relay, self.registry
         task = window.runner.classify(
             lambda progress, cancelled: jobs.classify(library, progress, cancelled, first=lambda: window.current_paper,
-                                                      first_done=relay.paper_done.emit),
+                                                      first_done=relay.paper_done.emit, registry=registry),
             "Classifying citing statements",
             self._classified,
             self._failed,
         )
         task.signals.finished.connect(self._classifying_ended)
-        task.signals.cancelled.connect(lambda: self._status("Classifying paused; it goes on at the next start"))
+        task.signals.cancelled.connect(self._classifying_paused)
         window.classifying = task
+
+    def change_classifier(self, name: str) -> None:
+        """Label the statements with another classifier from now on: all of them again, in the background (a run
+        with the one before stops after its batch and this one follows)."""
+        try:
+            label = jobs.choose_classifier(name, registry=self.registry)
+        except CitedeskError as exc:
+            self.window.dialogs.error(self.window, "Stance Classifier", str(exc))
+            return
+        self._status(f"Labelling the citing statements with {label}")
+        if self.window.classifying is None:
+            self.classify_outdated()
+            return
+        self._classifier_changed = True
+        self.window.classifying.cancel()
+
+    def _classifying_paused(self) -> None:
+        if not self._classifier_changed:
+            self._status("Classifying paused; it goes on at the next start")
 
     def _classifying_ended(self) -> None:
         self.window.classifying = None
+        if self._classifier_changed:  # the run with the classifier before was stopped for this one
+            self._classifier_changed = False
+            QTimer.singleShot(0, self.classify_outdated)
 
     def _paper_classified(self, paper_id: int) -> None:
         """The open paper's statements have their new labels (they went first): show them."""

@@ -141,9 +141,9 @@ class Dialogs:
         """The Sources dialog; True when the person saved changes."""
         return _run(SourcesDialog(parent))
 
-    def about(self, parent: QWidget | None, library_path: Path | str | None = None) -> None:
-        """Name, version, licence and the library's path."""
-        _run(AboutDialog(library_path or self.library_path, parent))
+    def about(self, parent: QWidget | None, library_path: Path | str | None = None, broken: Sequence[str] = ()) -> None:
+        """Name, version, licence, the library's path, and the plug-ins that could not be loaded."""
+        _run(AboutDialog(library_path or self.library_path, parent, broken))
 
     def _chosen(self, name: str) -> Path | None:
         if not name:

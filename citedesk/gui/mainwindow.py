@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from citedesk import jobs
+from citedesk.gui.classifier_menu import ClassifierMenu
 from citedesk.gui.commands import Commands
 from citedesk.gui.dialogs import Dialogs
 from citedesk.gui.models.papers import PaperIdRole, PaperTableModel
@@ -39,8 +40,7 @@ from citedesk.gui.widgets.welcome import WelcomePage
 from citedesk.library import listing, queries
 from citedesk.library.listing import COLUMNS
 from citedesk.library.paper_report import PaperReport, PaperSummary
-from citedesk.plugins import Registry
-from citedesk.sources.registry import installed_sources
+from citedesk.plugins import Registry, build_registry
 
 HIDDEN_BY_DEFAULT = {"citekey", "added"}
 READING = "Reading the paper"  # the label of reads that need no progress bar
@@ -56,9 +56,10 @@ class MainWindow(QMainWindow):
     reportShown = Signal(int)  # a paper id, once its details, report and statements are on screen
 
     def __init__(self, library: Path, db: sqlite_utils.Database, dialogs: Dialogs, settings: QSettings,
-                 icon: QIcon) -> None:
+                 icon: QIcon, *, registry: Registry | None = None) -> None:
         super().__init__()
         self.library, self.db, self.dialogs, self.settings = library, db, dialogs, settings
+        self.registry = registry if registry is not None else build_registry()  # the plug-ins: built once, at start
         self.runner = TaskRunner(self)
         self.watcher = LibraryWatcher(db, self)
         self.model = PaperTableModel(db, self)
@@ -90,7 +91,8 @@ class MainWindow(QMainWindow):
         self.centre = QStackedWidget(self)
         self.centre.addWidget(self.welcome)
         self.centre.addWidget(self.table)
-        self.details, self.report_pane, self.statements = DetailsPane(self), ReportPane(self), StatementsPane(self)
+        self.details, self.report_pane, self.statements = DetailsPane(self), ReportPane(self), StatementsPane(
+            self, self.registry.facets.values())
         self.middle = QSplitter(Qt.Orientation.Vertical, self)
         self.middle.addWidget(self.centre)
         self.middle.addWidget(self.statements)
@@ -174,6 +176,11 @@ class MainWindow(QMainWindow):
         citations_menu.addActions([c.refresh, c.refresh_all])
         citations_menu.addSeparator()
         citations_menu.addActions([c.import_statements, c.sources])
+        citations_menu.addSeparator()
+        self.classifier_menu = ClassifierMenu(self.registry.classifiers, jobs.classifier_in_use(registry=self.registry),
+                                              self)
+        self.classifier_menu.chosen.connect(c.change_classifier)
+        citations_menu.addMenu(self.classifier_menu)
         self.menuBar().addMenu("&Help").addAction(c.about)
         self.table_menu = QMenu(self)
         self.table_menu.addActions([c.refresh, c.copy_bibtex, c.edit_entry, c.add_tag, c.export, c.delete])
@@ -341,7 +348,7 @@ class MainWindow(QMainWindow):
     def _source_label(self, name: str) -> str:
         """How a source calls itself ("Semantic Scholar"); its name when it is no longer installed."""
         if self.source_labels is None:
-            self.source_labels = {key: source.label for key, source in installed_sources().sources.items()}
+            self.source_labels = {name: source.label for name, source in self.registry.sources.items()}
         return self.source_labels.get(name, name)
 
     def _show_no_paper(self) -> None:

@@ -82,7 +82,7 @@ class StubDialogs:
     def information(self, parent, title, message):
         self.messages.append(message)
 
-    def about(self, parent, library_path=None):
+    def about(self, parent, library_path=None, broken=()):
         self.messages.append("about")
 
 
