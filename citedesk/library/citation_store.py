@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import sqlite_utils
 
 from citedesk.library.graph import Graph
 from citedesk.library.tallies import mark_self_citations, update_tallies
-from citedesk.model import CitationRecord, Metrics, PaperRef, SourceResult
+from citedesk.model import CitationRecord, Metrics, PaperRef, SourceResult, WorkRecord
 
 _METRIC_COLUMNS = ("cited_by", "citing_publications", "statements", "supporting", "mentioning", "contrasting",
                    "unclassified", "references_count")
@@ -39,7 +40,7 @@ def store_result(db: sqlite_utils.Database, paper: PaperRef, result: SourceResul
             return stored  # deleted while it was being fetched
         work_id = graph.work_for_paper(row)
         if result.work is not None:
-            graph.fill_work(work_id, _ids_and_abstract(result))
+            graph.fill_work(work_id, _ids_and_abstract(result.work))
         for record in result.citations:
             _store_citation(graph, record, work_id, "cited", result.source, fetched_at, stored)
         for record in result.references:
@@ -52,8 +53,7 @@ def store_result(db: sqlite_utils.Database, paper: PaperRef, result: SourceResul
     return stored
 
 
-def _ids_and_abstract(result: SourceResult) -> dict:
-    work = result.work
+def _ids_and_abstract(work: WorkRecord) -> dict[str, str | None]:
     values = {"doi": work.doi, "s2_id": work.s2_id, "openalex_id": work.openalex_id}
     if work.abstract:
         values["abstract"] = work.abstract
@@ -129,7 +129,7 @@ def paper_refs(db: sqlite_utils.Database, keys: list[str] | None = None) -> list
     return refs
 
 
-def external_metrics(db: sqlite_utils.Database, paper_id: int) -> dict[str, dict]:
+def external_metrics(db: sqlite_utils.Database, paper_id: int) -> dict[str, dict[str, Any]]:
     """Each source's stored counts for a library paper, with when they were fetched."""
     cursor = db.execute(
         f"SELECT m.source, {', '.join('m.' + c for c in _METRIC_COLUMNS)}, m.counts_by_year, m.fetched_at "

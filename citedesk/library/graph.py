@@ -5,19 +5,37 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import sqlite_utils
 
 from citedesk.library.entry_types import publication_type
+from citedesk.library.rowids import inserted_id
 from citedesk.model import WorkRecord
 
-_PAPER_COLUMNS = ("id", "citekey", "entry_type", "title", "authors", "year", "venue", "doi")
 _WORK_FIELDS = ("title", "authors", "year", "venue", "publication_type", "abstract")
 _INSERT_STATEMENT = (
     "INSERT OR IGNORE INTO statements (citation_id, text, marker_start, marker_end, section, raw_section, "
     "intents, stance, confidence, source, fetched_at, classifier_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+@dataclass(frozen=True)
+class LibraryPaper:
+    """What the graph reads of a library paper to find or make its work."""
+
+    id: int
+    citekey: str
+    entry_type: str
+    title: str | None
+    authors: str | None
+    year: int | None
+    venue: str | None
+    doi: str | None
+
+
+_PAPER_COLUMNS = tuple(column.name for column in fields(LibraryPaper))
 
 
 def title_key(title: str, year: int | None) -> tuple[str, int | None]:
@@ -37,24 +55,24 @@ class Graph:
 
     # -- library papers
 
-    def paper(self, where: str, value: object) -> dict | None:
+    def paper(self, where: str, value: object) -> LibraryPaper | None:
         """The first library paper matching `where` (a column = ? test)."""
         sql = f"SELECT {', '.join(_PAPER_COLUMNS)} FROM papers WHERE {where} ORDER BY id LIMIT 1"
         found = self.db.execute(sql, [value]).fetchone()
-        return dict(zip(_PAPER_COLUMNS, found)) if found else None
+        return LibraryPaper(**dict(zip(_PAPER_COLUMNS, found))) if found else None
 
-    def work_for_paper(self, paper: dict) -> int:
+    def work_for_paper(self, paper: LibraryPaper) -> int:
         """The work of a library paper: linked already, else adopted by DOI, else created."""
-        work_id = self._scalar("SELECT id FROM works WHERE paper_id = ?", [paper["id"]])
+        work_id = self._scalar("SELECT id FROM works WHERE paper_id = ?", [paper.id])
         if work_id is not None:
             return int(work_id)
-        if paper["doi"]:
-            row = self.db.execute("SELECT id, paper_id FROM works WHERE doi = ?", [paper["doi"]]).fetchone()
+        if paper.doi:
+            row = self.db.execute("SELECT id, paper_id FROM works WHERE doi = ?", [paper.doi]).fetchone()
             if row and row[1] is None:
-                self.db.execute("UPDATE works SET paper_id = ? WHERE id = ?", [paper["id"], row[0]])
+                self.db.execute("UPDATE works SET paper_id = ? WHERE id = ?", [paper.id, row[0]])
                 return int(row[0])
             if row:  # the DOI belongs to another library paper's work: do not take it
-                paper = {**paper, "doi": None}
+                paper = replace(paper, doi=None)
         return self.insert_work(paper_work_values(paper))
 
     # -- works
@@ -65,7 +83,7 @@ class Graph:
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cursor = self.db.execute(f"INSERT INTO works ({columns}) VALUES ({marks})", list(values.values()))
-        return int(cursor.lastrowid)
+        return inserted_id(cursor)
 
     def work_for_record(self, record: WorkRecord, source: str, fetched_at: str) -> int | None:
         """The work a source describes: found by DOI, Semantic Scholar id, OpenAlex id, or title and
@@ -77,8 +95,8 @@ class Graph:
             if not (record.doi or record.s2_id or record.openalex_id or record.title):
                 return None
             paper = self.paper("doi = ?", record.doi) if record.doi else None
-            taken = paper is not None and self._scalar("SELECT 1 FROM works WHERE paper_id = ?", [paper["id"]])
-            values["paper_id"] = paper["id"] if paper and not taken else None
+            taken = paper is not None and self._scalar("SELECT 1 FROM works WHERE paper_id = ?", [paper.id])
+            values["paper_id"] = paper.id if paper and not taken else None
             work_id = self.insert_work({**values, "source": source, "fetched_at": fetched_at})
             self._remember_title(record, work_id)
             return work_id
@@ -143,11 +161,11 @@ class Graph:
             sql = "INSERT INTO citations (citing_work_id, cited_work_id, is_influential, self_citation, sources) VALUES (?,?,?,?,?)"
             flag = None if self_citation is None else int(self_citation)
             cursor = self.db.execute(sql, [citing, cited, influential_flag, flag, json.dumps([source])])
-            return int(cursor.lastrowid), True
+            return inserted_id(cursor), True
         self._update_citation(found, source, influential_flag, self_citation)
         return int(found[0]), False
 
-    def _update_citation(self, found: tuple, source: str, influential: int | None, self_citation: bool | None) -> None:
+    def _update_citation(self, found: tuple[int, str | None, int | None, int | None], source: str, influential: int | None, self_citation: bool | None) -> None:
         """Add the source; raise is_influential if the source says so; take a source's self-citation flag."""
         citation_id, sources, was_influential, was_self = found
         known = json.loads(sources) if sources else []
@@ -179,16 +197,16 @@ class Graph:
         return found[0] if found else None
 
 
-def paper_work_values(paper: dict) -> dict[str, Any]:
+def paper_work_values(paper: LibraryPaper) -> dict[str, Any]:
     """The works columns of a library paper."""
-    entry_type = (paper["entry_type"] or "").lower()
+    entry_type = (paper.entry_type or "").lower()
     return {
-        "paper_id": paper["id"],
-        "doi": paper["doi"],
-        "title": paper["title"],
-        "authors": paper["authors"],
-        "year": paper["year"],
-        "venue": paper["venue"],
+        "paper_id": paper.id,
+        "doi": paper.doi,
+        "title": paper.title,
+        "authors": paper.authors,
+        "year": paper.year,
+        "venue": paper.venue,
         "publication_type": publication_type(entry_type),
     }
 

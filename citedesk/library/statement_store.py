@@ -11,12 +11,13 @@ from typing import Any
 
 import sqlite_utils
 
-from citedesk.library.graph import Graph
+from citedesk.library.graph import Graph, LibraryPaper
 from citedesk.library.tallies import mark_self_citations, update_tallies
 from citedesk.library.statement_columns import StatementLayout
 from citedesk.library.statement_files import (
     PREVIEW_ROWS,
     MalformedRow,
+    RawRow,
     RowError,
     StatementInput,
     StatementPreview,
@@ -70,7 +71,7 @@ def preview_statement_import(
     return preview_statements(path, layout, limit, lambda row: _cited_paper(graph, row) is not None)
 
 
-def _cited_paper(graph: Graph, row: StatementInput) -> dict | None:
+def _cited_paper(graph: Graph, row: StatementInput) -> LibraryPaper | None:
     """The cited paper by key, else by DOI."""
     paper = graph.paper("citekey = ? COLLATE NOCASE", row.cited_key) if row.cited_key else None
     if paper is None and row.cited_doi:
@@ -94,7 +95,7 @@ class _StatementWriter:
         self.report = StatementImportReport()
         self.cited_papers: set[int] = set()
 
-    def add(self, line: int, raw: dict) -> None:
+    def add(self, line: int, raw: RawRow) -> None:
         """Store one row, or record in the report why it was not stored."""
         if isinstance(raw, MalformedRow):
             self.report.invalid.append(Problem(self.file, line, raw.reason, raw.raw))
@@ -114,7 +115,7 @@ class _StatementWriter:
             self.report.unmatched.append(Problem(self.file, line, unmatched_reason(row), row.text, key))
             return
         cited_work = self.graph.work_for_paper(cited)
-        self.cited_papers.add(cited["id"])
+        self.cited_papers.add(cited.id)
         citing_work = self._citing_work(row)
         if citing_work == cited_work:
             self.report.invalid.append(Problem(self.file, line, "the paper cites itself", row.text))
@@ -170,7 +171,7 @@ def _row_work_values(row: StatementInput) -> dict[str, Any]:
     }
 
 
-def _raw_text(raw: dict) -> str:
+def _raw_text(raw: RawRow) -> str:
     """What to show of a rejected row: its text if it has one, else the row as JSON."""
     text = raw.get("text")
     if isinstance(text, str) and text.strip():

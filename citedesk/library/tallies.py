@@ -42,7 +42,7 @@ def update_tallies(db: sqlite_utils.Database, paper_ids: Iterable[int] | None = 
         _store(db, db.execute(_COUNTS.format(only=f"AND w.paper_id IN ({marks})"), chunk).fetchall())
 
 
-def _store(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+def _store(db: sqlite_utils.Database, rows: list[tuple[int, ...]]) -> None:
     db.conn.executemany(f"UPDATE papers SET {_SET} WHERE id = ?", [(*row[1:], row[0]) for row in rows])
 
 
