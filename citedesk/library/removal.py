@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlite_utils
 
+from citedesk.library.rowids import inserted_id
 from citedesk.model import CitedeskError
 
 
@@ -14,7 +16,7 @@ from citedesk.model import CitedeskError
 class Removed:
     """Everything needed to put removed papers back as they were."""
 
-    papers: list[dict] = field(default_factory=list)
+    papers: list[dict[str, Any]] = field(default_factory=list)  # rows of the papers table by column name
     tags: list[tuple[int, int]] = field(default_factory=list)  # (paper_id, tag_id)
     works: list[tuple[int, int]] = field(default_factory=list)  # (work_id, paper_id)
 
@@ -65,14 +67,14 @@ def _check_key_free(db: sqlite_utils.Database, key: str) -> None:
         raise CitedeskError(f"Cannot put {key} back: another paper now has that citation key")
 
 
-def _insert(db: sqlite_utils.Database, paper: dict) -> int:
+def _insert(db: sqlite_utils.Database, paper: dict[str, Any]) -> int:
     """Insert a paper row, under its old id unless another paper took it meanwhile."""
     values = dict(paper)
     if db.execute("SELECT 1 FROM papers WHERE id = ?", [values["id"]]).fetchone():
         del values["id"]
     columns = ", ".join(f"[{name}]" for name in values)
     marks = ", ".join("?" * len(values))
-    return int(db.execute(f"INSERT INTO papers ({columns}) VALUES ({marks})", list(values.values())).lastrowid)
+    return inserted_id(db.execute(f"INSERT INTO papers ({columns}) VALUES ({marks})", list(values.values())))
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from citedesk.library.rowids import inserted_id
 from citedesk.model import CitedeskError
 
 
@@ -16,11 +17,11 @@ def tag_papers(db: sqlite_utils.Database, paper_ids: Iterable[int], name: str) -
         raise CitedeskError("A tag needs a name")
     with db.atomic():
         found = db.execute("SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [name]).fetchone()
-        tag_id = found[0] if found else db.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid
+        tag_id = int(found[0]) if found else inserted_id(db.execute("INSERT INTO tags (name) VALUES (?)", [name]))
         db.conn.executemany(
             "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)", [(pid, tag_id) for pid in paper_ids]
         )
-    return int(tag_id)
+    return tag_id
 
 
 def delete_tag(db: sqlite_utils.Database, tag_id: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from typing import Any
 
 import sqlite_utils
 
@@ -11,6 +12,7 @@ from citedesk.library.authorship import author_key
 from citedesk.library.bibtex.writer import serialize_entry
 from citedesk.library.importer import PAPER_COLUMNS, KnownIds
 from citedesk.library.parsing import parse_text
+from citedesk.library.rowids import inserted_id
 from citedesk.model import CitedeskError
 
 _ENTRY_TYPES = {
@@ -25,6 +27,8 @@ _ENTRY_TYPES = {
 }
 _SPECIAL = re.compile(r"([&%$#_])")
 
+WorkRow = dict[str, Any]  # a row of the works table by column name
+
 
 def add_work_to_library(db: sqlite_utils.Database, work_id: int) -> str:
     """Create a paper for the work (linked to it, so its citations stay), and return its key."""
@@ -35,15 +39,15 @@ def add_work_to_library(db: sqlite_utils.Database, work_id: int) -> str:
     key = KnownIds.of_library(db).free_key(generated_key(work))
     block = next(block for block in parse_text(serialize_entry(entry_type, key, fields)) if block.kind == "entry")
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    row = (key, entry_type, *block.columns, block.fields_json, block.raw, 0, None, None, None, now, now)
+    row = (key, entry_type, *(block.columns or ()), block.fields_json, block.raw, 0, None, None, None, now, now)
     with db.atomic():
         sql = f"INSERT INTO papers ({', '.join(PAPER_COLUMNS)}) VALUES ({', '.join('?' * len(PAPER_COLUMNS))})"
-        paper_id = db.execute(sql, row).lastrowid
+        paper_id = inserted_id(db.execute(sql, row))
         db.execute("UPDATE works SET paper_id = ? WHERE id = ?", [paper_id, work_id])
     return key
 
 
-def entry_fields(work: dict) -> tuple[str, list[tuple[str, str]]]:
+def entry_fields(work: WorkRow) -> tuple[str, list[tuple[str, str]]]:
     """The entry type and braced BibTeX fields for what is known of a work."""
     entry_type, venue_field = _ENTRY_TYPES.get(work["publication_type"] or "", ("misc", "howpublished"))
     values = [
@@ -56,7 +60,7 @@ def entry_fields(work: dict) -> tuple[str, list[tuple[str, str]]]:
     return entry_type, [(name, "{" + _escape(value) + "}") for name, value in values if value]
 
 
-def generated_key(work: dict) -> str:
+def generated_key(work: WorkRow) -> str:
     """First author's family name and the year, like JabRef's default: "papineni2002"."""
     first = (work["authors"] or "").split(";")[0]
     key = author_key(first) if first.strip() else None
@@ -64,7 +68,7 @@ def generated_key(work: dict) -> str:
     return f"{family or 'work'}{work['year'] or ''}"
 
 
-def _work(db: sqlite_utils.Database, work_id: int) -> dict:
+def _work(db: sqlite_utils.Database, work_id: int) -> WorkRow:
     cursor = db.execute("SELECT * FROM works WHERE id = ?", [work_id])
     row = cursor.fetchone()
     if row is None:
