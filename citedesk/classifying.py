@@ -108,7 +108,9 @@ def _put_first(queue: list[int], first: list[int]) -> tuple[list[int], int]:
 
 def _classify_batch(db, classifier: StanceClassifier, version: str, ids: list[int]) -> set[int]:
     """Update one batch; returns the library papers whose tallies changed."""
-    changes, papers, todo = [], set(), []
+    changes: list[tuple[str | None, float | None, str, str | None, int]] = []
+    papers: set[int] = set()
+    todo: list[tuple[int, Sentence]] = []
     rows = db.execute(_ROWS.format(marks=",".join("?" * len(ids))), ids).fetchall()
     for id_, text, start, end, raw_section, section, given, authors, year, paper_id in rows:
         section = normalize_section(raw_section).value if raw_section else section

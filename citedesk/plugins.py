@@ -12,6 +12,7 @@ import inspect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
@@ -148,17 +149,20 @@ def build_registry(extra: Iterable[object] = (), load_entry_points: bool = True)
     registry = Registry(manager=manager)
     origins: dict[str, tuple[str, str]] = {}  # plug-in name -> (origin, version)
     for module in DEFAULT_PLUGINS:
-        _register(registry, lambda module=module: importlib.import_module(module), module, origins,
-                  (BUILT_IN, __version__))
+        _register(registry, partial(importlib.import_module, module), module, origins, (BUILT_IN, __version__))
     if load_entry_points:
         for point in _entry_points():
             _register(registry, point.load, point.name, origins, _distribution(point))
     for number, plugin in enumerate(extra):
         name = getattr(plugin, "__name__", None) or f"extra-{number}"
-        _register(registry, lambda plugin=plugin: plugin, name, origins, (name, "0"))
+        _register(registry, partial(_itself, plugin), name, origins, (name, "0"))
     for kind in KINDS:
         _collect(registry, kind, origins)
     return registry
+
+
+def _itself(plugin: object) -> object:
+    return plugin
 
 
 def _entry_points() -> list[EntryPoint]:

@@ -139,7 +139,7 @@ class Item:
         own = of_works.get(self.work.id)
         if own is None:
             own = of_works[self.work.id] = tuple(values_of(facet, self) if facet.of_work else None for facet in facets)
-        values = ((self.stance.value,), *(work if facet.of_work else values_of(facet, self)  # type: ignore[misc]
+        values = ((self.stance.value,), *(values_of(facet, self) if work is None else work  # computed per work
                                           for facet, work in zip(facets, own)))
         object.__setattr__(self, "_values", (facets, values))
         return values
@@ -248,7 +248,8 @@ class Filters:
 
     def choosing(self, facet: str, values: Iterable[Hashable]) -> Filters:
         """These filters with other values chosen in one facet."""
-        return replace(self, chosen=(*((name, wanted) for name, wanted in self.chosen if name != facet), (facet, values)))
+        others = tuple((name, wanted) for name, wanted in self.chosen if name != facet)
+        return replace(self, chosen=(*others, (facet, frozenset(values))))
 
     @cached_property
     def terms(self) -> list[re.Pattern[str]]:
@@ -263,7 +264,7 @@ class Filters:
             tests.append((names.index("year"), self._year_test()))
         for facet, wanted in self.chosen:
             if facet in names:
-                tests.append((names.index(facet), lambda values, wanted=wanted: not wanted.isdisjoint(values)))
+                tests.append((names.index(facet), _any_of(wanted)))
         return tests
 
     def _year_test(self) -> Callable[[Values], bool]:
@@ -292,6 +293,11 @@ class Filters:
     def _first_words(self) -> list[str]:
         """The first word of each term: text without it cannot match the term."""
         return [word for word, _ in search_terms(self.text)]
+
+
+def _any_of(wanted: frozenset[Hashable]) -> Callable[[Values], bool]:
+    """Whether a statement has one of the wanted values."""
+    return lambda values: not wanted.isdisjoint(values)
 
 
 def search_terms(text: str) -> list[tuple[str, re.Pattern[str]]]:
