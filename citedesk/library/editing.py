@@ -37,7 +37,7 @@ class EntryState:
     fields: str  # JSON, [[name, raw value], ...]
     modified: int
     updated_at: str | None
-    columns: tuple  # the display columns, in DISPLAY_COLUMNS order
+    columns: tuple[str | int | None, ...]  # the display columns, in DISPLAY_COLUMNS order
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def edit_paper(
         "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     with db.atomic():
-        db["papers"].update(paper_id, values)
+        db.table("papers").update(paper_id, values)
     return before
 
 
@@ -89,7 +89,7 @@ def restore_entry(db: sqlite_utils.Database, state: EntryState) -> str:
     values = {name: getattr(state, name) for name in _STATE_COLUMNS[:6]}
     values.update(zip(DISPLAY_COLUMNS, state.columns))
     with db.atomic():
-        db["papers"].update(state.paper_id, values)
+        db.table("papers").update(state.paper_id, values)
     return state.citekey
 
 
@@ -134,8 +134,11 @@ def written_values(raw: str, fields: Sequence[Sequence[str]], changes: Mapping[s
 def changed_fields(fields: list[list[str]], changes: Mapping[str, str | None]) -> list[list[str]]:
     """Fields in their original order with changed values replaced, removed ones dropped and new ones last."""
     wanted = {name.lower(): value for name, value in changes.items()}
-    kept = [[name, wanted.get(name.lower(), value)] for name, value in fields]
-    kept = [[name, value] for name, value in kept if value is not None]
+    kept: list[list[str]] = []
+    for name, value in fields:
+        new = wanted.get(name.lower(), value)
+        if new is not None:
+            kept.append([name, new])
     present = {name.lower() for name, _ in fields}
     kept += [[name, value] for name, value in changes.items() if name.lower() not in present and value is not None]
     return kept
@@ -169,11 +172,12 @@ def _spliced(raw: str, fields: list[list[str]], values: Mapping[str, str | None]
         return None
     if list(original.fields) != [tuple(pair) for pair in fields]:
         return None
-    text: str | None = raw
+    text = raw
     for step in (_replace_values, _remove_fields, _append_fields):
-        text = step(text, values)
-        if text is None:
+        stepped = step(text, values)
+        if stepped is None:
             return None
+        text = stepped
     layout = splice.locate(text)
     if layout is None:
         return None
@@ -189,12 +193,14 @@ def _spliced(raw: str, fields: list[list[str]], values: Mapping[str, str | None]
 
 def _replace_values(text: str, values: Mapping[str, str | None]) -> str | None:
     layout = splice.locate(text)
+    if layout is None:
+        return None
     wanted = {name.lower(): value for name, value in values.items() if value is not None}
-    for index in reversed(range(len(layout.fields) if layout else 0)):  # from the end: offsets before stay valid
+    for index in reversed(range(len(layout.fields))):  # from the end: offsets before stay valid
         value = wanted.get(layout.fields[index].name.lower())
         if value is not None:
             text = splice.replace_value(text, layout, index, value)
-    return text if layout else None
+    return text
 
 
 def _remove_fields(text: str, values: Mapping[str, str | None]) -> str | None:
@@ -244,11 +250,13 @@ def _state(db: sqlite_utils.Database, paper_id: int) -> EntryState:
     row = db.execute(f"SELECT {', '.join(_STATE_COLUMNS)} FROM papers WHERE id = ?", [paper_id]).fetchone()
     if row is None:
         raise CitedeskError(f"No paper with id {paper_id} in the library")
-    return EntryState(paper_id, *row[:6], columns=tuple(row[6:]))
+    citekey, entry_type, raw, fields, modified, updated_at = row[:6]
+    return EntryState(paper_id, citekey, entry_type, raw, fields, modified, updated_at, tuple(row[6:]))
 
 
 def _file_of(db: sqlite_utils.Database, paper_id: int) -> int | None:
-    return db.execute("SELECT source_file_id FROM papers WHERE id = ?", [paper_id]).fetchone()[0]
+    file_id: int | None = db.execute("SELECT source_file_id FROM papers WHERE id = ?", [paper_id]).fetchone()[0]
+    return file_id
 
 
 def _check_key_free(db: sqlite_utils.Database, key: str, paper_id: int) -> None:

@@ -11,7 +11,7 @@ from citedesk.library.bibtex.names import Name, short_authors, split_names
 from citedesk.library.bibtex.values import evaluate
 from citedesk.library.identifiers import arxiv_from_fields, doi_from_url, normalize_doi
 
-Fields = Sequence[tuple[str, str]]
+Fields = Sequence[Sequence[str]]  # (name, raw value) pairs: tuples, or [name, value] lists as papers.fields holds them
 
 _VENUE_FIELDS = (
     "journal",

@@ -10,8 +10,9 @@ from citedesk.library.bibtex.latex import unicode_to_latex
 _HEADER = re.compile(r"@\s*[^\s{(@]+\s*(?:\{\s*([^,\s{}]*)|\(\s*([^,\s{}]*?)\)?(?=[,\s]|$))")
 
 
-def serialize_entry(entry_type: str, key: str, fields: Sequence[tuple[str, str]], newline: str = "\n") -> str:
-    """An entry written from its fields; each value is written as stored (raw BibTeX, enclosed)."""
+def serialize_entry(entry_type: str, key: str, fields: Sequence[Sequence[str]], newline: str = "\n") -> str:
+    """An entry written from its (name, value) fields, tuples or lists; each value is written as stored
+    (raw BibTeX, enclosed)."""
     width = max((len(name) for name, _ in fields), default=0)
     lines = [f"@{entry_type}{{{key},"]
     lines += [f"  {name.ljust(width)} = {value.strip()}," for name, value in fields]
