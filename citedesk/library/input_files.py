@@ -6,6 +6,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from citedesk.model import CitedeskError
 
@@ -73,7 +74,7 @@ def not_text_reason(text: str) -> str | None:
     return None
 
 
-def _read_at_most(handle, max_bytes: int, path: Path) -> bytes:
+def _read_at_most(handle: BinaryIO, max_bytes: int, path: Path) -> bytes:
     data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise CitedeskError(f"{path} grew past {max_bytes / 1e6:,.0f} MB while it was read; give --max-size")

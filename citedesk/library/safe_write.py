@@ -146,7 +146,7 @@ def remove_stale_temps(folder: Path, name: str) -> list[Path]:
     """Remove the temporary files that exports killed mid-write left in `folder`; returns them. One of ours is
     stale when no process holds its lock (the system drops a lock when its process ends, however it ends);
     one that an earlier version left, unlocked, for `name` is stale once untouched for an hour."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -196,7 +196,7 @@ def _remove(path: str) -> bool:
     return True
 
 
-def _untouched_for(entry: os.DirEntry, seconds: float) -> bool:
+def _untouched_for(entry: os.DirEntry[str], seconds: float) -> bool:
     try:
         return entry.is_file(follow_symlinks=False) and time.time() - entry.stat(follow_symlinks=False).st_mtime > seconds
     except OSError:
