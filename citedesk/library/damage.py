@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeGuard
 
 from citedesk.model import CitedeskError
 
@@ -41,7 +42,7 @@ def repair_command(path: Path) -> str:
     return f"citedesk repair --library {shlex.quote(str(path))}"
 
 
-def is_damage(exc: BaseException) -> bool:
+def is_damage(exc: BaseException) -> TypeGuard[sqlite3.DatabaseError]:
     """Whether an error from sqlite3 says the database file is damaged (not locked, full or read-only)."""
     if not isinstance(exc, sqlite3.DatabaseError):
         return False

@@ -99,7 +99,7 @@ def commits_here() -> int:
 
 def data_version(db: sqlite_utils.Database) -> int:
     """A number that changes whenever another connection commits to the library (PRAGMA data_version)."""
-    return db.execute("PRAGMA data_version").fetchone()[0]
+    return int(db.execute("PRAGMA data_version").fetchone()[0])
 
 
 def default_library_path() -> Path:
@@ -187,7 +187,7 @@ def indexes_deferred(db: sqlite_utils.Database, names: Iterable[str]) -> Iterato
 @migrations()
 def m001_bibtex(db: sqlite_utils.Database) -> None:
     """Papers, the files they came from, the blocks between them, and tags."""
-    db["source_files"].create(
+    db.table("source_files").create(
         {
             "id": int,
             "path": str,
@@ -201,7 +201,7 @@ def m001_bibtex(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["papers"].create(
+    db.table("papers").create(
         {
             "id": int,
             "citekey": str,
@@ -231,15 +231,15 @@ def m001_bibtex(db: sqlite_utils.Database) -> None:
         defaults={"modified": 0},
     )
     db.execute("CREATE UNIQUE INDEX idx_papers_citekey ON papers (citekey COLLATE NOCASE)")
-    db["papers"].create_index(["doi"])
-    db["papers"].create_index(["source_file_id", "position"])
-    db["papers"].create_index(["added_at"])
-    db["papers"].enable_fts(
+    db.table("papers").create_index(["doi"])
+    db.table("papers").create_index(["source_file_id", "position"])
+    db.table("papers").create_index(["added_at"])
+    db.table("papers").enable_fts(
         ["title", "authors", "venue", "abstract", "keywords", "citekey"],
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 2",  # frozen, as m001 created it
     )
-    db["file_blocks"].create(
+    db.table("file_blocks").create(
         {
             "id": int,
             "source_file_id": int,
@@ -254,10 +254,10 @@ def m001_bibtex(db: sqlite_utils.Database) -> None:
         foreign_keys=[("source_file_id", "source_files", "id")],
         not_null={"source_file_id", "position", "kind", "raw"},
     )
-    db["file_blocks"].create_index(["source_file_id", "position"], unique=True)
-    db["tags"].create({"id": int, "name": str}, pk="id", not_null={"name"})
-    db["tags"].create_index(["name"], unique=True)
-    db["paper_tags"].create(
+    db.table("file_blocks").create_index(["source_file_id", "position"], unique=True)
+    db.table("tags").create({"id": int, "name": str}, pk="id", not_null={"name"})
+    db.table("tags").create_index(["name"], unique=True)
+    db.table("paper_tags").create(
         {"paper_id": int, "tag_id": int},
         pk=("paper_id", "tag_id"),
         foreign_keys=[("paper_id", "papers", "id"), ("tag_id", "tags", "id")],
@@ -267,7 +267,7 @@ def m001_bibtex(db: sqlite_utils.Database) -> None:
 @migrations()
 def m002_citations(db: sqlite_utils.Database) -> None:
     """Works outside or inside the library, who cites whom, the statements, and metrics."""
-    db["works"].create(
+    db.table("works").create(
         {
             "id": int,
             "doi": str,
@@ -283,10 +283,10 @@ def m002_citations(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("paper_id", "papers", "id")],
     )
-    db["works"].create_index(["doi"], unique=True)
-    db["works"].create_index(["s2_id"], unique=True)
-    db["works"].create_index(["paper_id"], unique=True)
-    db["citations"].create(
+    db.table("works").create_index(["doi"], unique=True)
+    db.table("works").create_index(["s2_id"], unique=True)
+    db.table("works").create_index(["paper_id"], unique=True)
+    db.table("citations").create(
         {
             "id": int,
             "citing_work_id": int,
@@ -299,9 +299,9 @@ def m002_citations(db: sqlite_utils.Database) -> None:
         foreign_keys=[("citing_work_id", "works", "id"), ("cited_work_id", "works", "id")],
         not_null={"citing_work_id", "cited_work_id"},
     )
-    db["citations"].create_index(["citing_work_id", "cited_work_id"], unique=True)
-    db["citations"].create_index(["cited_work_id"])
-    db["statements"].create(
+    db.table("citations").create_index(["citing_work_id", "cited_work_id"], unique=True)
+    db.table("citations").create_index(["cited_work_id"])
+    db.table("statements").create(
         {
             "id": int,
             "citation_id": int,
@@ -322,9 +322,9 @@ def m002_citations(db: sqlite_utils.Database) -> None:
         not_null={"citation_id", "text"},
         defaults={"stance": "unclassified", "section": "unknown"},
     )
-    db["statements"].create_index(["citation_id", "text"], unique=True)
-    db["statements"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
-    db["metrics"].create(
+    db.table("statements").create_index(["citation_id", "text"], unique=True)
+    db.table("statements").enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    db.table("metrics").create(
         {
             "id": int,
             "work_id": int,
@@ -344,7 +344,7 @@ def m002_citations(db: sqlite_utils.Database) -> None:
         foreign_keys=[("work_id", "works", "id")],
         not_null={"work_id", "source", "fetched_at"},
     )
-    db["metrics"].create_index(["work_id", "source"], unique=True)
+    db.table("metrics").create_index(["work_id", "source"], unique=True)
 
 
 @migrations()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import sqlite_utils
@@ -126,7 +127,8 @@ def _recover_with_shell(shell: str, damaged: Path, output: Path) -> None:
             load = subprocess.run([shell, "-bail", os.path.abspath(output)], stdin=dump.stdout,
                                   stdout=subprocess.DEVNULL, stderr=load_errors, check=False)
         finally:
-            dump.stdout.close()
+            if dump.stdout is not None:
+                dump.stdout.close()
             dump.wait()
         if dump.returncode or load.returncode:
             dump_errors.seek(0)
@@ -206,7 +208,7 @@ class _RowReader:
     def __init__(self, conn: sqlite3.Connection, query: str) -> None:
         self.conn, self.query, self.skipped = conn, query, 0
 
-    def batches(self) -> Iterator[list[tuple]]:
+    def batches(self) -> Iterator[list[tuple[Any, ...]]]:
         after, careful = _MIN_ROWID, 0
         while True:
             try:
@@ -227,7 +229,7 @@ class _RowReader:
             after = rows[-1][0]
             careful = max(0, careful - 1)
 
-    def _read(self, after: int, limit: int) -> list[tuple]:
+    def _read(self, after: int, limit: int) -> list[tuple[Any, ...]]:
         return self.conn.execute(self.query, [after, limit]).fetchall()
 
     def _next_readable(self, bad: int) -> int | None:
@@ -308,8 +310,11 @@ def _full_text_tables(conn: sqlite3.Connection) -> list[str]:
 
 def _counts(path: Path) -> tuple[int, int]:
     with closing(sqlite3.connect(path)) as conn:
-        return tuple(conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]  # type: ignore[return-value]
-                     for table in ("papers", "statements"))
+        return _count(conn, "papers"), _count(conn, "statements")
+
+
+def _count(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
 
 
 # -- putting the new file in place
