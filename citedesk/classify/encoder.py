@@ -45,7 +45,13 @@ class Tokens:
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
         self.window = window
-        self.cls, self.sep, self.target = (self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", TARGET_TOKEN))
+        self.cls, self.sep, self.target = (self._token_id(path, t) for t in ("[CLS]", "[SEP]", TARGET_TOKEN))
+
+    def _token_id(self, path: Path, token: str) -> int:
+        found = self.tokenizer.token_to_id(token)
+        if found is None:
+            raise CitedeskError(f"The stance model's tokenizer {path} has no {token} token; reinstall CiteDesk")
+        return found
 
     def ids(self, texts: Sequence[str], markers: Sequence[Marker]) -> list[list[int]]:
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
@@ -101,7 +107,8 @@ class EncoderModel:
     def probabilities_of(self, logits: np.ndarray) -> np.ndarray:
         z = logits / self.settings.temperature + np.asarray(self.settings.offsets)
         z = np.exp(z - z.max(axis=-1, keepdims=True))
-        return z / z.sum(axis=-1, keepdims=True)
+        probabilities: np.ndarray = z / z.sum(axis=-1, keepdims=True)
+        return probabilities
 
     def _logits(self, rows: list[list[int]], texts: list[str]) -> np.ndarray:
         width = max(map(len, rows))
@@ -111,7 +118,8 @@ class EncoderModel:
             ids[r, : len(row)] = row
             mask[r, : len(row)] = 1
         cues = np.asarray([cue_vector(text) for text in texts], dtype=np.float32)
-        return self.session.run(["logits"], {"ids": ids, "mask": mask, "cues": cues})[0]
+        logits: np.ndarray = self.session.run(["logits"], {"ids": ids, "mask": mask, "cues": cues})[0]
+        return logits
 
     def _prediction(self, logits: np.ndarray) -> Prediction:
         """The label is the highest scaled logit moved by the decision offsets (part way from the balanced

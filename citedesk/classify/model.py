@@ -76,7 +76,7 @@ class StanceModel:
         markers = markers if markers is not None else [None] * len(texts)
         return [self.predict(text, marker) for text, marker in zip(texts, markers)]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"version": self.version, "classes": [stance.value for stance in STANCES], "intercept": self.intercept,
                 "temperature": self.temperature, "offsets": self.offsets, "threshold": self.threshold,
                 "weights": self.weights}
