@@ -88,7 +88,8 @@ def parse_references(data: Any, paper: WorkRecord | None = None) -> list[Citatio
     message = work_message(data)
     citing = paper if paper is not None else parse_work_message(message)[0]
     records, seen = [], set()
-    for entry in message.get("reference") if isinstance(message.get("reference"), list) else []:
+    references = message.get("reference")
+    for entry in references if isinstance(references, list) else []:
         entry = dict_or_empty(entry)
         key = entry.get("key")
         if key is not None and key in seen:
@@ -117,8 +118,8 @@ def parse_reference(entry: Any) -> WorkRecord | None:
 def parse_work_list(data: Any) -> tuple[list[WorkRecord], str | None]:
     """The works of a list answer (`/works?…&cursor=*`) and the cursor of the next page (None after the last)."""
     message = work_message(data)
-    items = message.get("items") if isinstance(message.get("items"), list) else []
-    works = [parse_work_message(item)[0] for item in items if isinstance(item, dict)]
+    items = message.get("items")
+    works = [parse_work_message(item)[0] for item in (items if isinstance(items, list) else []) if isinstance(item, dict)]
     return works, text_or_none(message.get("next-cursor")) if works else None
 
 
@@ -246,6 +247,6 @@ def parse_error(data: Any) -> str | None:
         return text.strip() or None
     message = dict_or_empty(data).get("message")
     if isinstance(message, list):
-        texts = [text for item in message if (text := text_or_none(dict_or_empty(item).get("message")))]
+        texts = [said for item in message if (said := text_or_none(dict_or_empty(item).get("message")))]
         return "; ".join(texts) or None
     return text_or_none(message)

@@ -646,7 +646,7 @@ class HttpClient:
 
     def _backoff_delay(self, attempt: int) -> float:
         """1, 2, 4, 8 ... seconds (times `backoff`), plus up to 25 % jitter, capped at `max_backoff`."""
-        delay = min(self.max_backoff, self.backoff * 2**attempt)
+        delay: float = min(self.max_backoff, self.backoff * 2**attempt)
         return min(self.max_backoff, delay + self._rng.uniform(0, delay / 4))
 
     # -- waiting -----------------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ class Settings:
         )
 
 
-def _number(*candidates: object) -> float:
+def _number(*candidates: str | float | None) -> float:
     """The first candidate that is a number (or a string of one); a rate of 0 is a real value."""
     for candidate in candidates:
         if candidate is None or candidate == "":
