@@ -40,6 +40,7 @@ from citedesk.gui.app import freeze_startup_objects
 from citedesk.gui.dialogs import Dialogs
 from citedesk.gui.mainwindow import MainWindow
 from citedesk.library.db import open_library
+from citedesk.reads import Reads
 
 class Painted(QObject):
     # when a widget was painted, every time
@@ -77,7 +78,7 @@ def window_on_bleu():
 
 def window(folder):
     settings = QSettings(folder + "/settings.ini", QSettings.Format.IniFormat)
-    win = MainWindow(__import__("pathlib").Path(LIBRARY), open_library(LIBRARY), Dialogs(settings), settings, QIcon())
+    win = MainWindow(__import__("pathlib").Path(LIBRARY), Reads.open(LIBRARY), Dialogs(settings), settings, QIcon())
     win.resize(1600, 1000)
     freeze_startup_objects()  # as citedesk.gui.app.run does once the window is built
     return win

@@ -12,17 +12,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citedesk import __version__, jobs, sources_panel, system_libs
-from citedesk.library import queries, repair
-from citedesk.library.damage import damage_error, is_damage
-from citedesk.library.db import LIBRARY_ENV, default_library_path, on_wait, open_library
-from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES
-from citedesk.library.statement_columns import FORMAT_NAMES, FORMATS, StatementLayout, describe_columns, parse_columns
-from citedesk.library.statement_files import PREVIEW_ROWS, StatementPreview
-from citedesk.library.visible import visible
-from citedesk.library.statements import citing_groups, paper_counts
+from citedesk import __version__, jobs, reads, system_libs
+from citedesk.jobs import FORMAT_NAMES, FORMATS, MAX_BIBLIOGRAPHY_BYTES, PREVIEW_ROWS, StatementLayout, StatementPreview
+from citedesk.jobs import describe_columns, parse_columns, repair_library, sources_panel
 from citedesk.model import Cancelled, CitedeskError, count, problem_line
 from citedesk.plugins import Registry, build_registry
+from citedesk.reads import LIBRARY_ENV, damage_error, default_library_path, is_damage, on_wait, visible
 
 if TYPE_CHECKING:
     from citedesk.commands import Command
@@ -299,40 +294,39 @@ def _run_export(args: argparse.Namespace) -> int:
 
 def _run_repair(args: argparse.Namespace) -> int:
     progress = _TerminalProgress("Repairing")
-    result = repair.repair_library(args.library, args.output, progress)
+    result = repair_library(args.library, args.output, progress)
     progress.end()
     print(result.summary())
     return 0
 
 
 def _run_list(args: argparse.Namespace) -> int:
-    with _open(args) as db:
-        for paper in queries.search_papers(db, " ".join(args.query)):
-            year = paper["year"] or "    "
-            print(visible(f"{paper['citekey']:<24} {year}  {_clip(paper['authors_short'], 22):<22}  "
-                          f"{_clip(paper['title'], 70)}"))
+    with reads.Reads.open(args.library) as library:
+        for row in library.search(" ".join(args.query)):
+            print(visible(f"{row.citekey:<24} {row.year or '    '}  {_clip(row.authors, 22):<22}  {_clip(row.title, 70)}"))
     return 0
 
 
 def _run_show(args: argparse.Namespace) -> int:
-    with _open(args) as db:
-        paper = queries.paper_by_key(db, args.key)
+    with reads.Reads.open(args.library) as library:
+        paper = library.paper_by_key(args.key)
         _print_paper(paper)
-        _print_citations(paper_counts(db, paper["id"]), citing_groups(db, paper["id"]), args.limit)
+        citing = reads.works_newest_first(library.statements(paper.id, reads.Direction.CITED_BY))
+        _print_citations(library.counts(paper.id), citing, args.limit)
     return 0
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    with _open(args) as db:
-        stats = queries.library_stats(db)
-        print(f"Library: {stats['path']}")
-        for label, name in (("Papers", "papers"), ("Imported files", "files"), ("Citing works", "works")):
-            print(f"{label + ':':<20}{stats[name]:>10,}")
-        print(f"{'Statements:':<20}{stats['statements']:>10,}")
-        for stance, count in stats["stances"].items():
-            print(f"  {stance + ':':<18}{count:>10,}")
-        for name, count in stats["per_file"]:
-            print(f"  {count:>8,}  {name}")
+    with reads.Reads.open(args.library) as library:
+        stats = library.stats()
+    print(f"Library: {stats.path}")
+    for label, number in (("Papers", stats.papers), ("Imported files", stats.files), ("Citing works", stats.works)):
+        print(f"{label + ':':<20}{number:>10,}")
+    print(f"{'Statements:':<20}{stats.statements:>10,}")
+    for stance, number in stats.stances:
+        print(f"  {stance + ':':<18}{number:>10,}")
+    for name, number in stats.per_file:
+        print(f"  {number:>8,}  {name}")
     return 0
 
 
@@ -365,29 +359,18 @@ def _print_statement_preview(preview: StatementPreview) -> int:
     return 0
 
 
-class _open:
-    """Open the library named on the command line for reading, and close it after."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.db = open_library(args.library)
-
-    def __enter__(self):
-        return self.db
-
-    def __exit__(self, *exc: object) -> None:
-        self.db.close()
-
-
-def _print_paper(paper: dict) -> None:
-    _show(f"{paper['citekey']}  (@{paper['entry_type']})")
-    _show(f"  {paper['title'] or '(no title)'}")
-    for label in ("authors", "year", "venue", "doi", "arxiv", "url", "keywords"):
-        if paper.get(label):
-            _show(f"  {label.capitalize() + ':':<10}{paper[label]}")
-    if paper.get("abstract"):
-        _show("\nAbstract\n" + textwrap.fill(paper["abstract"], 88, initial_indent="  ", subsequent_indent="  "))
+def _print_paper(paper: reads.Paper) -> None:
+    _show(f"{paper.citekey}  (@{paper.entry_type})")
+    _show(f"  {paper.title or '(no title)'}")
+    for label, value in (("Authors", paper.authors), ("Year", paper.year), ("Venue", paper.venue), ("Doi", paper.doi),
+                         ("Arxiv", paper.arxiv), ("Url", paper.url), ("Keywords", paper.keywords)):
+        if value:
+            _show(f"  {label + ':':<10}{value}")
+    if paper.abstract:
+        heading = f"Abstract (fetched from {paper.abstract_source})" if paper.abstract_source else "Abstract"
+        _show(f"\n{heading}\n" + textwrap.fill(paper.abstract, 88, initial_indent="  ", subsequent_indent="  "))
     _show("\nBibTeX fields")
-    for name, value in paper["field_list"]:
+    for name, value in paper.fields:
         _show(f"  {name} = {' '.join(value.split())}")
 
 
@@ -396,29 +379,35 @@ def _show(text: str = "") -> None:
     print(visible(text))
 
 
-def _print_citations(counts: dict[str, int], groups: list, limit: int = 0) -> None:
+def _print_citations(counts: reads.Counts, groups: list[reads.Group], limit: int = 0) -> None:
     _show(
-        f"\nCited by {counts['cited_by']:,} publications ({counts['citation_statements']:,} citation statements); "
-        f"references {counts['references']:,} publications ({counts['reference_statements']:,} reference statements)"
+        f"\nCited by {counts.cited_by:,} publications ({counts.citation_statements:,} citation statements); "
+        f"references {counts.references:,} publications ({counts.reference_statements:,} reference statements)"
     )
-    if not counts["citation_statements"]:
+    if not counts.citation_statements:
         _show("  No citing statements are stored for this paper yet.")
         return
-    _show(
-        "  " + " · ".join(f"{name} {counts[name]:,}" for name in ("supporting", "mentioning", "contrasting", "unclassified"))
-    )
+    _show("  " + " · ".join(f"{stance.value} {number:,}" for stance, number in counts.stances().items()))
     for group in groups[:limit or None]:
-        _show(f"\n  {group.year or '----'}  {group.title or '(untitled)'}")
-        if group.authors or group.venue:
-            _show(f"        {_clip(group.authors, 50)}{' — ' + group.venue if group.venue else ''}")
-        for statement in group.statements:
+        _print_work(group.work)
+        for statement in group.items:
             _show(textwrap.fill(statement.text, 88, initial_indent="      • ", subsequent_indent="        "))
             _show(f"        {_describe(statement)}")
     if limit and len(groups) > limit:
         _show(f"\n  … and {count(len(groups) - limit, 'more citing paper')} (--limit 0 shows them all)")
 
 
-def _describe(statement) -> str:
+def _print_work(work: reads.Work) -> None:
+    """A citing work's title line as the statements pane shows it ("ACL Anthology W06-3112" for a work known
+    only by an id), then its authors and venue, or where its id leads."""
+    _show(f"\n  {work.year or '----'}  {work.display_title}")
+    if work.authors or work.venue:
+        _show(f"        {_clip(work.authors, 50)}{' — ' + work.venue if work.venue else ''}")
+    elif work.known_by is not None and work.link:
+        _show(f"        only its id is known: {work.link}")
+
+
+def _describe(statement: reads.Item) -> str:
     confidence = f", confidence {statement.confidence:.0%}" if statement.confidence is not None else ""
     section = statement.raw_section or statement.section.value
     return f"[{statement.stance.value}{confidence}; section: {section}; source: {statement.source}]"

@@ -24,14 +24,19 @@ from citedesk.library.importer import KnownIds, store_file
 from citedesk.library.incoming import BIBTEX, prepare_file
 from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES, read_regular
 from citedesk.library.listing import ListQuery
-from citedesk.library.paper_report import PaperReport, PaperSummary, load_report, load_summary
 from citedesk.library.removal import Removed
 from citedesk.library.safe_write import write_atomically
-from citedesk.library.statement_view import Order
 from citedesk.library.statement_columns import StatementLayout
 from citedesk.library.statement_files import PREVIEW_ROWS, StatementPreview
 from citedesk.library.statement_store import preview_statement_import, store_statements
 from citedesk import classifying, refreshing
+# What the fronts need besides the jobs below to call them and show what they return: they import the core
+# only through this module and citedesk.reads (see docs/architecture.md).
+from citedesk import sources_panel  # noqa: F401 (the sources as a person sees and sets them)
+from citedesk.library.repair import Repaired, repair_library  # noqa: F401
+from citedesk.library.statement_columns import FIELDS, FORMAT_NAMES, FORMATS, Column, describe_columns  # noqa: F401
+from citedesk.library.statement_columns import parse_columns  # noqa: F401
+from citedesk.sources.settings import load_settings  # noqa: F401
 from citedesk.model import Cancelled, CitedeskError, ImportReport, RefreshReport, StatementImportReport
 from citedesk.plugins import Registry
 
@@ -194,18 +199,6 @@ def bibtex_of(library: PathLike | None, paper_ids: Sequence[int]) -> str:
     from a damaged file shown as U+FFFD: this text is for the clipboard)."""
     with _library(library) as db:
         return shown(exporter.entries_text(db, paper_ids))
-
-
-def read_summary(library: PathLike | None, paper_id: int) -> PaperSummary:
-    """What the window shows first for a paper: details, counts, statements per year."""
-    with _library(library) as db:
-        return load_summary(db, paper_id)
-
-
-def read_report(library: PathLike | None, paper_id: int, order: Order = Order.RELEVANCE) -> PaperReport:
-    """What the window shows for one paper: details, counts, statements in this order (see `paper_report`)."""
-    with _library(library) as db:
-        return load_report(db, paper_id, order)
 
 
 def find_source_file(db: sqlite_utils.Database, name: str) -> int:

@@ -13,10 +13,9 @@ from types import TracebackType
 
 import platformdirs
 
-from citedesk.library.damage import LibraryDamaged, damage_error, is_damage, reporting_damage
-from citedesk.library.db import default_library_path, open_library
 from citedesk.model import CitedeskError
 from citedesk.plugins import Registry, build_registry
+from citedesk.reads import LibraryDamaged, Reads, damage_error, default_library_path, is_damage, reporting_damage
 
 log = logging.getLogger("citedesk")
 SCREENSHOT_SIZE = (1600, 1000)
@@ -95,23 +94,23 @@ def build_window(path: Path, settings, registry: Registry | None = None):
 
     from citedesk.gui.about import application_icon
 
-    db = open_library(path)
+    reads = Reads.open(path)
     try:
         with reporting_damage(path):  # the window reads the list and the sidebar as it is built
-            return MainWindow(path, db, Dialogs(settings, path), settings, application_icon(), registry=registry)
+            return MainWindow(path, reads, Dialogs(settings, path), settings, application_icon(), registry=registry)
     except BaseException:
-        _discard_half_built(MainWindow, db)
-        db.close()
+        _discard_half_built(MainWindow, reads)
+        reads.close()
         raise
 
 
-def _discard_half_built(kind: type, db) -> None:
+def _discard_half_built(kind: type, reads: Reads) -> None:
     """Delete a window whose building failed, before it reads its (closed) library again from the event loop."""
     import shiboken6
     from PySide6.QtWidgets import QApplication
 
     for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, kind) and getattr(widget, "db", None) is db:
+        if isinstance(widget, kind) and getattr(widget, "reads", None) is reads:
             shiboken6.delete(widget)
 
 

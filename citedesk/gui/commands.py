@@ -4,21 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
-from citedesk import jobs
+from citedesk import jobs, reads
 from citedesk.gui.export_dialog import suggested_name
-from citedesk.library import listing, queries
-from citedesk.library.editing import EntryState
-from citedesk.library.removal import Removed
+from citedesk.gui.tasks import Task, TaskRunner
+from citedesk.jobs import EntryState, Removed
 from citedesk.model import CitedeskError, ImportReport, StatementImportReport, count, problem_line
+from citedesk.plugins import Registry
 
 if TYPE_CHECKING:
+    from citedesk.gui.dialogs import Dialogs
     from citedesk.gui.entry_editor import EntryChanges
-    from citedesk.gui.mainwindow import MainWindow
+    from citedesk.gui.models.papers import PaperTableModel
+
+
+class Window(Protocol):
+    """What the commands use of the main window, and nothing else of it."""
+
+    library: Path
+    reads: reads.Reads
+    dialogs: Dialogs
+    runner: TaskRunner
+    registry: Registry  # the plug-ins, built once when the program started
+    model: PaperTableModel  # what the table lists: its query and how many papers match
+
+    @property
+    def current_paper(self) -> int | None: ...
+    def selected_ids(self) -> list[int]: ...
+    def has_selection(self) -> bool: ...
+    def lists_papers(self) -> bool: ...
+    def select_all(self) -> None: ...
+    def focus_search(self) -> None: ...
+    def show_sidebar(self, shown: bool) -> None: ...
+    def show_status(self, message: str, msecs: int = 8000) -> None: ...
+    def reload_library(self) -> None: ...
+    def reload_report(self) -> None: ...
+    def close(self) -> bool: ...
 
 
 class _Relay(QObject):
@@ -30,13 +56,14 @@ class _Relay(QObject):
 class Commands:
     """The window's actions and what they do; long or writing work goes to the task runner."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.relay = _Relay(window)
+    def __init__(self, window: Window, parent: QWidget) -> None:
+        self.window, self.parent = window, parent  # the parent: of the actions, and of the dialogs they open
+        self.relay = _Relay(parent)
         self.relay.paper_done.connect(self._paper_classified)
+        self.classifying: Task | None = None  # the accurate classifier's run, while one goes on
         self._classify_again = False
         self._classifier_changed = False  # the run going on was stopped because another classifier was chosen
-        self.undo_stack = QUndoStack(window)
+        self.undo_stack = QUndoStack(parent)
         self.registry = window.registry  # the plug-ins, built once when the program started
         self.formats = jobs.installed_formats(self.registry)
         self.import_bib = self._action("&Import…", self.ask_import, QKeySequence.StandardKey.Open)
@@ -44,30 +71,30 @@ class Commands:
         self.import_statements = self._action("Import &Citing Statements…", self.ask_import_statements)
         self.export = self._action("&Export…", self.ask_export, "Ctrl+E")
         self.quit = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
-        self.undo = self.undo_stack.createUndoAction(window, "&Undo")
+        self.undo = self.undo_stack.createUndoAction(parent, "&Undo")
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo = self.undo_stack.createRedoAction(window, "&Redo")
+        self.redo = self.undo_stack.createRedoAction(parent, "&Redo")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.copy_bibtex = self._action("&Copy BibTeX", self.copy_selection, QKeySequence.StandardKey.Copy)
         self.edit_entry = self._action("&Edit Entry…", self.edit_current, "F2")
         self.add_tag = self._action("Add &Tag…", self.ask_tag, "Ctrl+T")
         self.delete = self._action("&Delete", self.delete_selection, QKeySequence.StandardKey.Delete)
-        self.select_all = self._action("Select &All", lambda: window.table.selectAll(), QKeySequence.StandardKey.SelectAll)
-        self.find = self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find)
+        self.select_all = self._action("Select &All", window.select_all, QKeySequence.StandardKey.SelectAll)
+        self.find = self._action("&Find", window.focus_search, QKeySequence.StandardKey.Find)
         self.toggle_sidebar = self._action("Show &Sidebar", self._toggle_sidebar, "Ctrl+Shift+S")
         self.toggle_sidebar.setCheckable(True)
         self.toggle_sidebar.setChecked(True)
-        self.about = self._action("&About CiteDesk", lambda: window.dialogs.about(window, window.library,
+        self.about = self._action("&About CiteDesk", lambda: window.dialogs.about(parent, window.library,
                                                                                    broken=self.registry.broken))
         self.refresh = self._action("&Refresh Citation Data", self.refresh_selection, "Ctrl+R")
         self.refresh.setToolTip("Fetch who cites the selected papers, and what they say, from the scholarly APIs (Ctrl+R)")
         self.refresh_all = self._action("Refresh &Whole Library…", self.refresh_library)
-        self.sources = self._action("&Sources…", lambda: window.dialogs.edit_sources(window))
+        self.sources = self._action("&Sources…", lambda: window.dialogs.edit_sources(parent))
         for action in (self.import_bib, self.export):
             action.setToolTip(action.text().replace("&", "").rstrip("…") + f" ({action.shortcut().toString()})")
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.parent)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _checked=False: slot())
@@ -75,16 +102,16 @@ class Commands:
 
     def update_enabled(self) -> None:
         """Actions on papers need a selection; export needs papers."""
-        has_selection = bool(self.window.table.selectionModel().selectedRows())
+        has_selection = self.window.has_selection()
         for action in (self.copy_bibtex, self.add_tag, self.delete, self.refresh):
             action.setEnabled(has_selection)
         self.edit_entry.setEnabled(self.window.current_paper is not None)
-        self.export.setEnabled(self.window.model.total > 0 or self.window.centre.currentWidget() is self.window.table)
+        self.export.setEnabled(self.window.model.total > 0 or self.window.lists_papers())
 
     # -- importing
 
     def ask_import(self) -> None:
-        paths = self.window.dialogs.open_bib_files(self.window, self.formats)
+        paths = self.window.dialogs.open_bib_files(self.parent, self.formats)
         if paths:
             self.import_files(paths)
 
@@ -101,16 +128,16 @@ class Commands:
     def _imported(self, report: ImportReport) -> None:
         self.window.reload_library()
         self._status(report.summary())
-        self.window.dialogs.show_import_report(self.window, report)
+        self.window.dialogs.show_import_report(self.parent, report)
 
     def ask_import_statements(self) -> None:
         """Choose a file, then which of its columns holds what while watching its first rows; then load it."""
         window = self.window
-        path = window.dialogs.open_statement_file(window)
+        path = window.dialogs.open_statement_file(self.parent)
         if path is None:
             return
         layout = window.dialogs.ask_statement_layout(
-            window, path, lambda layout: jobs.preview_statements(window.library, path, layout))
+            self.parent, path, lambda layout: jobs.preview_statements(window.library, path, layout))
         if layout is None:
             return
         library = window.library
@@ -124,21 +151,21 @@ class Commands:
     def _statements_imported(self, report: StatementImportReport, path: Path) -> None:
         self._after_change(report.summary(), report=True)
         self.classify_outdated()
-        self.window.dialogs.show_statement_report(self.window, report, path)
+        self.window.dialogs.show_statement_report(self.parent, report, path)
 
     # -- exporting and copying
 
     def ask_export(self) -> None:
         window = self.window
         selected = window.selected_ids()
-        counts = {"selection": len(selected), "search": window.model.total, "library": listing.sidebar(window.db).total}
-        choice = window.dialogs.ask_export(window, counts, self.formats)
+        counts = {"selection": len(selected), "search": window.model.total, "library": window.reads.sidebar().total}
+        choice = window.dialogs.ask_export(self.parent, counts, self.formats)
         if choice is None:
             return
-        keys = [queries.paper_by_id(window.db, selected[0])["citekey"]] if len(selected) == 1 else []
+        keys = [window.reads.paper(selected[0]).citekey] if len(selected) == 1 else []
         chosen = next((f for f in self.formats if f.name == choice.format), self.formats[0])
         name = suggested_name(choice.scope, window.library.stem, keys, chosen.extensions[0])
-        path = window.dialogs.save_bib_file(window, name, chosen)
+        path = window.dialogs.save_bib_file(self.parent, name, chosen)
         if path is None:
             return
         query, library, seven_bit = window.model.query, window.library, choice.seven_bit
@@ -156,9 +183,9 @@ class Commands:
 
     def export_file(self, source_file_id: int) -> None:
         """Export one imported BibTeX file exactly as it was (edits applied)."""
-        name = queries.source_file_name(self.window.db, source_file_id)
+        name = self.window.reads.source_file_name(source_file_id)
         bibtex = next(f for f in self.formats if f.name == "bibtex")
-        path = self.window.dialogs.save_bib_file(self.window, name or "export.bib", bibtex)
+        path = self.window.dialogs.save_bib_file(self.parent, name or "export.bib", bibtex)
         if path is None:
             return
         library = self.window.library
@@ -190,11 +217,12 @@ class Commands:
         if window.current_paper is None:
             return
         paper_id = window.current_paper
-        paper = queries.paper_by_id(window.db, paper_id)
-        changes = window.dialogs.edit_entry(window, paper, lambda key: queries.paper_id_of_key(window.db, key) not in (None, paper_id))
+        paper = window.reads.paper(paper_id)
+        changes = window.dialogs.edit_entry(self.parent, paper,
+                                            lambda key: window.reads.paper_id_of_key(key) not in (None, paper_id))
         if changes is None:
             return
-        library, key = window.library, paper["citekey"]
+        library, key = window.library, paper.citekey
 
         def saved(previous: EntryState) -> None:
             self.undo_stack.push(_EditCommand(self, paper_id, key, changes, previous))
@@ -213,7 +241,7 @@ class Commands:
 
     def ask_tag(self) -> None:
         ids = self.window.selected_ids()
-        name = self.window.dialogs.ask_text(self.window, "Add Tag", f"Tag for {count(len(ids), 'paper')}:") if ids else None
+        name = self.window.dialogs.ask_text(self.parent, "Add Tag", f"Tag for {count(len(ids), 'paper')}:") if ids else None
         if not name:
             return
         library = self.window.library
@@ -224,7 +252,7 @@ class Commands:
         )
 
     def delete_tag(self, tag_id: int, name: str) -> None:
-        if not self.window.dialogs.confirm(self.window, "Delete Tag", f"Remove the tag “{name}” from every paper?", "Delete Tag"):
+        if not self.window.dialogs.confirm(self.parent, "Delete Tag", f"Remove the tag “{name}” from every paper?", "Delete Tag"):
             return
         library = self.window.library
         self._write(
@@ -245,16 +273,16 @@ class Commands:
 
     def refresh_selection(self) -> None:
         ids = self.window.selected_ids() or ([self.window.current_paper] if self.window.current_paper else [])
-        keys = queries.citekeys_of(self.window.db, ids)
+        keys = self.window.reads.citekeys_of(ids)
         if keys:
             self._refresh(keys, f"Fetching citation data for {keys[0]}" if len(keys) == 1 else
                           f"Fetching citation data for {len(keys):,} papers")
 
     def refresh_library(self) -> None:
-        total = listing.sidebar(self.window.db).total
+        total = self.window.reads.sidebar().total
         question = (f"Fetch citation data for all {total:,} papers? Papers fetched recently are skipped; "
                     "this can take a long time, and you can cancel at any point and resume later.")
-        if total and self.window.dialogs.confirm(self.window, "Refresh Whole Library", question, "Refresh"):
+        if total and self.window.dialogs.confirm(self.parent, "Refresh Whole Library", question, "Refresh"):
             self._refresh(None, f"Fetching citation data for {total:,} papers")
 
     def _refresh(self, keys: list[str] | None, label: str) -> None:
@@ -274,7 +302,7 @@ class Commands:
         if report.problems:
             lines = [problem_line(p) for p in report.problems[:12]]
             more = len(report.problems) - len(lines)
-            self.window.dialogs.information(self.window, "Refresh", "\n".join(
+            self.window.dialogs.information(self.parent, "Refresh", "\n".join(
                 [report.summary(), "", *lines, *([f"… and {more} more"] if more > 0 else [])]))
 
     def classify_outdated(self) -> None:
@@ -282,7 +310,7 @@ class Commands:
         all after a new model or another choice), the open paper's first; its report is read again once they
         are done."""
         window = self.window
-        if window.classifying is not None:
+        if self.classifying is not None:
             self._classify_again = True  # statements stored since that run began: another run follows it
             return
         self._classify_again = False
@@ -296,7 +324,7 @@ class Commands:
         )
         task.signals.finished.connect(self._classifying_ended)
         task.signals.cancelled.connect(self._classifying_paused)
-        window.classifying = task
+        self.classifying = task
 
     def change_classifier(self, name: str) -> None:
         """Label the statements with another classifier from now on: all of them again, in the background (a run
@@ -304,21 +332,21 @@ class Commands:
         try:
             label = jobs.choose_classifier(name, registry=self.registry)
         except CitedeskError as exc:
-            self.window.dialogs.error(self.window, "Stance Classifier", str(exc))
+            self.window.dialogs.error(self.parent, "Stance Classifier", str(exc))
             return
         self._status(f"Labelling the citing statements with {label}")
-        if self.window.classifying is None:
+        if self.classifying is None:
             self.classify_outdated()
             return
         self._classifier_changed = True
-        self.window.classifying.cancel()
+        self.classifying.cancel()
 
     def _classifying_paused(self) -> None:
         if not self._classifier_changed:
             self._status("Classifying paused; it goes on at the next start")
 
     def _classifying_ended(self) -> None:
-        self.window.classifying = None
+        self.classifying = None
         if self._classifier_changed:  # the run with the classifier before was stopped for this one
             self._classifier_changed = False
             QTimer.singleShot(0, self.classify_outdated)
@@ -336,12 +364,8 @@ class Commands:
 
     # -- small things
 
-    def focus_search(self) -> None:
-        self.window.search.setFocus()
-        self.window.search.selectAll()
-
     def _toggle_sidebar(self) -> None:
-        self.window.sidebar.setVisible(self.toggle_sidebar.isChecked())
+        self.window.show_sidebar(self.toggle_sidebar.isChecked())
 
     def _after_change(self, message: str, report: bool = False) -> None:
         self.window.reload_library()
@@ -350,10 +374,10 @@ class Commands:
         self._status(message)
 
     def _status(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 8000)
+        self.window.show_status(message)
 
     def _failed(self, message: str) -> None:
-        self.window.dialogs.error(self.window, "CiteDesk", message)
+        self.window.dialogs.error(self.parent, "CiteDesk", message)
 
     def _write(self, work, label: str, on_success, cancelled_text: str = "Cancelled.") -> None:
         task = self.window.runner.write(work, label, on_success, self._failed)

@@ -9,8 +9,8 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from citedesk.gui.tasks import TaskRunner
-from citedesk.library.damage import LibraryDamaged
-from citedesk.library.repair import Repaired, repair_library
+from citedesk.jobs import Repaired, repair_library
+from citedesk.reads import LibraryDamaged
 
 TITLE = "The library is damaged"
 REPAIR_TEXT = ("Repair copies what can still be read into a new library, which takes the damaged one's place; "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
@@ -16,7 +15,8 @@ from citedesk.gui.import_report import ImportReportDialog, StatementReportDialog
 from citedesk.gui.sources_dialog import SourcesDialog
 from citedesk.formats.base import Format
 from citedesk.gui.statement_import_dialog import Preview, StatementImportDialog
-from citedesk.library.statement_columns import StatementLayout
+from citedesk.jobs import StatementLayout
+from citedesk.reads import Paper
 from citedesk.model import ImportReport, StatementImportReport
 
 STATEMENT_FILTER = "Statement files (*.jsonl *.ndjson *.csv *.tsv *.txt);;All files (*)"
@@ -131,7 +131,7 @@ class Dialogs:
         return dialog.choice() if _run(dialog) else None
 
     def edit_entry(
-        self, parent: QWidget | None, paper: Mapping[str, Any], key_taken: Callable[[str], bool] | None = None
+        self, parent: QWidget | None, paper: Paper, key_taken: Callable[[str], bool] | None = None
     ) -> EntryChanges | None:
         """The changes made to a paper's entry, or None when cancelled or nothing changed."""
         editor = EntryEditor(paper, parent, key_taken)

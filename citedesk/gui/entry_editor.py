@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,9 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from citedesk.library.bibtex.writer import serialize_entry, with_key, written_type
-from citedesk.library.editing import changed_fields, previewed_entry
-from citedesk.model import CitedeskError
+from citedesk.reads import Paper, previewed_entry, shown_type
 
 Rows = Sequence[tuple[str, str]]
 
@@ -67,28 +65,20 @@ def field_changes(original: Rows, rows: Rows) -> dict[str, str | None]:
     return changes
 
 
-def entry_changes(paper: Mapping[str, Any], entry_type: str, key: str, rows: Rows) -> EntryChanges | None:
+def entry_changes(paper: Paper, entry_type: str, key: str, rows: Rows) -> EntryChanges | None:
     """What the editor's contents change in a paper, or None when they change nothing."""
-    fields = field_changes(paper["field_list"], rows)
-    new_key = key if key != paper["citekey"] else None
-    new_type = entry_type.lower() if entry_type.lower() != paper["entry_type"].lower() else None
+    fields = field_changes(paper.fields, rows)
+    new_key = key if key != paper.citekey else None
+    new_type = entry_type.lower() if entry_type.lower() != paper.entry_type.lower() else None
     if not fields and new_key is None and new_type is None:
         return None
     return EntryChanges(new_key, new_type, fields)
 
 
-def entry_preview(paper: Mapping[str, Any], entry_type: str, key: str, rows: Rows) -> str:
-    """The entry as an export will write it: as imported while untouched, else changed where it was edited
-    (or rewritten from its fields where its text cannot be, see `editing.edited_entry`)."""
-    changes = entry_changes(paper, entry_type, key, rows)
-    if changes is None and not paper.get("modified"):
-        return with_key(paper["raw"], paper["citekey"]).strip()
-    changes = changes or EntryChanges(None, None, {})
-    try:
-        return previewed_entry(paper, changes.fields, changes.citekey, changes.entry_type)
-    except CitedeskError:  # a value whose braces do not match yet (Save waits for them): shown as typed
-        fields = changed_fields(paper["field_list"], changes.fields)
-        return serialize_entry(written_type(paper["raw"], entry_type.lower()), key, fields)
+def entry_preview(paper: Paper, entry_type: str, key: str, rows: Rows) -> str:
+    """The entry as an export will write it (see `editing.previewed_entry`)."""
+    changes = entry_changes(paper, entry_type, key, rows) or EntryChanges(None, None, {})
+    return previewed_entry(paper, changes.fields, changes.citekey, changes.entry_type)
 
 
 def entry_problem(entry_type: str, key: str, rows: Rows, changed: Rows = (), key_taken: bool = False) -> str:
@@ -144,18 +134,18 @@ def _value_problem(name: str, value: str) -> str:
 
 
 class EntryEditor(QDialog):
-    """Edit a paper (a dict from `queries.paper_by_key`); `changes()` tells what to save."""
+    """Edit a paper; `changes()` tells what to save."""
 
     def __init__(
         self,
-        paper: Mapping[str, Any],
+        paper: Paper,
         parent: QWidget | None = None,
         key_taken: Callable[[str], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.paper = paper
         self._key_taken = key_taken
-        self.setWindowTitle(f"Edit {paper['citekey']}")
+        self.setWindowTitle(f"Edit {paper.citekey}")
         self._build_widgets()
         self._lay_out()
         self._fill(paper)
@@ -186,7 +176,7 @@ class EntryEditor(QDialog):
     def problem(self) -> str:
         """Why the entry cannot be saved ("" when it can)."""
         key = self.citekey()
-        renamed = key.lower() != self.paper["citekey"].lower()  # a change of case keeps the paper's own key
+        renamed = key.lower() != self.paper.citekey.lower()  # a change of case keeps the paper's own key
         taken = renamed and self._key_taken is not None and self._key_taken(key)
         return entry_problem(self.entry_type(), key, self.rows(), self._changed_rows(), taken)
 
@@ -310,12 +300,12 @@ class EntryEditor(QDialog):
         layout.addWidget(self.preview_note)
         return panel
 
-    def _fill(self, paper: Mapping[str, Any]) -> None:
-        self.type_combo.setCurrentText(written_type(paper["raw"], paper["entry_type"]))
-        self.key_edit.setText(paper["citekey"])
-        for row, (name, value) in enumerate(paper["field_list"]):
+    def _fill(self, paper: Paper) -> None:
+        self.type_combo.setCurrentText(shown_type(paper))
+        self.key_edit.setText(paper.citekey)
+        for row, (name, value) in enumerate(paper.fields):
             self._insert_row(row, name, value)
-        self.original_view.setPlainText(paper["raw"])
+        self.original_view.setPlainText(paper.raw)
         if self.fields_table.rowCount():
             self.fields_table.setCurrentCell(0, 1)
         self._show_current_value()
@@ -349,7 +339,7 @@ class EntryEditor(QDialog):
         return name_item.text().strip(), value_item.data(_VALUE_ROLE)
 
     def _changed_rows(self) -> list[tuple[str, str]]:
-        before = {name.lower(): value for name, value in self.paper["field_list"]}
+        before = {name.lower(): value for name, value in self.paper.fields}
         return [(name, value) for name, value in self.rows() if before.get(name.lower()) != value]
 
     def _show_current_value(self, *_: object) -> None:
@@ -390,10 +380,10 @@ class EntryEditor(QDialog):
         self._show_preview()
 
     def _show_preview(self) -> None:
-        paper, key, entry_type = self.paper, self.citekey(), self.entry_type() or self.paper["entry_type"]
+        paper, key, entry_type = self.paper, self.citekey(), self.entry_type() or self.paper.entry_type
         rows = [(name, value) for name, value in self.rows() if name]  # a field being named is not written yet
         self.preview_view.setPlainText(entry_preview(paper, entry_type, key, rows))
-        untouched = entry_changes(paper, entry_type, key, rows) is None and not paper.get("modified")
+        untouched = entry_changes(paper, entry_type, key, rows) is None and not paper.modified
         self.preview_note.setText(_UNTOUCHED_NOTE if untouched else _EDITED_NOTE)
 
 

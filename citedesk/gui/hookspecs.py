@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QWidget
 from citedesk.hookspecs import PROJECT
 
 if TYPE_CHECKING:
-    from citedesk.library.paper_report import PaperReport
+    from citedesk.reads import PaperReport
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 

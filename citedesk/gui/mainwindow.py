@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlite_utils
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,13 +22,14 @@ from PySide6.QtWidgets import (
     QLabel,
 )
 
-from citedesk import jobs
+from citedesk import jobs, reads
 from citedesk.gui.classifier_menu import ClassifierMenu
 from citedesk.gui.commands import Commands
 from citedesk.gui.dialogs import Dialogs
 from citedesk.gui.models.papers import PaperIdRole, PaperTableModel
+from citedesk.gui.report_loader import READING, ReportLoader
 from citedesk.gui.watcher import LibraryWatcher, waiting_message
-from citedesk.gui.tasks import Task, TaskRunner
+from citedesk.gui.tasks import TaskRunner
 from citedesk.gui.widgets.details import DetailsPane
 from citedesk.gui.widgets.progress import TaskProgress
 from citedesk.gui.widgets.report import ReportPane
@@ -37,15 +37,10 @@ from citedesk.gui.widgets.search_box import SearchBox
 from citedesk.gui.widgets.sidebar import SidebarView
 from citedesk.gui.widgets.statements_pane import StatementsPane
 from citedesk.gui.widgets.welcome import WelcomePage
-from citedesk.library import listing, queries
-from citedesk.library.listing import COLUMNS
-from citedesk.library.paper_report import PaperReport, PaperSummary
 from citedesk.plugins import Registry, build_registry
+from citedesk.reads import COLUMNS
 
 HIDDEN_BY_DEFAULT = {"citekey", "added"}
-READING = "Reading the paper"  # the label of reads that need no progress bar
-EXTERNAL_COUNTS = ("supporting", "mentioning", "contrasting", "unclassified", "cited_by", "citing_publications",
-                   "references_count")
 COLUMN_WIDTHS = {"title": 300, "authors": 115, "year": 46, "venue": 150, "type": 82, "citekey": 110,
                  "cited_by": 62, "supporting": 50, "mentioning": 50, "contrasting": 50, "added": 86}
 
@@ -55,25 +50,20 @@ class MainWindow(QMainWindow):
 
     reportShown = Signal(int)  # a paper id, once its details, report and statements are on screen
 
-    def __init__(self, library: Path, db: sqlite_utils.Database, dialogs: Dialogs, settings: QSettings,
+    def __init__(self, library: Path, library_reads: reads.Reads, dialogs: Dialogs, settings: QSettings,
                  icon: QIcon, *, registry: Registry | None = None) -> None:
         super().__init__()
-        self.library, self.db, self.dialogs, self.settings = library, db, dialogs, settings
+        self.library, self.reads, self.dialogs, self.settings = library, library_reads, dialogs, settings
         self.registry = registry if registry is not None else build_registry()  # the plug-ins: built once, at start
         self.runner = TaskRunner(self)
-        self.watcher = LibraryWatcher(db, self)
-        self.model = PaperTableModel(db, self)
-        self.current_paper: int | None = None
-        self.report: PaperReport | None = None
-        self.loading: int | None = None  # the paper whose report a worker is reading
-        self.summary_shown: int | None = None  # the paper whose summary the current read has put on screen
-        self.stale = False  # the library changed while that report was being read
-        self.classifying: Task | None = None  # the accurate classifier's run, while one goes on
+        self.watcher = LibraryWatcher(library_reads, self)
+        self.model = PaperTableModel(library_reads, self)
+        self.reports = ReportLoader(self.runner, library, lambda: self.statements.order, self)
         self.source_labels: dict[str, str] | None = None  # read from the installed sources when first needed
         self.setWindowIcon(icon)
         self.setWindowTitle(f"{library.stem} — CiteDesk")
         self.setAcceptDrops(True)
-        self.commands = Commands(self)
+        self.commands = Commands(self, self)
         self._build_panes(icon)
         self._build_menus()
         self._connect()
@@ -209,6 +199,9 @@ class MainWindow(QMainWindow):
         self.statements.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.report_pane.yearClicked.connect(self.statements.show_year)
         self.runner.started.connect(self._task_started)
+        self.reports.summaryRead.connect(self._show_summary)
+        self.reports.reportRead.connect(self._show_report)
+        self.reports.failed.connect(lambda message: self.show_status(message, 8000))
         self.watcher.changed.connect(self._written_elsewhere)
         self.watcher.waiting.connect(lambda path: self.statusBar().showMessage(waiting_message(path)))
 
@@ -217,7 +210,7 @@ class MainWindow(QMainWindow):
     def reload_library(self) -> None:
         """Read the sidebar and the list again (after an import, a deletion, a new tag)."""
         self.watcher.seen()
-        bar = listing.sidebar(self.db)
+        bar = self.reads.sidebar()
         self.sidebar.reload(bar)
         self.model.refresh()
         self.centre.setCurrentWidget(self.table if bar.total else self.welcome)
@@ -228,15 +221,14 @@ class MainWindow(QMainWindow):
     def _written_elsewhere(self) -> None:
         """Another process committed: show its rows and counts without a reload by hand."""
         self.reload_library()
-        if self.current_paper is not None:
-            self.reload_report()
+        self.reload_report()
 
     def _list_changed(self) -> None:
         self.table.horizontalHeader().setSortIndicator(
             self.model.sort_column(), Qt.SortOrder.DescendingOrder if self.model.query.descending else Qt.SortOrder.AscendingOrder
         )
         total = self.model.total
-        whole = self.model.query.search == "" and self.model.query.scope == listing.ALL
+        whole = self.model.query.search == "" and self.model.query.scope == reads.ALL
         self.count_label.setText(f"{total:,} paper{'s' if total != 1 else ''}" + ("" if whole else " match"))
 
     def _reselect(self) -> None:
@@ -258,92 +250,73 @@ class MainWindow(QMainWindow):
         return True
 
     def select_key(self, key: str) -> bool:
-        found = queries.paper_id_of_key(self.db, key)
+        found = self.reads.paper_id_of_key(key)
         return found is not None and self.select_paper(found)
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.rows[row][0] for row in rows if row < len(self.model.rows)]
+        return [self.model.rows[row].id for row in rows if row < len(self.model.rows)]
+
+    @property
+    def current_paper(self) -> int | None:
+        """The paper whose details, report and statements are shown (or being read)."""
+        return self.reports.paper_id
+
+    def has_selection(self) -> bool:
+        return bool(self.table.selectionModel().selectedRows())
+
+    def lists_papers(self) -> bool:
+        """Whether the table is shown (not the welcome page of an empty library)."""
+        return self.centre.currentWidget() is self.table
+
+    def select_all(self) -> None:
+        self.table.selectAll()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def show_sidebar(self, shown: bool) -> None:
+        self.sidebar.setVisible(shown)
+
+    def show_status(self, message: str, msecs: int = 8000) -> None:
+        self.statusBar().showMessage(message, msecs)
 
     # -- the selected paper
 
     def _paper_selected(self, row: int) -> None:
-        paper_id = self.model.paper_id(row)
-        if paper_id == self.current_paper and self.report is not None:
-            return
-        self.current_paper = paper_id
-        self.commands.update_enabled()
-        if paper_id is None:
-            self._show_no_paper()
-        else:
-            self.reload_report()
+        if self.reports.select(self.model.paper_id(row)):
+            self.commands.update_enabled()
+            if self.current_paper is None:
+                self._show_no_paper()
 
     def reload_report(self) -> None:
-        """Read the selected paper's report at once, or, while another read runs (arrow keys held
-        down), as soon as it ends: never a queue of reads nobody will see."""
-        if self.loading is not None:
-            self.stale = True
-        elif self.current_paper is not None:
-            self._load_report(self.current_paper)
+        """Read the selected paper's report again (see ReportLoader.reload)."""
+        self.reports.reload()
 
-    def _load_report(self, paper_id: int) -> None:
-        """Two reads side by side: a summary that shows in milliseconds, then the statements."""
-        library, order = self.library, self.statements.order
-        self.loading, self.summary_shown = paper_id, None
-        self.runner.read(
-            lambda progress, cancelled: jobs.read_summary(library, paper_id),
-            READING,
-            on_success=lambda summary: self._show_summary(paper_id, summary),
-        )
-        task = self.runner.read(
-            lambda progress, cancelled: jobs.read_report(library, paper_id, order),
-            READING,
-            on_success=lambda report: self._show_report(paper_id, report),
-            on_failure=lambda message: self._report_failed(paper_id, message),
-        )
-        task.signals.finished.connect(self._loaded)
-
-    def _report_failed(self, paper_id: int, message: str) -> None:
-        if paper_id == self.current_paper:  # not for a paper deleted or left meanwhile
-            self.statusBar().showMessage(message, 8000)
-
-    def _loaded(self) -> None:
-        loaded, self.loading = self.loading, None
-        if self.stale or self.current_paper != loaded:
-            self.stale = False
-            self.reload_report()
-
-    def _show_summary(self, paper_id: int, summary: PaperSummary) -> None:
+    def _show_summary(self, summary: reads.PaperSummary) -> None:
         """Details, counts and chart, while the statements are still being read."""
-        if paper_id != self.current_paper or (self.report is not None and self.report.paper["id"] == paper_id):
-            return  # another paper is selected, or the whole report came first
         self._show_details(summary)
-        self.summary_shown = paper_id
         if summary.has_citation_data:
-            self.statements.clear(f"Reading {summary.counts['citation_statements']:,} citing statements…")
+            self.statements.clear(f"Reading {summary.counts.citation_statements:,} citing statements…")
 
-    def _show_report(self, paper_id: int, report: PaperReport) -> None:
-        if paper_id != self.current_paper:
-            return  # the person has moved on to another paper
-        self.report = report
-        if self.summary_shown != paper_id:  # the summary, read alongside, has not shown the same details
+    def _show_report(self, report: reads.PaperReport, summary_shown: bool) -> None:
+        if not summary_shown:  # the summary, read alongside, has not shown the same details
             self._show_details(report)
         if report.has_citation_data:
             self.statements.set_items(report.cited_by, report.references, report.view)
         else:
             self.statements.clear("No citing statements are stored for this paper yet.")
-        self.reportShown.emit(paper_id)
+        self.reportShown.emit(report.paper.id)
 
-    def _show_details(self, summary: PaperSummary) -> None:
+    def _show_details(self, summary: reads.PaperSummary) -> None:
         self.details.show_paper(summary.paper, summary.tags)
         if summary.has_citation_data:
             self.report_pane.show_report(summary.counts, summary.years)
         else:
             self.report_pane.show_no_data([self.commands.refresh, self.commands.import_statements])
-        for source, counts in summary.external.items():
-            shown = {name: counts[name] for name in EXTERNAL_COUNTS if counts[name] is not None}
-            if shown:  # each source's own counts, on its own line, never merged into ours
-                self.report_pane.show_external(f"{self._source_label(source)} ({counts['fetched_at'][:10]})", shown)
+        for other in summary.external:  # each source's own counts, on its own line, never merged into ours
+            self.report_pane.show_external(f"{self._source_label(other.source)} ({other.fetched_on})", other.counts)
 
     def _source_label(self, name: str) -> str:
         """How a source calls itself ("Semantic Scholar"); its name when it is no longer installed."""
@@ -352,7 +325,6 @@ class MainWindow(QMainWindow):
         return self.source_labels.get(name, name)
 
     def _show_no_paper(self) -> None:
-        self.report = None
         self.details.clear()
         self.report_pane.clear()
         self.statements.clear("Select a paper to see the statements that cite it.")
@@ -393,8 +365,8 @@ class MainWindow(QMainWindow):
                     self.table.setColumnHidden(index, column.name in HIDDEN_BY_DEFAULT)
         sort = self.settings.value("table/sort", "added")
         descending = self.settings.value("table/descending", "true") in (True, "true")
-        if sort in listing.COLUMN_NAMES:
-            self.model.query = listing.ListQuery(sort=str(sort), descending=descending)
+        if sort in reads.COLUMN_NAMES:
+            self.model.query = reads.ListQuery(sort=str(sort), descending=descending)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

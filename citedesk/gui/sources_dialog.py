@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from citedesk import sources_panel
+from citedesk.jobs import load_settings, sources_panel
 from citedesk.model import CitedeskError
-from citedesk.sources.settings import load_settings
 
 
 class SourcesDialog(QDialog):

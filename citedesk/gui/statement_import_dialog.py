@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from citedesk.library.statement_columns import FIELDS, FORMAT_NAMES, FORMATS, Column, StatementLayout
-from citedesk.library.statement_files import StatementPreview
+from citedesk.jobs import FIELDS, FORMAT_NAMES, FORMATS, Column, StatementLayout, StatementPreview
 
 Preview = Callable[[StatementLayout], StatementPreview]
 

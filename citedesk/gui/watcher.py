@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlite_utils
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from citedesk.library.db import commits_here, data_version, on_wait
+from citedesk.reads import Reads, commits_here, on_wait
 
 POLL_MS = 1000
 
 
 class LibraryWatcher(QObject):
-    """Polls PRAGMA data_version (a cheap read) and says when another process has committed; relays, from
-    any worker thread, that a writer waits for another process's transaction.
+    """Polls the library's data version (a cheap read, see `Reads.data_version`) and says when another process
+    has committed; relays, from any worker thread, that a writer waits for another process's transaction.
 
     This window's own writes (a background classification commits every batch) change data_version too; a
     change seen while this process was committing is held back until a poll passes without its commits,
@@ -23,10 +22,10 @@ class LibraryWatcher(QObject):
     changed = Signal()
     waiting = Signal(str)  # the library's path
 
-    def __init__(self, db: sqlite_utils.Database, parent: QObject | None = None) -> None:
+    def __init__(self, reads: Reads, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.version, self.commits, self.pending = data_version(db), commits_here(), False
+        self.reads = reads
+        self.version, self.commits, self.pending = reads.data_version(), commits_here(), False
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.check)
@@ -36,7 +35,7 @@ class LibraryWatcher(QObject):
 
     def check(self) -> None:
         """Emit `changed` when the library was written since the last look (or `seen`)."""
-        version, commits = data_version(self.db), commits_here()
+        version, commits = self.reads.data_version(), commits_here()
         ours = commits != self.commits
         self.pending = self.pending or version != self.version
         self.version, self.commits = version, commits
@@ -46,7 +45,7 @@ class LibraryWatcher(QObject):
 
     def seen(self) -> None:
         """The window has just read everything again: only later writes count as changes."""
-        self.version, self.commits, self.pending = data_version(self.db), commits_here(), False
+        self.version, self.commits, self.pending = self.reads.data_version(), commits_here(), False
 
     def stop(self) -> None:
         self.timer.stop()

@@ -6,7 +6,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 import sqlite_utils
 
@@ -16,6 +15,7 @@ from citedesk.library.bibtex.writer import serialize_entry, with_key, written_ty
 from citedesk.library.entries import DISPLAY_COLUMNS
 from citedesk.library.importer import crossref_parent
 from citedesk.library.parsing import display_with_crossref, read_macros
+from citedesk.library.queries import Paper
 from citedesk.model import CitedeskError
 
 # What `papers.modified` says about `papers.raw`:
@@ -152,12 +152,25 @@ def written_entry(raw: str, fields: Sequence[Sequence[str]], entry_type: str, ci
     return with_key(raw, citekey).strip()
 
 
-def previewed_entry(paper: Mapping[str, Any], changes: Mapping[str, str | None], citekey: str | None = None,
+def previewed_entry(paper: Paper, changes: Mapping[str, str | None], citekey: str | None = None,
                     entry_type: str | None = None) -> str:
-    """The entry (a row of `queries.paper_by_id`) as an export will write it once these changes are saved."""
-    edited = edited_entry(paper["raw"], paper["field_list"], paper["modified"], changes, citekey, entry_type)
-    return written_entry(edited.raw, edited.fields, entry_type or paper["entry_type"], citekey or paper["citekey"],
-                         edited.modified)
+    """The entry as an export will write it once these changes are saved: as it is while nothing changes, else
+    changed where it was edited (or rewritten from its fields where its text cannot be, see `edited_entry`);
+    with a value whose braces do not match yet (saving waits for them), rewritten from its fields as typed."""
+    key, kind = citekey or paper.citekey, (entry_type or paper.entry_type).lower()
+    if not changes and citekey is None and entry_type is None and not paper.modified:
+        return with_key(paper.raw, paper.citekey).strip()
+    fields = [list(pair) for pair in paper.fields]
+    try:
+        edited = edited_entry(paper.raw, fields, paper.modified, changes, citekey, entry_type)
+    except CitedeskError:
+        return serialize_entry(written_type(paper.raw, kind), key, changed_fields(fields, changes))
+    return written_entry(edited.raw, edited.fields, entry_type or paper.entry_type, key, edited.modified)
+
+
+def shown_type(paper: Paper) -> str:
+    """The paper's entry type as its text writes it ("Article" stays so), for the editor to offer."""
+    return written_type(paper.raw, paper.entry_type)
 
 
 def _spliced(raw: str, fields: list[list[str]], values: Mapping[str, str | None], citekey: str | None,

@@ -1,4 +1,4 @@
-"""The library list: its columns, the scope and search that filter it, keyset pages, counts and the sidebar."""
+"""The library list: its columns, the scope and search that filter it, keyset pages of rows, counts and the sidebar."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import NamedTuple
 import sqlite_utils
 
 from citedesk.library.db import SORT_INDEXES
+from citedesk.library.records import column_picker, record_maker, records
 from citedesk.library.search import Search, parse_search
 
 RECENT_DAYS = 30
@@ -49,7 +50,29 @@ COLUMNS = (
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 _BY_NAME = {column.name: column for column in COLUMNS}
-_VALUES = ", ".join(f"papers.{column.sql}" for column in COLUMNS)
+ROW_VALUES = ", ".join(f"papers.{column.sql} AS {column.name}" for column in COLUMNS)  # a ListRow's values
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One row of the list: the paper's id and the value of each column, under the column's name."""
+
+    id: int
+    title: str | None
+    authors: str | None  # the short form, "Tse et al."
+    year: int | None
+    venue: str | None
+    type: str | None  # the entry type
+    citekey: str
+    cited_by: int | None
+    supporting: int | None
+    mentioning: int | None
+    contrasting: int | None
+    added: str | None
+
+    def value(self, column: str) -> object:
+        """The value shown in the column of this name."""
+        return getattr(self, column)
 
 
 @dataclass(frozen=True)
@@ -87,9 +110,9 @@ class SortKey(NamedTuple):
 
 
 class Page(NamedTuple):
-    """Rows (the id, then the COLUMNS values) and the key to continue after, None at the end."""
+    """Rows and the key to continue after, None at the end."""
 
-    rows: list[tuple]
+    rows: list[ListRow]
     after: SortKey | None
 
 
@@ -136,23 +159,25 @@ def page(db: sqlite_utils.Database, query: ListQuery, after: SortKey | None = No
     if after is not None:
         where += f" AND {query.after_sql()}"
         params += [after.value, after.value, after.id]
-    sql = f"SELECT {query.key}, papers.id, {_VALUES} FROM papers WHERE {where} ORDER BY {query.order_sql()} LIMIT ?"
-    found = db.execute(sql, [*params, limit + 1]).fetchall()
-    rows = [row[1:] for row in found[:limit]]
-    more = len(found) > limit
-    return Page(rows, SortKey(*found[limit - 1][:2]) if more else None)
+    sql = (f"SELECT {query.key} AS sort_key, papers.id AS id, {ROW_VALUES} FROM papers WHERE {where} "
+           f"ORDER BY {query.order_sql()} LIMIT ?")
+    cursor = db.execute(sql, [*params, limit + 1])
+    key_of, row_of = column_picker(cursor, ("sort_key", "id")), record_maker(cursor, ListRow)
+    found = cursor.fetchall()
+    rows = [row_of(row) for row in found[:limit]]
+    return Page(rows, SortKey(*key_of(found[limit - 1])) if len(found) > limit else None)
 
 
 def count(db: sqlite_utils.Database, query: ListQuery) -> int:
     """How many papers the query lists; a search counts from the full-text matches outwards."""
     if query.parsed.fts_query is None:
         where, params = query.where()
-        return db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()[0]
+        return int(db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()[0])
     where, params = query.where(with_fts=False)
     if not params and where == "1 AND 1":
-        return db.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", [query.parsed.fts_query]).fetchone()[0]
+        return int(db.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", [query.parsed.fts_query]).fetchone()[0])
     sql = f"SELECT count(*) FROM papers_fts JOIN papers ON papers.id = papers_fts.rowid WHERE papers_fts MATCH ? AND {where}"
-    return db.execute(sql, [query.parsed.fts_query, *params]).fetchone()[0]
+    return int(db.execute(sql, [query.parsed.fts_query, *params]).fetchone()[0])
 
 
 def matching_ids(db: sqlite_utils.Database, query: ListQuery) -> list[int]:
@@ -171,31 +196,40 @@ def position_of(db: sqlite_utils.Database, query: ListQuery, paper_id: int) -> i
     earlier = ">" if query.descending else "<"
     # two counts that walk the sort index alone, cheaper than one row-value comparison per row
     sql = f"SELECT count(*) FROM papers WHERE {where} AND {query.key} {earlier} ?"
-    ahead = db.execute(sql, [*params, key[0]]).fetchone()[0]
+    ahead = int(db.execute(sql, [*params, key[0]]).fetchone()[0])
     sql = f"SELECT count(*) FROM papers WHERE {where} AND {query.key} = ? AND papers.id {earlier} ?"
-    return ahead + db.execute(sql, [*params, key[0], paper_id]).fetchone()[0]
+    return ahead + int(db.execute(sql, [*params, key[0], paper_id]).fetchone()[0])
 
 
-@dataclass
+class SidebarEntry(NamedTuple):
+    """An imported file or a tag, with how many papers it has."""
+
+    id: int
+    name: str
+    papers: int
+
+
+@dataclass(frozen=True)
 class Sidebar:
     """What the sidebar lists, with counts: the whole library, recent additions, files and tags."""
 
     total: int
     recent: int
-    files: list[tuple[int, str, int]]
-    tags: list[tuple[int, str, int]]
+    files: list[SidebarEntry]
+    tags: list[SidebarEntry]
 
 
 def sidebar(db: sqlite_utils.Database) -> Sidebar:
     """The sidebar's entries and counts, in one pass over small tables and two indexed counts."""
-    files = db.execute(
-        "SELECT f.id, f.name, count(p.id) FROM source_files f LEFT JOIN papers p ON p.source_file_id = f.id "
-        "GROUP BY f.id HAVING count(p.id) > 0 ORDER BY f.name COLLATE NOCASE, f.id"
-    ).fetchall()
-    tags = db.execute(
-        "SELECT tags.id, tags.name, count(pt.paper_id) FROM tags LEFT JOIN paper_tags pt ON pt.tag_id = tags.id "
-        "GROUP BY tags.id ORDER BY tags.name COLLATE NOCASE"
-    ).fetchall()
+    files = list(records(db.execute(
+        "SELECT f.id AS id, f.name AS name, count(p.id) AS papers FROM source_files f "
+        "LEFT JOIN papers p ON p.source_file_id = f.id GROUP BY f.id HAVING count(p.id) > 0 "
+        "ORDER BY f.name COLLATE NOCASE, f.id"
+    ), SidebarEntry))
+    tags = list(records(db.execute(
+        "SELECT tags.id AS id, tags.name AS name, count(pt.paper_id) AS papers FROM tags "
+        "LEFT JOIN paper_tags pt ON pt.tag_id = tags.id GROUP BY tags.id ORDER BY tags.name COLLATE NOCASE"
+    ), SidebarEntry))
     total = db.execute("SELECT count(*) FROM papers").fetchone()[0]
     recent = db.execute("SELECT count(*) FROM papers WHERE added_at >= ?", [recent_cutoff()]).fetchone()[0]
     return Sidebar(total, recent, files, tags)

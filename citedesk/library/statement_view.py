@@ -18,6 +18,7 @@ import sqlite_utils
 from citedesk.library.facets import Facet
 from citedesk.library.facets_builtin import BUILT_IN, UNKNOWN_YEAR
 from citedesk.library.markers import find_marker
+from citedesk.library.records import column_picker, field_names
 from citedesk.library.visible import pictured
 from citedesk.library.work_ids import display_title, id_url, stand_in_id
 from citedesk.model import Section, Stance, WorkId
@@ -84,9 +85,10 @@ class Work:
         return [name.strip() for name in (self.authors or "").split(";") if name.strip()]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Item:
-    """One statement with what the pane filters and shows."""
+    """One statement with what the pane filters and shows. Frozen: what is worked out on first use (the
+    folded text, the facet values, the marker found in the text) is kept with `object.__setattr__`."""
 
     id: int
     text: str
@@ -101,9 +103,9 @@ class Item:
     self_citation: bool | None
     influential: bool
     cited: tuple[str | None, int | None] | None = None  # the cited work's authors and year, to find the marker
-    _folded: str | None = None
-    _values: tuple[tuple[Facet, ...], tuple[Values, ...]] | None = None
-    _marker: tuple[int, int] | None | bool = False
+    _folded: str | None = field(default=None, repr=False, compare=False)
+    _values: tuple[tuple[Facet, ...], tuple[Values, ...]] | None = field(default=None, repr=False, compare=False)
+    _marker: tuple[int, int] | None | bool = field(default=False, repr=False, compare=False)
 
     @property
     def marker(self) -> tuple[int, int] | None:
@@ -112,7 +114,7 @@ class Item:
         if self.given_marker is not None or self.cited is None:
             return self.given_marker
         if self._marker is False:
-            self._marker = find_marker(self.text, *self.cited)
+            object.__setattr__(self, "_marker", find_marker(self.text, *self.cited))
         return self._marker  # type: ignore[return-value]
 
     @property
@@ -125,8 +127,8 @@ class Item:
     def folded(self) -> str:
         """The text in lower case without accents, for matching searches."""
         if self._folded is None:
-            self._folded = fold(self.text)
-        return self._folded
+            object.__setattr__(self, "_folded", fold(self.text))
+        return self._folded  # type: ignore[return-value]
 
     def values_for(self, facets: tuple[Facet, ...],
                    of_works: dict[int, tuple[Values | None, ...]]) -> tuple[Values, ...]:
@@ -156,9 +158,12 @@ def values_of(facet: Facet, item: Item) -> Values:
 
 # No ORDER BY: the pane orders statements itself, and sorting 10,000 rows here costs a third of the read.
 _LOAD_SQL = """
-SELECT s.id, s.text, s.marker_start, s.marker_end, s.section, s.raw_section, s.stance, s.confidence,
-       s.intents, s.source, c.self_citation, c.is_influential,
-       w.id, w.title, w.authors, w.year, w.venue, w.publication_type, w.doi, p.citekey, w.s2_id, w.openalex_id
+SELECT s.id AS id, s.text AS text, s.marker_start AS marker_start, s.marker_end AS marker_end, s.section AS section,
+       s.raw_section AS raw_section, s.stance AS stance, s.confidence AS confidence, s.intents AS intents,
+       s.source AS source, c.self_citation AS self_citation, c.is_influential AS influential,
+       w.id AS work_id, w.title AS work_title, w.authors AS work_authors, w.year AS work_year,
+       w.venue AS work_venue, w.publication_type AS work_publication_type, w.doi AS work_doi,
+       p.citekey AS work_paper_key, w.s2_id AS work_s2_id, w.openalex_id AS work_openalex_id
 FROM works me
 JOIN citations c ON c.{mine} = me.id
 JOIN statements s ON s.citation_id = c.id
@@ -166,6 +171,10 @@ JOIN works w ON w.id = c.{other}
 LEFT JOIN papers p ON p.id = w.paper_id
 WHERE me.paper_id = ?
 """
+# the columns of _LOAD_SQL an Item is made of, in the order `_item` takes them; a Work's are "work_" + its field
+_ITEM_COLUMNS = ("id", "text", "marker_start", "marker_end", "section", "raw_section", "stance", "confidence",
+                 "intents", "source", "self_citation", "influential")
+_WORK_FIELDS = field_names(Work)
 _SIDES = {Direction.CITED_BY: ("cited_work_id", "citing_work_id"), Direction.REFERENCES: ("citing_work_id", "cited_work_id")}
 _SECTIONS = {section.value: section for section in Section}
 _STANCES = {stance.value: stance for stance in Stance}
@@ -175,13 +184,17 @@ def load_items(db: sqlite_utils.Database, paper_id: int, direction: Direction = 
     """Every statement citing the paper (or, for References, in which it cites others)."""
     mine, other = _SIDES[direction]
     cited = _cited_paper(db, paper_id) if direction is Direction.CITED_BY else None
+    cursor = db.execute(_LOAD_SQL.format(mine=mine, other=other), [paper_id])
+    statement_of = column_picker(cursor, _ITEM_COLUMNS)
+    work_of = column_picker(cursor, tuple(f"work_{name}" for name in _WORK_FIELDS))
+    (work_id_of,) = (index for index, column in enumerate(cursor.description) if column[0] == "work_id")
     works: dict[int, Work] = {}
     items = []
-    for row in db.execute(_LOAD_SQL.format(mine=mine, other=other), [paper_id]):
-        work = works.get(row[12])
+    for row in cursor:
+        work = works.get(row[work_id_of])
         if work is None:
-            work = works[row[12]] = Work(*row[12:])
-        items.append(_item(row, work, cited or (work.authors, work.year)))
+            work = works[row[work_id_of]] = Work(**dict(zip(_WORK_FIELDS, work_of(row))))
+        items.append(_item(statement_of(row), work, cited or (work.authors, work.year)))
     return items
 
 
@@ -190,26 +203,26 @@ def _cited_paper(db: sqlite_utils.Database, paper_id: int) -> tuple[str | None, 
     return (row[0], row[1]) if row else (None, None)
 
 
-def _item(row: tuple, work: Work, cited: tuple[str | None, int | None]) -> Item:
-    """An Item from a row of _LOAD_SQL."""
-    id_, text, start, end, section, raw_section, stance, confidence, intents, source, self_cite, influential = row[:12]
+def _item(values: tuple, work: Work, cited: tuple[str | None, int | None]) -> Item:
+    """An Item from the _ITEM_COLUMNS of a row of _LOAD_SQL."""
+    id_, text, start, end, section, raw_section, stance, confidence, intents, source, self_cite, influential = values
     section = section if section in _SECTIONS else Section.UNKNOWN.value
     stance = stance if stance in _STANCES else Stance.UNCLASSIFIED.value
     self_citation = None if self_cite is None else bool(self_cite)
     return Item(
-        id_,
-        pictured(text),
-        (start, end) if start is not None and end is not None else None,
-        _SECTIONS[section],
-        raw_section,
-        _STANCES[stance],
-        confidence,
-        _intents(intents),
-        source,
-        work,
-        self_citation,
-        bool(influential),
-        cited,
+        id=id_,
+        text=pictured(text),
+        given_marker=(start, end) if start is not None and end is not None else None,
+        section=_SECTIONS[section],
+        raw_section=raw_section,
+        stance=_STANCES[stance],
+        confidence=confidence,
+        intents=_intents(intents),
+        source=source,
+        work=work,
+        self_citation=self_citation,
+        influential=bool(influential),
+        cited=cited,
     )
 
 
@@ -395,10 +408,12 @@ def group_items(items: Iterable[Item]) -> list[Group]:
     return list(groups.values())
 
 
-def per_year(items: Iterable[Item]) -> dict[int, Counter]:
-    """Statements per year of the citing work, split by stance (for the report's chart); those of works
-    without a year under UNKNOWN_YEAR, which sorts first."""
-    years: dict[int, Counter] = {}
-    for item in items:
-        years.setdefault(item.work.year or UNKNOWN_YEAR, Counter())[item.stance] += 1
-    return dict(sorted(years.items()))
+def works_newest_first(items: Iterable[Item]) -> list[Group]:
+    """The statements grouped by work, the newest year first (works without a year last), then by title;
+    each work's statements in the order they were stored. How `citedesk show` lists them."""
+    groups = group_items(sorted(items, key=lambda item: item.id))
+    return sorted(groups, key=lambda group: _newest_first(group.work))
+
+
+def _newest_first(work: Work) -> tuple[object, ...]:
+    return work.year is None, -(work.year or 0), work.title is None, (work.title or "").casefold(), work.id

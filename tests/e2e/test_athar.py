@@ -18,7 +18,8 @@ from citedesk.classify.model import load_model
 from citedesk.jobs import import_bibtex, import_statements
 from citedesk.library.db import open_library
 from citedesk.library.statement_columns import StatementLayout, parse_columns
-from citedesk.library.statements import citing_groups, paper_counts
+from citedesk.library.statement_view import load_items, works_newest_first
+from citedesk.library.statements import paper_counts
 from citedesk.model import Stance, StatementImportReport
 
 pytestmark = pytest.mark.slow
@@ -111,10 +112,10 @@ def test_cited_papers_in_the_library_get_their_statements(imported, athar):
     for key in sorted(cited_in_library):
         expected = [row for row in athar if row.cited == key]
         counts = paper_counts(imported.db, paper_id(imported.db, key))
-        assert counts["citation_statements"] == distinct_statements(expected), key
-        assert counts["cited_by"] == len({row.citing for row in expected}), key
-        stances = sum(counts[stance.value] for stance in Stance)
-        assert stances == counts["citation_statements"], key  # every statement has exactly one stance
+        assert counts.citation_statements == distinct_statements(expected), key
+        assert counts.cited_by == len({row.citing for row in expected}), key
+        stances = sum(counts.of(stance) for stance in Stance)
+        assert stances == counts.citation_statements, key  # every statement has exactly one stance
 
 
 def test_first_import_report(imported, athar):
@@ -148,24 +149,24 @@ def test_bleu_statements_and_citing_works_match_the_corpus(imported, athar):
     assert bleu, "P02-1040 (BLEU) is cited in Athar's corpus"
     citing = {row.citing for row in bleu}
     counts = paper_counts(imported.db, paper_id(imported.db, BLEU))
-    assert (counts["citation_statements"], counts["cited_by"]) == (distinct_statements(bleu), len(citing))
-    groups = citing_groups(imported.db, paper_id(imported.db, BLEU))
+    assert (counts.citation_statements, counts.cited_by) == (distinct_statements(bleu), len(citing))
+    groups = works_newest_first(load_items(imported.db, paper_id(imported.db, BLEU)))
     assert len(groups) == len(citing)
-    assert sum(len(group.statements) for group in groups) == distinct_statements(bleu)
+    assert sum(len(group.items) for group in groups) == distinct_statements(bleu)
     for group in groups:
-        key = group.in_library_key or group.title
-        assert [s.text for s in group.statements] == list(dict.fromkeys(r.text for r in bleu if r.citing == key))
+        key = group.work.paper_key or group.work.title
+        assert [s.text for s in group.items] == list(dict.fromkeys(r.text for r in bleu if r.citing == key))
 
 
 def test_citing_works_in_the_library_are_linked(imported, athar):
     bleu = [row for row in athar if row.cited == BLEU]
-    groups = citing_groups(imported.db, paper_id(imported.db, BLEU))
-    linked = {group.in_library_key for group in groups if group.in_library_key}
+    works = [group.work for group in works_newest_first(load_items(imported.db, paper_id(imported.db, BLEU)))]
+    linked = {work.paper_key for work in works if work.paper_key}
     assert linked == {row.citing for row in bleu} & imported.keys
     titles = dict(imported.db.execute("SELECT citekey, title FROM papers WHERE citekey IN (SELECT value FROM json_each(?))",
                                       [json.dumps(sorted(linked))]).fetchall())
-    assert all(group.title == titles[group.in_library_key] for group in groups if group.in_library_key)
-    years = [group.year for group in groups if group.year is not None]
+    assert all(work.title == titles[work.paper_key] for work in works if work.paper_key)
+    years = [work.year for work in works if work.year is not None]
     assert years == sorted(years, reverse=True)
 
 

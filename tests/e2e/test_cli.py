@@ -408,6 +408,21 @@ def test_import_statements_then_show_groups_them_by_citing_paper(env, tmp_path) 
     assert again.stdout.startswith("Stored 0 new statements, 2 already present")
 
 
+def test_show_names_a_work_known_only_by_an_acl_id_as_the_statements_pane_does(env, tmp_path) -> None:
+    run("import", ACCENTS, env=env, cwd=tmp_path)
+    path = tmp_path / "acl.jsonl"
+    path.write_text(json.dumps({"cited_key": "aksin", "citing_key": "W06-3112", "label": "mentioning",
+                                "text": "As reported by Aksın et al. (2006), the catalysts were reused."}) + "\n",
+                    encoding="utf-8")
+    run("import-statements", path, env=env, cwd=tmp_path)
+
+    lines = run("show", "aksin", env=env).stdout.splitlines()
+    title = lines.index("  ----  ACL Anthology W06-3112")  # no year, and its id's label as its title
+    assert lines[title + 1] == "        only its id is known: https://aclanthology.org/W06-3112/"
+    assert "As reported by Aksın et al. (2006)" in lines[title + 2]
+    assert lines[title + 3].startswith("        [mentioning")
+
+
 def test_import_statements_of_a_missing_file_is_one_line(env, tmp_path) -> None:
     result = run("import-statements", tmp_path / "missing.jsonl", env=env, check_ok=False)
     assert "missing.jsonl" in one_error_line(result)

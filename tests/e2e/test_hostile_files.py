@@ -219,6 +219,6 @@ def test_shown_text_in_the_library_hides_no_bytes(tmp_path):
     jobs.import_bibtex(tmp_path / "library.sqlite", [path])
     db = open_library(tmp_path / "library.sqlite")
     try:
-        assert paper_by_key(db, "muller2019")["title"] == "Café Ol\ufffd"
+        assert paper_by_key(db, "muller2019").title == "Café Ol\ufffd"
     finally:
         db.close()

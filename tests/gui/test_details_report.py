@@ -14,9 +14,8 @@ from citedesk.gui.widgets.details import DetailsPane, clamp_text, doi_url, web_u
 from citedesk.gui.widgets.report import NO_DATA_MESSAGE, ReportPane, StanceBar, segment_widths
 from citedesk.gui.widgets.year_chart import YearChart
 from citedesk.library.db import open_library
-from citedesk.library.queries import paper_by_key
-from citedesk.library.statement_view import load_items, per_year
-from citedesk.library.statements import paper_counts
+from citedesk.library.queries import Paper, paper_by_key
+from citedesk.library.statements import Counts, paper_counts, statements_per_year
 from citedesk.model import Stance
 
 pytestmark = pytest.mark.gui
@@ -38,6 +37,11 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     urls: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: urls.append(url.toString()) or True)
     return urls
+
+
+def record(citekey: str, entry_type: str = "", **values) -> Paper:
+    """A paper with only these values, as the library would give it."""
+    return Paper(id=1, citekey=citekey, entry_type=entry_type, **values)
 
 
 def shown(qtbot, widget, width: int = 600, height: int = 700):
@@ -109,7 +113,7 @@ def test_doi_link_is_clicked_open(qtbot, db, opened):
 
 def test_arxiv_and_url_links(qtbot, opened):
     pane = shown(qtbot, DetailsPane())
-    paper = {"citekey": "v2017", "title": "Attention", "arxiv": "1706.03762", "url": "www.example.org/paper?id=1&x=2"}
+    paper = record("v2017", title="Attention", arxiv="1706.03762", url="www.example.org/paper?id=1&x=2")
     pane.show_paper(paper, [])
     assert hrefs(pane.links_label) == ["https://arxiv.org/abs/1706.03762", "https://www.example.org/paper?id=1&x=2"]
     assert plain(pane.links_label).split() == ["arXiv", "1706.03762", "URL", "example.org/paper?id=1&x=2"]
@@ -128,21 +132,21 @@ def test_only_web_urls_become_links():
 
 def test_a_url_that_repeats_the_doi_is_shown_once(qtbot):
     pane = shown(qtbot, DetailsPane())
-    pane.show_paper({"citekey": "k", "doi": "10.1000/xyz", "url": "https://doi.org/10.1000/xyz/"}, [])
+    pane.show_paper(record("k", doi="10.1000/xyz", url="https://doi.org/10.1000/xyz/"), [])
     assert hrefs(pane.links_label) == ["https://doi.org/10.1000/xyz"]
 
 
 def test_untrusted_text_shows_literally(qtbot, opened):
     pane = shown(qtbot, DetailsPane())
-    paper = {
-        "citekey": "evil<b>",
-        "title": "<script>alert(1)</script> and <b>bold</b>",
-        "authors": "<i>Eve</i> Hacker; Bob &amp Co",
-        "venue": "<u>Venue</u>",
-        "keywords": "<b>kw</b>, x&y",
-        "url": 'https://example.org/?q="><img/src=x>',
-        "abstract": "An abstract with <a href='x'>a link</a> & an ampersand.",
-    }
+    paper = record(
+        "evil<b>",
+        title="<script>alert(1)</script> and <b>bold</b>",
+        authors="<i>Eve</i> Hacker; Bob &amp Co",
+        venue="<u>Venue</u>",
+        keywords="<b>kw</b>, x&y",
+        url='https://example.org/?q="><img/src=x>',
+        abstract="An abstract with <a href='x'>a link</a> & an ampersand.",
+    )
     pane.show_paper(paper, ["<i>tag</i>"])
     texts = visible_texts(pane)
     assert "<script>alert(1)</script> and <b>bold</b>" in texts
@@ -150,17 +154,17 @@ def test_untrusted_text_shows_literally(qtbot, opened):
     assert plain(pane.keywords_label) == "<b>kw</b> · x&y"
     assert plain(pane.tags_label).strip() == "<i>tag</i>"
     assert pane.key_label.text() == "evil<b>"
-    assert pane.abstract.shown_text() == paper["abstract"]
+    assert pane.abstract.shown_text() == paper.abstract
     assert hrefs(pane.links_label) == ['https://example.org/?q="><img/src=x>']
     assert 'example.org/?q="><img/src=x>' in plain(pane.links_label)
-    pane.show_paper({"citekey": "k", "url": "javascript:alert('<b>')"}, [])
+    pane.show_paper(record("k", url="javascript:alert('<b>')"), [])
     assert hrefs(pane.links_label) == [] and plain(pane.links_label) == "URL javascript:alert('<b>')"
 
 
 def test_missing_values_are_not_shown(qtbot):
     pane = shown(qtbot, DetailsPane())
-    pane.show_paper({"citekey": "bare", "entry_type": "misc", "title": "Bare", "authors": None, "year": None,
-                     "doi": None, "abstract": None, "keywords": None, "url": None}, [])
+    pane.show_paper(record("bare", "misc", title="Bare", authors=None, year=None, doi=None, abstract=None,
+                           keywords=None, url=None), [])
     assert [text for text in visible_texts(pane) if text] == ["Bare", "Other", "Key", "bare"]
     assert not pane.abstract.isVisible()
     assert not pane.links_label.isVisible()
@@ -172,7 +176,7 @@ def test_show_more_expands_the_abstract(qtbot):
     column.setWidget(pane)
     column.setWidgetResizable(True)
     shown(qtbot, column, width=450)
-    pane.show_paper({"citekey": "long", "title": "Long", "abstract": LONG_ABSTRACT}, [])
+    pane.show_paper(record("long", title="Long", abstract=LONG_ABSTRACT), [])
     abstract = pane.abstract
     qtbot.waitUntil(lambda: abstract.is_folded() and abstract.shown_text().endswith("…"))
     assert abstract.toggle_button.isVisible() and abstract.toggle_button.text() == "Show more"
@@ -217,7 +221,7 @@ def test_clear_leaves_a_quiet_hint(qtbot, db):
     pane.show_paper(paper_by_key(db, "tse2017"), ["x"])
     pane.clear()
     assert [text for text in visible_texts(pane) if text] == ["Select a paper to see its details."]
-    assert pane.paper() == {} and pane.links() == []
+    assert pane.paper() is None and pane.links() == []
 
 
 # Report pane
@@ -225,9 +229,9 @@ def test_clear_leaves_a_quiet_hint(qtbot, db):
 
 def test_report_lines_and_tallies_match_the_counts(qtbot, db):
     paper = paper_by_key(db, "tse2017")
-    counts = paper_counts(db, paper["id"])
+    counts = paper_counts(db, paper.id)
     pane = shown(qtbot, ReportPane())
-    pane.show_report(counts, per_year(load_items(db, paper["id"])))
+    pane.show_report(counts, statements_per_year(db, paper.id))
     assert pane.showing() == "report"
     assert plain(pane.cited_by_label) == "Cited by 4 publications (5 citation statements)"
     assert plain(pane.references_label) == "References 0 publications (0 reference statements)"
@@ -242,14 +246,14 @@ def test_report_lines_and_tallies_match_the_counts(qtbot, db):
 def test_one_publication_is_singular(qtbot, db):
     paper = paper_by_key(db, "smith2019")
     pane = shown(qtbot, ReportPane())
-    pane.show_report(paper_counts(db, paper["id"]), per_year(load_items(db, paper["id"])))
+    pane.show_report(paper_counts(db, paper.id), statements_per_year(db, paper.id))
     assert plain(pane.cited_by_label) == "Cited by 1 publication (1 citation statement)"
 
 
 def test_big_numbers_have_thousands_separators(qtbot):
     pane = shown(qtbot, ReportPane())
-    counts = {"cited_by": 12345, "citation_statements": 23456, "references": 1, "reference_statements": 1,
-              "supporting": 1000, "mentioning": 22000, "contrasting": 6, "unclassified": 450}
+    counts = Counts(cited_by=12345, citation_statements=23456, references=1, reference_statements=1,
+                    supporting=1000, mentioning=22000, contrasting=6, unclassified=450)
     pane.show_report(counts, {2020: Counter({M: 3})})
     assert plain(pane.cited_by_label) == "Cited by 12,345 publications (23,456 citation statements)"
     assert plain(pane.references_label) == "References 1 publication (1 reference statement)"
@@ -277,7 +281,7 @@ def test_bar_segments_are_proportional(qtbot):
 
 def test_no_data_says_so_and_offers_the_actions(qtbot):
     pane = shown(qtbot, ReportPane())
-    pane.show_report({"cited_by": 2, "citation_statements": 2, "mentioning": 2}, {})
+    pane.show_report(Counts(cited_by=2, citation_statements=2, mentioning=2), {})
     pane.show_external("scite", {"supporting": 1})
     importing, refreshing = QAction("Import citing statements…", pane), QAction("Refresh", pane)
     pane.show_no_data([importing, refreshing])
@@ -296,29 +300,29 @@ def test_no_data_says_so_and_offers_the_actions(qtbot):
 
 def test_external_counts_are_a_small_line(qtbot):
     pane = shown(qtbot, ReportPane())
-    pane.show_report({"cited_by": 1, "citation_statements": 1, "mentioning": 1}, {2020: Counter({M: 1})})
+    pane.show_report(Counts(cited_by=1, citation_statements=1, mentioning=1), {2020: Counter({M: 1})})
     pane.show_external("scite", {"supporting": 3, "mentioning": 47, "contrasting": 0})
     pane.show_external("OpenAlex", {"cited_by": 1234})
     assert pane.external_labels["scite"].text() == "scite: supporting 3 · mentioning 47 · contrasting 0"
     assert pane.external_labels["OpenAlex"].text() == "OpenAlex: cited by 1,234"
     pane.show_external("scite", {"supporting": 4, "contrasting": None})
     assert pane.external_labels["scite"].text() == "scite: supporting 4"
-    pane.show_report({"cited_by": 1, "citation_statements": 1, "mentioning": 1}, {})
+    pane.show_report(Counts(cited_by=1, citation_statements=1, mentioning=1), {})
     assert pane.external_labels == {}
 
 
 def test_no_chart_when_no_citing_work_has_a_year(qtbot):
     pane = shown(qtbot, ReportPane())
-    pane.show_report({"cited_by": 2, "citation_statements": 3, "mentioning": 3}, {})
+    pane.show_report(Counts(cited_by=2, citation_statements=3, mentioning=3), {})
     assert not pane.chart.isVisible() and not pane.chart_caption.isVisible()
     assert plain(pane.undated_label) == "No chart by year: none of the citing works has a year."
-    pane.show_report({"cited_by": 2, "citation_statements": 3, "mentioning": 3}, {2001: Counter({M: 3})})
+    pane.show_report(Counts(cited_by=2, citation_statements=3, mentioning=3), {2001: Counter({M: 3})})
     assert pane.chart.isVisible() and not pane.undated_label.isVisible()
 
 
 def test_clear_shows_nothing(qtbot):
     pane = shown(qtbot, ReportPane())
-    pane.show_report({"cited_by": 1, "citation_statements": 1, "mentioning": 1}, {})
+    pane.show_report(Counts(cited_by=1, citation_statements=1, mentioning=1), {})
     pane.clear()
     assert pane.showing() == "blank"
     assert not any(label.isVisible() for label in pane.findChildren(QLabel))

@@ -268,10 +268,10 @@ def test_an_untouched_entry_changes_nothing_and_shows_its_imported_text(editor):
     paper = editor.paper
     assert editor.entry_type() == "article"
     assert editor.citekey() == "tse2017"
-    assert editor.rows() == [tuple(field) for field in paper["field_list"]]
+    assert editor.rows() == [tuple(field) for field in paper.fields]
     assert editor.changes() is None
-    assert editor.preview_text() == with_key(paper["raw"], "tse2017").strip()
-    assert editor.original_view.toPlainText() == paper["raw"]
+    assert editor.preview_text() == with_key(paper.raw, "tse2017").strip()
+    assert editor.original_view.toPlainText() == paper.raw
     assert editor.preview_note.text().startswith("Unchanged")
     assert save_button(editor).isEnabled()
 
@@ -359,9 +359,9 @@ def test_the_preview_is_the_imported_text_changed_only_where_edited(qtbot, edito
     editor.add_field("note", "{Read twice}")
     editor.key_edit.setText("tse2017a")
     paper = editor.paper
-    title = dict(paper["field_list"])["title"]
+    title = dict(paper.fields)["title"]
     keywords = "  keywords = {peer support, recovery, qualitative},\n"
-    expected = paper["raw"].replace("{tse2017,", "{tse2017a,").replace(title, "{A shorter title}")
+    expected = paper.raw.replace("{tse2017,", "{tse2017a,").replace(title, "{A shorter title}")
     assert editor.preview_text() == expected.replace(keywords, keywords + "  note = {Read twice},\n").strip()
 
 
@@ -369,8 +369,8 @@ def test_a_value_with_unmatched_braces_is_previewed_as_typed(editor):
     editor.select_field("title")
     editor.value_edit.setPlainText("{A title")
     paper = editor.paper
-    fields = changed_fields(paper["field_list"], {"title": "{A title"})
-    assert editor.preview_text() == serialize_entry(written_type(paper["raw"], "article"), "tse2017", fields)
+    fields = changed_fields([list(pair) for pair in paper.fields], {"title": "{A title"})
+    assert editor.preview_text() == serialize_entry(written_type(paper.raw, "article"), "tse2017", fields)
 
 
 def test_saved_changes_applied_and_exported_give_the_edited_entry(qtbot, editor, library_db, small_library, tmp_path):
@@ -384,13 +384,13 @@ def test_saved_changes_applied_and_exported_give_the_edited_entry(qtbot, editor,
     qtbot.mouseClick(save_button(editor), Qt.MouseButton.LeftButton)
     assert editor.result() == EntryEditor.DialogCode.Accepted
     changes = editor.changes()
-    edit_paper(library_db, editor.paper["id"], changes.fields, changes.citekey, changes.entry_type)
+    edit_paper(library_db, editor.paper.id, changes.fields, changes.citekey, changes.entry_type)
     out = tmp_path / "out.bib"
     jobs.export_bibtex(small_library, out, keys=["tse2017a"])
     exported = out.read_text(encoding="utf-8")
     assert preview in exported
     assert "abstract" not in exported
-    assert paper_by_key(library_db, "tse2017a")["venue"] == "Psychiatry Research"
+    assert paper_by_key(library_db, "tse2017a").venue == "Psychiatry Research"
 
 
 def test_edit_entry_gives_the_changes_or_none_when_cancelled(qtbot, monkeypatch, library_db, dialogs):

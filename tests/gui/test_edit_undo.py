@@ -26,7 +26,7 @@ def both_exports(library, tmp_path, key: str) -> tuple[bytes, bytes]:
 
 
 def row_of(window, paper_id: int) -> tuple:
-    return window.db.execute("SELECT citekey, entry_type, raw, fields, modified, title FROM papers WHERE id = ?",
+    return window.reads.db.execute("SELECT citekey, entry_type, raw, fields, modified, title FROM papers WHERE id = ?",
                              [paper_id]).fetchone()
 
 

@@ -18,8 +18,9 @@ from citedesk.gui.widgets.report import ReportPane
 from citedesk.gui.widgets.statement_delegate import ONLY_AN_ID, header_text
 from citedesk.gui.widgets.statements_pane import StatementsPane
 from citedesk.library.db import open_library
-from citedesk.library.statement_view import UNKNOWN_YEAR, Direction, load_items, per_year
-from citedesk.library.statements import paper_counts
+from citedesk.library.statement_view import UNKNOWN_YEAR, Direction, load_items
+from citedesk.library.statements import paper_counts, statements_per_year
+from citedesk.reads import Reads
 from citedesk.model import Stance
 
 pytestmark = pytest.mark.gui
@@ -43,7 +44,7 @@ def library(small_library: Path) -> Path:
 def items(library):
     db = open_library(library)
     paper = db.execute("SELECT id FROM papers WHERE citekey = 'tse2017'").fetchone()[0]
-    yield load_items(db, paper, Direction.CITED_BY), paper_counts(db, paper)
+    yield load_items(db, paper, Direction.CITED_BY), paper_counts(db, paper), statements_per_year(db, paper)
     db.close()
 
 
@@ -147,13 +148,13 @@ def test_unknown_year_is_chosen_in_the_year_menu_like_any_year(pane):
 
 
 def test_the_chart_counts_works_without_a_year_in_an_unknown_bar(qtbot, items):
-    cited_by, counts = items
+    cited_by, counts, years = items
     report = ReportPane()
     qtbot.addWidget(report)
     report.resize(480, 400)
     report.show()
     qtbot.waitExposed(report)
-    report.show_report(counts, per_year(cited_by))
+    report.show_report(counts, years)
     chart = report.chart
     assert chart.years() == [2019, 2020, 2021, 2022] and chart.has_unknown()
     assert chart.counts(UNKNOWN_YEAR) == {Stance.MENTIONING: 1}
@@ -172,7 +173,7 @@ def test_the_chart_counts_works_without_a_year_in_an_unknown_bar(qtbot, items):
 
 def test_clicking_a_bar_of_the_chart_shows_that_years_statements(qtbot, library, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(library, open_library(library), None, settings, QIcon())
+    window = MainWindow(library, Reads.open(library), None, settings, QIcon())
     qtbot.addWidget(window)
     window.resize(1500, 950)
     window.show()
@@ -192,11 +193,10 @@ def test_clicking_a_bar_of_the_chart_shows_that_years_statements(qtbot, library,
     window.close()
 
 
-def test_statements_per_year_of_the_summary_count_unknown_too(items, library):
-    from citedesk.library.paper_report import load_summary
-
-    db = open_library(library)
-    paper = db.execute("SELECT id FROM papers WHERE citekey = 'tse2017'").fetchone()[0]
-    summary_years = load_summary(db, paper).years
-    db.close()
-    assert summary_years == per_year(items[0]) and summary_years[UNKNOWN_YEAR] == {Stance.MENTIONING: 1}
+def test_the_summary_and_the_report_count_works_without_a_year_under_unknown(items, library):
+    with Reads.open(library) as reads:
+        paper = reads.paper_id_of_key("tse2017")
+        summary, report = reads.summary(paper), reads.report(paper)
+    assert summary.years == report.years == items[2]
+    assert summary.years[UNKNOWN_YEAR] == {Stance.MENTIONING: 1}
+    assert sum(sum(counts.values()) for counts in summary.years.values()) == len(items[0])

@@ -20,6 +20,7 @@ from citedesk.gui.mainwindow import MainWindow
 from citedesk.library import listing
 from citedesk.library.db import open_library
 from citedesk.library.listing import COLUMN_NAMES
+from citedesk.reads import Reads
 from citedesk.model import Stance
 
 pytestmark = pytest.mark.gui
@@ -89,7 +90,7 @@ class StubDialogs:
 def make_window(qtbot, folder: Path, dialogs: StubDialogs | None = None) -> MainWindow:
     library = folder / "library.sqlite"
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(library, open_library(library), dialogs or StubDialogs(), settings, QIcon())
+    window = MainWindow(library, Reads.open(library), dialogs or StubDialogs(), settings, QIcon())
     qtbot.addWidget(window)
     window.resize(1500, 950)
     window.show()
@@ -132,15 +133,15 @@ def test_import_search_select_read_and_export(qtbot, window, tmp_path):
 
     window.search.setFocus()
     qtbot.keyClicks(window.search, "year:2000..2010")
-    in_range = listing.count(window.db, listing.ListQuery(search="year:2000..2010"))
+    in_range = window.reads.count(listing.ListQuery(search="year:2000..2010"))
     qtbot.waitUntil(lambda: window.model.total == in_range)
     assert 0 < in_range < expected
     years = [int(window.model.index(row, COLUMN_NAMES.index("year")).data()) for row in range(window.model.rowCount())]
     assert all(2000 <= year <= 2010 for year in years)
 
-    key = window.model.rows[0][COLUMN_NAMES.index("citekey") + 1]
+    key = window.model.rows[0].citekey
     select(qtbot, window, key)
-    assert window.details.title_label.text() == window.model.rows[0][1]
+    assert window.details.title_label.text() == window.model.rows[0].title
     assert window.report_pane.showing() == "no data"
 
     window.dialogs.answer("ask_export", ExportChoice("search", False))
@@ -148,7 +149,7 @@ def test_import_search_select_read_and_export(qtbot, window, tmp_path):
     window.commands.export.trigger()
     qtbot.waitUntil(lambda: (tmp_path / "out.bib").exists())
     exported = bibtexparser.parse_string((tmp_path / "out.bib").read_text(encoding="utf-8"))
-    assert {entry.key for entry in exported.entries} >= {row[6] for row in window.model.rows}
+    assert {entry.key for entry in exported.entries} >= {row.citekey for row in window.model.rows}
     assert window.dialogs.export_counts == {"selection": 1, "search": in_range, "library": expected}
     assert window.dialogs.errors == []
 
@@ -186,7 +187,7 @@ def test_the_window_stays_responsive_while_importing_and_cancel_changes_nothing(
     # room for a machine busy with other work (a loaded 2-core CI runner has shown 0.7 s gaps) without hiding it.
     assert max(gaps) < 2.0, f"the window froze for {max(gaps):.2f} s"
     assert window.dialogs.reports == [] and window.dialogs.errors == []
-    assert window.db.execute("SELECT count(*) FROM papers").fetchone()[0] == 0
+    assert window.reads.db.execute("SELECT count(*) FROM papers").fetchone()[0] == 0
     assert "cancelled" in window.statusBar().currentMessage()
 
 
@@ -220,14 +221,14 @@ def test_delete_and_undo(qtbot, window):
     import_through_menu(qtbot, window, GRAL)
     total = window.model.total
     window.table.selectRow(0)
-    key = window.model.rows[0][COLUMN_NAMES.index("citekey") + 1]
+    key = window.model.rows[0].citekey
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.model.total == total - 1)
     assert key in window.statusBar().currentMessage()
     window.commands.undo.trigger()
     qtbot.waitUntil(lambda: window.model.total == total)
-    assert window.db.execute("SELECT count(*) FROM papers WHERE citekey = ?", [key]).fetchone()[0] == 1
+    assert window.reads.db.execute("SELECT count(*) FROM papers WHERE citekey = ?", [key]).fetchone()[0] == 1
 
 
 def test_edit_an_entry(qtbot, small_library):
@@ -236,8 +237,8 @@ def test_edit_an_entry(qtbot, small_library):
     window.dialogs.answer("edit_entry", EntryChanges("nolan2015b", None, {"title": "{Recovery Stories, Revised}"}))
     window.commands.edit_entry.trigger()
     qtbot.waitUntil(lambda: window.details.title_label.text() == "Recovery Stories, Revised")
-    assert window.dialogs.edited["citekey"] == "nolan2015"
-    assert window.db.execute("SELECT count(*) FROM papers WHERE citekey = 'nolan2015b'").fetchone()[0] == 1
+    assert window.dialogs.edited.citekey == "nolan2015"
+    assert window.reads.db.execute("SELECT count(*) FROM papers WHERE citekey = 'nolan2015b'").fetchone()[0] == 1
     window.close()
 
 
@@ -268,7 +269,7 @@ def test_copy_bibtex_of_the_selection(qtbot, small_library):
 def test_add_a_citing_paper_to_the_library(qtbot, small_library):
     window = make_window(qtbot, small_library.parent)
     select(qtbot, window, "tse2017")
-    outside = next(item.work for item in window.report.cited_by if item.work.doi == "10.1000/other.2020")
+    outside = next(item.work for item in window.reports.report.cited_by if item.work.doi == "10.1000/other.2020")
     window.statements.addToLibraryRequested.emit(outside.id)
     qtbot.waitUntil(lambda: window.model.total == 5)
     assert "Added chen2020" in window.statusBar().currentMessage()
@@ -298,7 +299,7 @@ def test_layout_is_remembered(qtbot, tmp_path, small_library):
     again = make_window(qtbot, small_library.parent)
     assert again.model.query.sort == "year" and not again.model.query.descending
     assert again.table.isColumnHidden(COLUMN_NAMES.index("venue"))
-    assert [row[COLUMN_NAMES.index("year") + 1] for row in again.model.rows] == [2015, 2017, 2019, 2021]
+    assert [row.year for row in again.model.rows] == [2015, 2017, 2019, 2021]
     again.close()
 
 
@@ -338,6 +339,6 @@ def test_on_start_the_accurate_layer_relabels_in_the_background(qtbot, small_lib
         return found <= {load_encoder().version, "given"}
 
     qtbot.waitUntil(relabelled, timeout=60_000)
-    qtbot.waitUntil(lambda: window.classifying is None)
+    qtbot.waitUntil(lambda: window.commands.classifying is None)
     assert window.dialogs.errors == [] and window.report_pane.showing() == "report"
     window.close()

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from citedesk.gui.watcher import waiting_message
-from citedesk.library.listing import COLUMN_NAMES
 
 from test_main_window import make_window
 from writers import hold_write_lock
@@ -39,7 +38,7 @@ def test_papers_another_process_imports_appear_without_a_reload(qtbot, small_lib
     assert cli(small_library, "import", STRINGS_FILE).returncode == 0
 
     qtbot.waitUntil(lambda: window.model.total == before + 1, timeout=5000)
-    assert "test1" in [row[COLUMN_NAMES.index("citekey") + 1] for row in window.model.rows]
+    assert "test1" in [row.citekey for row in window.model.rows]
     window.close()
 
 

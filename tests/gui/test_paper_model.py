@@ -8,8 +8,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from citedesk import jobs
 from citedesk.gui.models.papers import PAGE_SIZE, PaperIdRole, PaperTableModel
 from citedesk.library import listing
-from citedesk.library.db import open_library
 from citedesk.library.listing import COLUMN_NAMES, ListQuery, Scope
+from citedesk.reads import Reads
 
 pytestmark = pytest.mark.gui
 
@@ -30,9 +30,9 @@ def library(tmp_path_factory):
 
 @pytest.fixture
 def model(library):
-    db = open_library(library)
-    yield PaperTableModel(db)
-    db.close()
+    reads = Reads.open(library)
+    yield PaperTableModel(reads)
+    reads.close()
 
 
 def test_qt_model_checks(qtmodeltester, model):
@@ -63,14 +63,14 @@ def test_search_and_scope(model):
     model.set_query(ListQuery())
     model.set_search("tagging year:1990..1994")
     expected = sum(1 for n in range(1050) if n % 3 == 0 and n % 30 < 5)
-    assert model.total == len(listing.matching_ids(model.db, model.query)) == expected == 70
+    assert model.total == len(listing.matching_ids(model.reads.db, model.query)) == expected == 70
     model.set_scope(Scope("file", 99))
     assert model.total == 0 and model.rowCount() == 0
 
 
 def test_row_of_fetches_up_to_a_far_row(model):
     model.set_query(ListQuery(sort="citekey", descending=False))
-    last = model.db.execute("SELECT id FROM papers WHERE citekey = 'paper1049'").fetchone()[0]
+    last = model.reads.db.execute("SELECT id FROM papers WHERE citekey = 'paper1049'").fetchone()[0]
     assert model.row_of(last) == 1049
     assert model.index(1049, COLUMN_NAMES.index("citekey")).data() == "paper1049"
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QIcon
 
 from citedesk import jobs
 from citedesk.gui.mainwindow import MainWindow
-from citedesk.library.db import open_library
+from citedesk.reads import Reads
 from test_main_window import StubDialogs
 
 pytestmark = pytest.mark.gui
@@ -31,7 +31,7 @@ def window(qtbot, tmp_path, api_server, monkeypatch):
     library = tmp_path / "l.sqlite"
     jobs.import_bibtex(library, [tmp_path / "l.bib"], workers=1)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(library, open_library(library), StubDialogs(), settings, QIcon())
+    win = MainWindow(library, Reads.open(library), StubDialogs(), settings, QIcon())
     qtbot.addWidget(win)
     win.resize(1400, 900)
     win.show()
@@ -66,7 +66,7 @@ def test_refresh_fills_the_report_and_the_statements(qtbot, window, api_server):
     timer.stop()
     assert max(later - earlier for earlier, later in zip(ticks, ticks[1:])) < 0.5  # never froze
     assert window.report_pane.cited_by_label.text().startswith("Cited by <b>1</b> publication (<b>4</b>")
-    assert len(window.report.cited_by) == 4
+    assert len(window.reports.report.cited_by) == 4
     scite = [label for name, label in window.report_pane.external_labels.items() if name.startswith("scite")]
     assert scite and "supporting 3" in scite[0].text()
     assert "4 new statements" in window.statusBar().currentMessage()

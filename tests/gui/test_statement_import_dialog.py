@@ -16,6 +16,7 @@ from citedesk.gui.statement_import_dialog import NOT_READ, StatementImportDialog
 from citedesk.library.db import open_library
 from citedesk.library.statement_columns import StatementLayout
 from citedesk.library.statement_store import preview_statement_import, store_statements
+from citedesk.reads import Reads
 from citedesk.model import Problem, StatementImportReport
 from test_main_window import StubDialogs
 
@@ -174,7 +175,7 @@ def test_the_window_imports_a_headerless_file_through_the_dialog_and_reports_wha
         qtbot, small_library, statements_file):
     dialogs = ImportingDialogs()
     settings = QSettings(str(statements_file.parent / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(small_library, open_library(small_library), dialogs, settings, QIcon())
+    window = MainWindow(small_library, Reads.open(small_library), dialogs, settings, QIcon())
     qtbot.addWidget(window)
     window.show()
     dialogs.answer("open_statement_file", statements_file)

@@ -38,7 +38,7 @@ def edit_and_export(tmp_path, text: str, key: str, changes: dict, citekey=None, 
     library = tmp_path / "library.sqlite"
     jobs.import_bibtex(library, [source])
     db = open_library(library)
-    paper_id = paper_by_key(db, key)["id"]
+    paper_id = paper_by_key(db, key).id
     db.close()
     jobs.edit_paper(library, paper_id, changes, citekey, entry_type)
     out = tmp_path / "out.bib"
@@ -71,7 +71,7 @@ def test_unbalanced_braces_are_refused_and_nothing_changes(tmp_path):
     with pytest.raises(CitedeskError, match="braces in the value of title do not match"):
         edit_and_export(tmp_path, ALIGNED, "tse2019", {"title": "{A {Study}"})
     db = open_library(tmp_path / "library.sqlite")
-    assert paper_by_key(db, "tse2019")["modified"] == editing.UNEDITED
+    assert paper_by_key(db, "tse2019").modified == editing.UNEDITED
     db.close()
 
 
@@ -127,7 +127,7 @@ def test_a_new_type_changes_only_the_type_and_keeps_its_capitals(tmp_path):
     exported = edit_and_export(tmp_path, ALIGNED, "tse2019", {}, entry_type="inproceedings")
     assert exported == ALIGNED.replace("@Article{", "@Inproceedings{")
     db = open_library(tmp_path / "library.sqlite")
-    assert paper_by_key(db, "tse2019")["entry_type"] == "inproceedings"
+    assert paper_by_key(db, "tse2019").entry_type == "inproceedings"
     db.close()
 
 
@@ -147,9 +147,9 @@ def test_the_stored_fields_and_columns_follow_the_edit(tmp_path):
     db = open_library(tmp_path / "library.sqlite")
     paper = paper_by_key(db, "tse2019")
     db.close()
-    assert paper["field_list"][1] == ["title", "{A Better Title}"]
-    assert (paper["title"], paper["venue"], paper["doi"]) == ("A Better Title", "Journal of Tests", "10.1000/xyz")
-    assert paper["modified"] == editing.SPLICED
+    assert paper.fields[1] == ("title", "{A Better Title}")
+    assert (paper.title, paper.venue, paper.doi) == ("A Better Title", "Journal of Tests", "10.1000/xyz")
+    assert paper.modified == editing.SPLICED
 
 
 def test_an_entry_that_cannot_be_located_is_rewritten_as_before(tmp_path):
@@ -158,7 +158,7 @@ def test_an_entry_that_cannot_be_located_is_rewritten_as_before(tmp_path):
     exported = edit_and_export(tmp_path, text, "c", {"title": "{U}"})
     assert exported == "@misc{c,\n  title = {U},\n  year  = 2000 % a remark,\n}\n"
     db = open_library(tmp_path / "library.sqlite")
-    assert paper_by_key(db, "c")["modified"] == editing.REWRITTEN
+    assert paper_by_key(db, "c").modified == editing.REWRITTEN
     db.close()
 
 
@@ -168,11 +168,11 @@ def test_an_entry_edited_before_raw_edits_stays_rewritten(tmp_path):
     library = tmp_path / "library.sqlite"
     db = open_library(library)
     paper, other = paper_by_key(db, "tse2019"), paper_by_key(db, "other")
-    db.execute("UPDATE papers SET modified = 1 WHERE id = ?", [paper["id"]])
+    db.execute("UPDATE papers SET modified = 1 WHERE id = ?", [paper.id])
     db.conn.commit()
     db.close()
-    jobs.edit_paper(library, paper["id"], {"year": "2021"})
-    jobs.edit_paper(library, other["id"], {"year": "2021"})
+    jobs.edit_paper(library, paper.id, {"year": "2021"})
+    jobs.edit_paper(library, other.id, {"year": "2021"})
     out = tmp_path / "out.bib"
     jobs.export_bibtex(library, out, file_of="refs.bib")
     assert out.read_text(encoding="utf-8").endswith(
@@ -185,7 +185,7 @@ def test_restoring_an_edit_gives_back_the_entry_exactly(tmp_path):
     db = open_library(library)
     before = paper_by_key(db, "tse2019")
     db.close()
-    state = jobs.edit_paper(library, before["id"], {"title": None, "note": "{n}"}, "tse2019b", "book")
+    state = jobs.edit_paper(library, before.id, {"title": None, "note": "{n}"}, "tse2019b", "book")
     assert jobs.restore_paper_edit(library, state) == "tse2019"
     db = open_library(library)
     assert paper_by_key(db, "tse2019") == before
@@ -199,7 +199,7 @@ def test_restoring_needs_the_old_key_free(tmp_path):
     edit_and_export(tmp_path, ALIGNED, "tse2019", {})
     library = tmp_path / "library.sqlite"
     db = open_library(library)
-    tse, other = paper_by_key(db, "tse2019")["id"], paper_by_key(db, "other")["id"]
+    tse, other = paper_by_key(db, "tse2019").id, paper_by_key(db, "other").id
     db.close()
     state = jobs.edit_paper(library, tse, {}, "tse2019b")
     jobs.edit_paper(library, other, {}, "tse2019")
@@ -214,7 +214,7 @@ def test_the_preview_is_what_the_export_writes(tmp_path):
     paper = paper_by_key(db, "tse2019")
     db.close()
     preview = editing.previewed_entry(paper, {"note": "{n}", "journal": None}, "tse2020", "book")
-    jobs.edit_paper(library, paper["id"], {"note": "{n}", "journal": None}, "tse2020", "book")
+    jobs.edit_paper(library, paper.id, {"note": "{n}", "journal": None}, "tse2020", "book")
     out = tmp_path / "keys.bib"
     jobs.export_bibtex(library, out, keys=["tse2020"])
     assert out.read_text(encoding="utf-8") == preview + "\n"

@@ -38,19 +38,19 @@ def library(tmp_path):
 def test_edited_value_replaces_the_raw_one_in_place_and_updates_display(library):
     _, db, _ = library
     paper = paper_by_key(db, "tse2019")
-    edit_paper(db, paper["id"], {"Title": "{A Better Title}", "doi": "{10.1000/XYZ}"})
+    edit_paper(db, paper.id, {"Title": "{A Better Title}", "doi": "{10.1000/XYZ}"})
     edited = paper_by_key(db, "tse2019")
-    assert [name for name, _ in edited["field_list"]] == ["author", "title", "journal", "year", "doi"]
-    assert edited["field_list"][2] == ["journal", "jnl"]
-    assert edited["title"] == "A Better Title"
-    assert edited["venue"] == "Journal of Tests"
-    assert edited["doi"] == "10.1000/xyz"
-    assert edited["modified"] == SPLICED
+    assert [name for name, _ in edited.fields] == ["author", "title", "journal", "year", "doi"]
+    assert edited.fields[2] == ("journal", "jnl")
+    assert edited.title == "A Better Title"
+    assert edited.venue == "Journal of Tests"
+    assert edited.doi == "10.1000/xyz"
+    assert edited.modified == SPLICED
 
 
 def test_file_export_rewrites_only_the_edited_entry(library, tmp_path):
     path, db, source = library
-    edit_paper(db, paper_by_key(db, "tse2019")["id"], {"year": "2020"})
+    edit_paper(db, paper_by_key(db, "tse2019").id, {"year": "2020"})
     out = tmp_path / "out.bib"
     jobs.export_bibtex(path, out, file_of="refs.bib")
     text = out.read_bytes().decode("utf-8")
@@ -62,8 +62,8 @@ def test_file_export_rewrites_only_the_edited_entry(library, tmp_path):
 
 def test_removing_a_field_and_renaming_the_key(library, tmp_path):
     path, db, _ = library
-    edit_paper(db, paper_by_key(db, "tse2019")["id"], {"journal": None}, citekey="tse2019b")
-    fields = paper_by_key(db, "tse2019b")["field_list"]
+    edit_paper(db, paper_by_key(db, "tse2019").id, {"journal": None}, citekey="tse2019b")
+    fields = paper_by_key(db, "tse2019b").fields
     assert [name for name, _ in fields] == ["author", "title", "year"]
     out = tmp_path / "keys.bib"
     jobs.export_bibtex(path, out, keys=["tse2019b"])
@@ -72,12 +72,12 @@ def test_removing_a_field_and_renaming_the_key(library, tmp_path):
 
 def test_a_key_in_use_or_malformed_is_refused(library):
     _, db, _ = library
-    paper_id = paper_by_key(db, "tse2019")["id"]
+    paper_id = paper_by_key(db, "tse2019").id
     with pytest.raises(CitedeskError, match="already used"):
         edit_paper(db, paper_id, {}, citekey="OTHER")
     with pytest.raises(CitedeskError, match="cannot be a citation key"):
         edit_paper(db, paper_id, {}, citekey="two words")
-    assert paper_by_key(db, "tse2019")["modified"] == 0
+    assert paper_by_key(db, "tse2019").modified == 0
 
 
 def test_changed_fields_keeps_order_and_appends_new_ones():
@@ -99,8 +99,8 @@ def test_crossref_parent_from_an_earlier_file_fills_the_display_columns(tmp_path
     jobs.import_bibtex(path, [child])
     db = open_library(path)
     paper = paper_by_key(db, "paper")
-    assert (paper["venue"], paper["year"]) == ("Proc. of Conf", 2019)
-    assert paper["field_list"] == [["title", "{A Paper}"], ["crossref", "{CONF19}"]]
+    assert (paper.venue, paper.year) == ("Proc. of Conf", 2019)
+    assert paper.fields == (("title", "{A Paper}"), ("crossref", "{CONF19}"))
     db.close()
 
 
@@ -114,7 +114,7 @@ def test_an_edited_crossref_child_keeps_what_it_inherits(tmp_path):
     path = tmp_path / "library.sqlite"
     jobs.import_bibtex(path, [source])
     db = open_library(path)
-    edit_paper(db, paper_by_key(db, "paper")["id"], {"title": "{A Better Paper}"})
+    edit_paper(db, paper_by_key(db, "paper").id, {"title": "{A Better Paper}"})
     paper = paper_by_key(db, "paper")
-    assert (paper["title"], paper["venue"], paper["year"]) == ("A Better Paper", "Proc. of Conf", 2019)
+    assert (paper.title, paper.venue, paper.year) == ("A Better Paper", "Proc. of Conf", 2019)
     db.close()

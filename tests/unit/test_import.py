@@ -10,7 +10,7 @@ import pytest
 
 from citedesk import jobs
 from citedesk.library.db import open_library
-from citedesk.library.queries import paper_by_key
+from citedesk.library.queries import Paper, paper_by_key
 from citedesk.model import Cancelled, CitedeskError
 
 MAIN = """\
@@ -60,7 +60,7 @@ def import_text(tmp_path: Path, text: str, name: str = "main.bib", **options):
     return jobs.import_bibtex(library(tmp_path), [path], workers=1, **options)
 
 
-def paper(tmp_path: Path, key: str) -> dict:
+def paper(tmp_path: Path, key: str) -> Paper:
     db = open_library(library(tmp_path))
     try:
         return paper_by_key(db, key)
@@ -111,39 +111,39 @@ class CancelAfter:
 
 def test_title_latex_becomes_unicode_without_braces(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
-    assert paper(tmp_path, "tse2019")["title"] == "Neural Machine öber & Translation"
+    assert paper(tmp_path, "tse2019").title == "Neural Machine öber & Translation"
 
 
 def test_authors_are_given_family_joined_by_semicolons(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
     found = paper(tmp_path, "tse2019")
-    assert found["authors"] == "Anna Tse; Bob Müller; Carl Diaz"
-    assert found["authors_short"] == "Tse et al."
+    assert found.authors == "Anna Tse; Bob Müller; Carl Diaz"
+    assert found.authors_short == "Tse et al."
 
 
 def test_year_comes_from_date(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
-    assert paper(tmp_path, "tse2019")["year"] == 2019
+    assert paper(tmp_path, "tse2019").year == 2019
 
 
 def test_venue_comes_from_journaltitle_with_macro_expanded(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
-    assert paper(tmp_path, "tse2019")["venue"] == "Journal of Machine Learning"
+    assert paper(tmp_path, "tse2019").venue == "Journal of Machine Learning"
 
 
 def test_doi_url_is_normalised_to_lower_case(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
-    assert paper(tmp_path, "tse2019")["doi"] == "10.1000/abc"
+    assert paper(tmp_path, "tse2019").doi == "10.1000/abc"
 
 
 def test_arxiv_id_from_eprint_and_archiveprefix(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
-    assert paper(tmp_path, "tse2019")["arxiv"] == "1905.01234"
+    assert paper(tmp_path, "tse2019").arxiv == "1905.01234"
 
 
 def test_raw_fields_are_kept_exactly_as_written(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
-    fields = dict(paper(tmp_path, "tse2019")["field_list"])
+    fields = dict(paper(tmp_path, "tse2019").fields)
     assert fields["title"] == '{{Neural} Machine {\\"o}ber \\& {Translation}}'
     assert fields["journaltitle"] == "jml"
     assert fields["doi"] == "{https://doi.org/10.1000/ABC}"
@@ -151,20 +151,20 @@ def test_raw_fields_are_kept_exactly_as_written(tmp_path: Path) -> None:
 
 def test_raw_fields_keep_file_order(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
-    names = [name for name, _ in paper(tmp_path, "tse2019")["field_list"]]
+    names = [name for name, _ in paper(tmp_path, "tse2019").fields]
     assert names == ["title", "author", "date", "journaltitle", "doi", "eprint", "archiveprefix"]
 
 
 def test_crossref_child_shows_parent_booktitle_and_year(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
     child = paper(tmp_path, "child")
-    assert (child["venue"], child["year"]) == ("Proceedings of Conf", 2020)
+    assert (child.venue, child.year) == ("Proceedings of Conf", 2020)
 
 
 def test_crossref_child_stored_fields_stay_raw(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
     child = paper(tmp_path, "child")
-    assert child["field_list"] == [["title", "{Child paper}"], ["author", "{Doe, Jane}"], ["crossref", "{conf2020}"]]
+    assert child.fields == (("title", "{Child paper}"), ("author", "{Doe, Jane}"), ("crossref", "{conf2020}"))
 
 
 def test_import_report_counts_the_entries(tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ def test_duplicate_key_against_library_is_reported_and_skipped(tmp_path: Path) -
     assert [(problem.line, problem.key) for problem in report.duplicates] == [(2, "LONE")]
     assert "already in the library" in report.duplicates[0].reason
     assert report.duplicates[0].raw.startswith("@misc{LONE,")
-    assert paper(tmp_path, "lone")["title"] == "Lone Paper"
+    assert paper(tmp_path, "lone").title == "Lone Paper"
 
 
 def test_file_with_a_key_already_in_the_library_exports_back_byte_for_byte(tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_duplicate_key_inside_one_file_is_reported_with_its_line(tmp_path: Path)
     line = text.count("\n", 0, text.index("@misc{tse2019")) + 1
     assert [(problem.line, problem.key) for problem in report.duplicates] == [(line, "tse2019")]
     assert report.imported == 4
-    assert paper(tmp_path, "tse2019")["title"] == "Neural Machine öber & Translation"
+    assert paper(tmp_path, "tse2019").title == "Neural Machine öber & Translation"
 
 
 def test_file_with_duplicates_exports_back_byte_for_byte(tmp_path: Path) -> None:
@@ -237,7 +237,7 @@ def test_allow_duplicates_imports_under_a_suffixed_key(tmp_path: Path) -> None:
     report = import_text(tmp_path, "@misc{lone,\n  title = {Other},\n}\n", name="again.bib", allow_duplicates=True)
     assert report.imported == 1
     assert report.renamed == [("lone", "lone-2")]
-    assert paper(tmp_path, "lone-2")["title"] == "Other"
+    assert paper(tmp_path, "lone-2").title == "Other"
 
 
 def test_allow_duplicates_takes_the_next_free_suffix(tmp_path: Path) -> None:
@@ -260,7 +260,7 @@ def test_entry_without_key_gets_a_generated_key(tmp_path: Path) -> None:
     report = import_text(tmp_path, "@misc{,\n  author = {Knuth, Donald},\n  title = {No key},\n  year = 1984,\n}\n")
     assert report.imported == 1
     assert report.renamed == [("", "Knuth1984")]
-    assert paper(tmp_path, "Knuth1984")["title"] == "No key"
+    assert paper(tmp_path, "Knuth1984").title == "No key"
 
 
 def test_generated_keys_do_not_clash(tmp_path: Path) -> None:
@@ -397,7 +397,7 @@ def test_exported_selection_imports_again_with_the_same_columns(tmp_path: Path) 
             again = paper_by_key(db, key)
             first = paper(tmp_path, key)
             for column in ("title", "authors", "year", "venue", "doi", "arxiv", "fields"):
-                assert again[column] == first[column]
+                assert getattr(again, column) == getattr(first, column)
     finally:
         db.close()
 
@@ -480,7 +480,11 @@ def test_export_file_of_unknown_file_raises(tmp_path: Path) -> None:
 
 def test_fields_json_is_a_list_of_pairs(tmp_path: Path) -> None:
     import_text(tmp_path, MAIN)
-    assert json.loads(paper(tmp_path, "lone")["fields"]) == [["title", "{Lone Paper}"], ["year", "2001"]]
+    db = open_library(library(tmp_path))
+    stored = db.execute("SELECT fields FROM papers WHERE citekey = 'lone'").fetchone()[0]
+    db.close()
+    assert json.loads(stored) == [["title", "{Lone Paper}"], ["year", "2001"]]
+    assert paper(tmp_path, "lone").fields == (("title", "{Lone Paper}"), ("year", "2001"))
 
 
 SAME_DOI = "@article{a, doi = {10.1000/x}}\n@article{b, doi = {10.1000/X}}\n"

@@ -50,7 +50,7 @@ def all_pages(db, query: ListQuery, size: int) -> list[int]:
     ids, after = [], None
     while True:
         page = listing.page(db, query, after, size)
-        ids += [row[0] for row in page.rows]
+        ids += [row.id for row in page.rows]
         if page.after is None:
             return ids
         after = page.after

@@ -66,7 +66,7 @@ def test_remove_and_restore_a_cited_paper(db):
     assert db.execute("SELECT count(*) FROM statements").fetchone()[0] == 4  # kept with the unlinked work
     assert restore_papers(db, removed) == [1]
     assert db.execute("SELECT * FROM papers WHERE citekey = 'cited'").fetchone() == before
-    assert paper_counts(db, 1)["citation_statements"] == 4
+    assert paper_counts(db, 1).citation_statements == 4
     assert [row[0] for row in db.execute("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'cited'")] == [1]
 
 

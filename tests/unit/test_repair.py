@@ -110,7 +110,7 @@ def test_repair_row_by_row_steps_over_the_damage_and_reads_past_it(damaged: Path
         conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")  # index = rows
         key = conn.execute("SELECT citekey FROM papers WHERE id = ?", [last]).fetchone()[0]
     with closing(open_library(output)) as db:
-        assert key in [paper["citekey"] for paper in queries.search_papers(db, f'"{key}"')]
+        assert key in [row.citekey for row in queries.search_papers(db, f'"{key}"')]
     exported = jobs.export_bibtex(output, damaged.parent / "out.bib")
     assert exported.entries == done.papers
 

@@ -99,7 +99,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite_utils.Databa
 
 
 def keys(db: sqlite_utils.Database, text: str) -> set[str]:
-    return {row["citekey"] for row in search_papers(db, text)}
+    return {row.citekey for row in search_papers(db, text)}
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -126,7 +126,7 @@ def test_fts_query_is_none_or_quoted_terms(text: str) -> None:
 
 def test_empty_query_lists_every_paper_in_import_order(db: sqlite_utils.Database) -> None:
     rows = list(search_papers(db, ""))
-    assert [row["citekey"] for row in rows] == [
+    assert [row.citekey for row in rows] == [
         "vaswani2017",
         "mueller2015",
         "translation2001",
@@ -146,15 +146,8 @@ def test_limit(db: sqlite_utils.Database) -> None:
 
 def test_rows_have_the_list_columns(db: sqlite_utils.Database) -> None:
     (row,) = search_papers(db, "birdsong")
-    assert row == {
-        "id": row["id"],
-        "citekey": "mueller2015",
-        "year": 2015,
-        "authors_short": "Müller and Schröder",
-        "title": "Sparse Coding of Birdsong",
-        "venue": "Journal of Ornithology",
-        "entry_type": "article",
-    }
+    assert (row.citekey, row.year, row.authors, row.title, row.venue, row.type) == (
+        "mueller2015", 2015, "Müller and Schröder", "Sparse Coding of Birdsong", "Journal of Ornithology", "article")
 
 
 def test_prefix_while_typing_finds_the_whole_word(db: sqlite_utils.Database) -> None:
@@ -209,8 +202,8 @@ def test_search_by_author(db: sqlite_utils.Database) -> None:
 
 def test_paper_by_key_is_case_insensitive(db: sqlite_utils.Database) -> None:
     found = paper_by_key(db, "VASWANI2017")
-    assert found["citekey"] == "vaswani2017"
-    assert found["field_list"][0] == ["title", "{Attention Is All You Need for Machine Translation}"]
+    assert found.citekey == "vaswani2017"
+    assert found.fields[0] == ("title", "{Attention Is All You Need for Machine Translation}")
 
 
 def test_paper_by_unknown_key_suggests_a_close_key(db: sqlite_utils.Database) -> None:

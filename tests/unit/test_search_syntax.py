@@ -31,7 +31,7 @@ def db(tmp_path_factory):
 
 
 def keys(db, text):
-    return sorted(row["citekey"] for row in search_papers(db, text))
+    return sorted(row.citekey for row in search_papers(db, text))
 
 
 @pytest.mark.parametrize(

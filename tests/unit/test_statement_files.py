@@ -13,7 +13,8 @@ import pytest
 from citedesk.library.db import open_library
 from citedesk.library.statement_files import MalformedRow, read_statement_rows
 from citedesk.library.statement_store import store_statements
-from citedesk.library.statements import citing_groups, paper_counts, reference_groups
+from citedesk.library.statement_view import Direction, Group, load_items, works_newest_first
+from citedesk.library.statements import Counts, paper_counts
 from citedesk.model import Cancelled, CitedeskError, Section, Stance
 
 PAPERS = [
@@ -22,6 +23,11 @@ PAPERS = [
     ("jones2018", "Shallow Tagging", "Cy Jones", 2018, "CL", None, "article"),
     ("brown2021", "Wide Models", "Di Brown", 2021, "EMNLP", "10.1000/wide", "inproceedings"),
 ]
+
+
+def citing(db, paper: int, direction: Direction = Direction.CITED_BY) -> list[Group]:
+    """The statements citing the paper (or, for References, in which it cites) by work, as `citedesk show` lists them."""
+    return works_newest_first(load_items(db, paper, direction))
 
 
 @pytest.fixture
@@ -229,7 +235,7 @@ def test_cited_paper_is_found_by_doi_when_the_key_is_unknown(db, tmp_path):
         {"cited_key": "other-key", "cited_doi": "https://doi.org/10.1000/DEEP", "citing_title": "X", "text": "T."},
     ])
     assert store_statements(db, path).statements == 1
-    assert paper_counts(db, paper_id(db, "smith2020"))["citation_statements"] == 1
+    assert paper_counts(db, paper_id(db, "smith2020")).citation_statements == 1
 
 
 @pytest.mark.parametrize(
@@ -341,9 +347,10 @@ def test_citing_key_links_the_library_paper_with_its_metadata(db, tmp_path):
         {"cited_key": "smith2020", "citing_key": "jones2018", "citing_title": "Ignored", "text": "One."}
     ])
     store_statements(db, path)
-    (group,) = citing_groups(db, paper_id(db, "smith2020"))
-    assert (group.title, group.authors, group.year, group.venue) == ("Shallow Tagging", "Cy Jones", 2018, "CL")
-    assert (group.in_library_key, group.publication_type, group.doi) == ("jones2018", "journal-article", None)
+    (group,) = citing(db, paper_id(db, "smith2020"))
+    work = group.work
+    assert (work.title, work.authors, work.year, work.venue) == ("Shallow Tagging", "Cy Jones", 2018, "CL")
+    assert (work.paper_key, work.publication_type, work.doi) == ("jones2018", "journal-article", None)
 
 
 def test_cited_work_is_reused_when_cited_paper_later_cites(db, tmp_path):
@@ -363,7 +370,7 @@ def test_citing_work_by_doi_links_a_library_paper_with_that_doi(db, tmp_path):
         {"cited_key": "jones2018", "citing_doi": "doi:10.1000/WIDE", "citing_title": "X", "text": "One."}
     ])
     store_statements(db, path)
-    assert citing_groups(db, paper_id(db, "jones2018"))[0].in_library_key == "brown2021"
+    assert citing(db, paper_id(db, "jones2018"))[0].work.paper_key == "brown2021"
 
 
 def test_citing_works_without_doi_match_by_normalised_title_and_year(db, tmp_path):
@@ -376,10 +383,10 @@ def test_citing_works_without_doi_match_by_normalised_title_and_year(db, tmp_pat
          "citing_year": 2019, "text": "Four."},
     ])
     store_statements(db, path)
-    groups = citing_groups(db, paper_id(db, "smith2020"))
-    sizes = {(g.year, g.doi): [s.text for s in g.statements] for g in groups}
+    works = {group.work: [item.text for item in group.items] for group in citing(db, paper_id(db, "smith2020"))}
+    sizes = {(work.year, work.doi): texts for work, texts in works.items()}
     assert sizes == {(2019, None): ["One.", "Two."], (2020, None): ["Three."], (2019, "10.5555/a"): ["Four."]}
-    merged = next(g for g in groups if g.year == 2019 and g.doi is None)
+    merged = next(work for work in works if work.year == 2019 and work.doi is None)
     assert (merged.title, merged.authors, merged.venue, merged.publication_type) == (
         "Über Parsing: A Study", "Eve Ng; Fay Oh", "LREC", "preprint"
     )
@@ -391,9 +398,10 @@ def test_citing_key_outside_the_library_names_its_work(db, tmp_path):
         {"cited_key": "jones2018", "citing_key": "W02-1001", "text": "Two."},
     ])
     store_statements(db, path)
-    (group,) = citing_groups(db, paper_id(db, "smith2020"))
-    assert (group.title, group.in_library_key) == ("W02-1001", None)
-    assert citing_groups(db, paper_id(db, "jones2018"))[0].work_id == group.work_id
+    (group,) = citing(db, paper_id(db, "smith2020"))
+    work = group.work
+    assert (work.title, work.paper_key, work.display_title) == ("W02-1001", None, "ACL Anthology W02-1001")
+    assert citing(db, paper_id(db, "jones2018"))[0].work.id == work.id
 
 
 # ---------------------------------------------------------------- queries
@@ -417,42 +425,37 @@ def cited_smith(db, tmp_path):
     return paper_id(db, "smith2020")
 
 
-def test_citing_groups_newest_first_then_title_statements_in_insertion_order(db, cited_smith):
-    groups = citing_groups(db, cited_smith)
-    assert [(g.title, g.year) for g in groups] == [
+def test_citing_works_newest_first_then_title_statements_in_insertion_order(db, cited_smith):
+    groups = citing(db, cited_smith)
+    assert [(g.work.title, g.work.year) for g in groups] == [
         ("Wide Models", 2021), ("Alpha paper", 2019), ("beta paper", 2019), ("No year", None)
     ]
-    assert [s.text for s in groups[2].statements] == ["B1.", "B2."]
-    first = groups[2].statements[0]
+    assert [item.text for item in groups[2].items] == ["B1.", "B2."]
+    first = groups[2].items[0]
     assert (first.stance, first.section, first.raw_section, first.source) == (
         Stance.SUPPORTING, Section.UNKNOWN, None, "s.jsonl"
     )
-    assert groups[0].in_library_key == "brown2021" and groups[1].in_library_key is None
+    assert groups[0].work.paper_key == "brown2021" and groups[1].work.paper_key is None
 
 
-def test_citing_groups_limit_counts_groups(db, cited_smith):
-    groups = citing_groups(db, cited_smith, limit=2)
-    assert [(g.title, [s.text for s in g.statements]) for g in groups] == [("Wide Models", ["W1."]), ("Alpha paper", ["A1."])]
-
-
-def test_reference_groups_show_what_the_paper_cites(db, cited_smith):
-    groups = reference_groups(db, cited_smith)
-    assert [(g.in_library_key, [s.text for s in g.statements]) for g in groups] == [
+def test_references_show_what_the_paper_cites(db, cited_smith):
+    groups = citing(db, cited_smith, Direction.REFERENCES)
+    assert [(g.work.paper_key, [item.text for item in g.items]) for g in groups] == [
         ("brown2021", ["R3."]), ("jones2018", ["R1.", "R2."])
     ]
-    assert groups[1].statements[1].section == Section.RESULTS
+    assert groups[1].items[1].section == Section.RESULTS
 
 
 def test_paper_counts(db, cited_smith):
-    assert paper_counts(db, cited_smith) == {
-        "cited_by": 4, "citation_statements": 5, "references": 2, "reference_statements": 3,
-        "supporting": 2, "mentioning": 1, "contrasting": 1, "unclassified": 1,
-    }
+    assert paper_counts(db, cited_smith) == Counts(
+        cited_by=4, citation_statements=5, references=2, reference_statements=3,
+        supporting=2, mentioning=1, contrasting=1, unclassified=1,
+    )
     jones = paper_counts(db, paper_id(db, "jones2018"))
-    assert (jones["cited_by"], jones["citation_statements"], jones["references"], jones["unclassified"]) == (1, 2, 0, 2)
+    assert (jones.cited_by, jones.citation_statements, jones.references, jones.unclassified) == (1, 2, 0, 2)
 
 
 def test_paper_without_statements_has_zero_counts_and_no_groups(db):
     jones = paper_id(db, "jones2018")
-    assert set(paper_counts(db, jones).values()) == {0}
-    assert citing_groups(db, jones) == [] and reference_groups(db, jones) == []
+    assert paper_counts(db, jones) == Counts()
+    assert citing(db, jones) == [] and citing(db, jones, Direction.REFERENCES) == []

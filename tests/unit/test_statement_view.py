@@ -21,7 +21,6 @@ from citedesk.library.statement_view import (
     Work,
     build_view,
     load_items,
-    per_year,
 )
 from citedesk.model import IdKind, Section, Stance, WorkId
 
@@ -117,12 +116,6 @@ def test_groups_keep_the_order_of_their_first_statement(items):
     view = build_view(items, Filters(order=Order.CONFIDENCE))
     assert [g.work.id for g in view.groups] == [1, 2, 3]
     assert [i.confidence for i in view.groups[0].items] == [0.99, 0.8]
-
-
-def test_per_year_counts_stances_and_works_without_a_year_under_unknown(items):
-    assert per_year(items) == {UNKNOWN_YEAR: Counter({Stance.UNCLASSIFIED: 1}),
-                               2019: Counter({Stance.SUPPORTING: 1, Stance.MENTIONING: 1}),
-                               2021: Counter({Stance.CONTRASTING: 1, Stance.MENTIONING: 1})}
 
 
 def test_unknown_year_can_be_chosen_like_a_year(items):

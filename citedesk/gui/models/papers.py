@@ -1,17 +1,13 @@
-"""The library table's model: rows paged from SQLite by keyset as the view scrolls, sorted and filtered in SQL."""
+"""The library table's model: rows paged by keyset as the view scrolls, sorted and filtered by the library's reads."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Any
 
-import sqlite_utils
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from citedesk.library import listing
-from citedesk.library.entry_types import short_label
-from citedesk.library.listing import COLUMNS, ListQuery, SortKey
-from citedesk.library.visible import pictured
+from citedesk.reads import COLUMNS, ListQuery, ListRow, Reads, Scope, SortKey, pictured, short_label
 
 PAGE_SIZE = 200
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
@@ -24,11 +20,11 @@ class PaperTableModel(QAbstractTableModel):
 
     queryChanged = Signal()
 
-    def __init__(self, db: sqlite_utils.Database, parent=None) -> None:
+    def __init__(self, reads: Reads, parent=None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.reads = reads
         self.query = ListQuery()
-        self.rows: list[tuple] = []
+        self.rows: list[ListRow] = []
         self.after: SortKey | None = None
         self.at_end = True
         self.total = 0
@@ -41,7 +37,7 @@ class PaperTableModel(QAbstractTableModel):
         self.query = query
         self.rows, self.after, self.at_end = [], None, False
         self._fetch(max(PAGE_SIZE, keep_rows))
-        self.total = listing.count(self.db, query)
+        self.total = self.reads.count(query)
         self.endResetModel()
         self.queryChanged.emit()
 
@@ -49,7 +45,7 @@ class PaperTableModel(QAbstractTableModel):
         if text != self.query.search:
             self.set_query(dataclasses.replace(self.query, search=text))
 
-    def set_scope(self, scope: listing.Scope) -> None:
+    def set_scope(self, scope: Scope) -> None:
         if scope != self.query.scope:
             self.set_query(dataclasses.replace(self.query, scope=scope))
 
@@ -69,7 +65,7 @@ class PaperTableModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.rows):
             return None
         row, column = self.rows[index.row()], COLUMNS[index.column()]
-        value = row[index.column() + 1]
+        value = row.value(column.name)
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(column.name, value)
         if role == Qt.ItemDataRole.ToolTipRole and column.name in ("title", "venue") and value:
@@ -77,7 +73,7 @@ class PaperTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column.name in _NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == PaperIdRole:
-            return row[0]
+            return row.id
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -109,7 +105,7 @@ class PaperTableModel(QAbstractTableModel):
         """Fetch up to `count` more rows after the last one."""
         if self.at_end:
             return
-        page = listing.page(self.db, self.query, self.after, count)
+        page = self.reads.rows(self.query, self.after, count)
         if page.rows:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page.rows) - 1)
             self.rows += page.rows
@@ -124,23 +120,23 @@ class PaperTableModel(QAbstractTableModel):
     # -- rows and papers
 
     def paper_id(self, row: int) -> int | None:
-        return self.rows[row][0] if 0 <= row < len(self.rows) else None
+        return self.rows[row].id if 0 <= row < len(self.rows) else None
 
     def row_of(self, paper_id: int) -> int | None:
         """The row of a paper, fetching pages up to it if it is listed further down; None if not listed."""
-        position = listing.position_of(self.db, self.query, paper_id)
+        position = self.reads.position_of(self.query, paper_id)
         if position is None:
             return None
         if len(self.rows) <= position:
             self._append(position + PAGE_SIZE - len(self.rows))
-        return position if position < len(self.rows) and self.rows[position][0] == paper_id else None
+        return position if position < len(self.rows) and self.rows[position].id == paper_id else None
 
     def sort_column(self) -> int:
         return next(i for i, column in enumerate(COLUMNS) if column.name == self.query.sort)
 
     def _fetch(self, count: int) -> None:
         """Fetch `count` rows at once (used inside a reset, so no row signals)."""
-        page = listing.page(self.db, self.query, None, count)
+        page = self.reads.rows(self.query, None, count)
         self.rows, self.after, self.at_end = page.rows, page.after, page.after is None
 
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from citedesk.library.statement_view import Group, Item, View, Work, fold
+from citedesk.reads import Group, Item, View, Work, fold
 
 _Index = QModelIndex | QPersistentModelIndex
 

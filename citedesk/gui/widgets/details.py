@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from citedesk.gui.widgets.year_chart import muted_color, small_font
-from citedesk.library.entry_types import entry_type_label
-from citedesk.library.visible import pictured
+from citedesk.reads import Paper, entry_type_label, pictured
 
 ABSTRACT_LINES = 4
 MAX_AUTHORS = 12  # more than this: the first ten and "and N more"
@@ -82,15 +81,15 @@ def _place(url: str) -> str:
     return short_url(url, limit=10_000).lower()
 
 
-def paper_links(paper: Mapping[str, object]) -> list[tuple[str, str, str]]:
+def paper_links(paper: Paper) -> list[tuple[str, str, str]]:
     """(caption, URL to open, text to show) for the paper's DOI, arXiv id and URL, without duplicates;
     the URL to open is "" for a url field that is not a web address (javascript:, file:, ...)."""
     links = []
-    if doi := _text(paper.get("doi")):
+    if doi := _text(paper.doi):
         links.append(("DOI", doi_url(doi), doi))
-    if arxiv := _text(paper.get("arxiv")):
+    if arxiv := _text(paper.arxiv):
         links.append(("arXiv", arxiv_url(arxiv), arxiv))
-    raw = _text(paper.get("url"))
+    raw = _text(paper.url)
     url = web_url(raw)
     if url and _place(url) not in {_place(target) for _, target, _ in links}:
         links.append(("URL", url, short_url(url)))
@@ -117,9 +116,9 @@ def author_line(authors: str | None) -> str:
     return "".join(names)
 
 
-def meta_line(paper: Mapping[str, object]) -> str:
+def meta_line(paper: Paper) -> str:
     """"Psychiatry Research · 2017 · Journal article", leaving out what is missing."""
-    parts = [_text(paper.get("venue")), _text(paper.get("year")), entry_type_label(_text(paper.get("entry_type")))]
+    parts = [_text(paper.venue), _text(paper.year), entry_type_label(_text(paper.entry_type))]
     return SEPARATOR.join(part for part in parts if part)
 
 
@@ -265,7 +264,7 @@ class DetailsPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._paper: dict = {}
+        self._paper: Paper | None = None
         self._tags: list[str] = []
         self._copied_timer = QTimer(self)
         self._copied_timer.setSingleShot(True)
@@ -345,31 +344,31 @@ class DetailsPane(QWidget):
 
     # Showing
 
-    def show_paper(self, paper: Mapping[str, object], tags: Sequence[str]) -> None:
-        """Show one paper (a row of `queries.paper_by_key`) and its tags."""
-        self._paper, self._tags = dict(paper), list(tags)
+    def show_paper(self, paper: Paper, tags: Sequence[str]) -> None:
+        """Show one paper and its tags."""
+        self._paper, self._tags = paper, list(tags)
         self._reset_copy_button()
         self.hint_label.hide()
-        self._set(self.title_label, _text(paper.get("title")))
-        self._set(self.authors_label, author_line(_text(paper.get("authors")) or None))
-        names = author_names(_text(paper.get("authors")))
+        self._set(self.title_label, _text(paper.title))
+        self._set(self.authors_label, author_line(_text(paper.authors) or None))
+        names = author_names(_text(paper.authors))
         self.authors_label.setToolTip("\n".join(names) if len(names) > MAX_AUTHORS else "")
         self._set(self.meta_label, meta_line(paper))
         self._set(self.links_label, self._links_html())
-        self.abstract.set_text(_text(paper.get("abstract")))
-        source = paper.get("abstract_source")
+        self.abstract.set_text(_text(paper.abstract))
+        source = paper.abstract_source
         self.abstract.setToolTip(f"The BibTeX entry has no abstract; this one was fetched from {source}." if source else "")
         self.abstract.setVisible(bool(self.abstract.text()))
-        self._set_field("Keywords", self.keywords_label, SEPARATOR.join(keyword_list(_text(paper.get("keywords")))))
+        self._set_field("Keywords", self.keywords_label, SEPARATOR.join(keyword_list(_text(paper.keywords))))
         self._set_field("Tags", self.tags_label, self._tags_html())
-        self._set_field("Key", self.key_label, _text(paper.get("citekey")))
+        self._set_field("Key", self.key_label, _text(paper.citekey))
         self.copy_button.setVisible(bool(self.key_label.text()))
         self._apply_colors()
         self.updateGeometry()
 
     def clear(self) -> None:
         """Show only a quiet hint (no paper selected)."""
-        self._paper, self._tags = {}, []
+        self._paper, self._tags = None, []
         for label in (self.title_label, self.authors_label, self.meta_label, self.links_label):
             self._set(label, "")
         self.abstract.set_text("")
@@ -380,13 +379,13 @@ class DetailsPane(QWidget):
         self.hint_label.show()
         self._apply_colors()
 
-    def paper(self) -> dict:
-        """The paper shown ({} when cleared)."""
-        return dict(self._paper)
+    def paper(self) -> Paper | None:
+        """The paper shown (None when cleared)."""
+        return self._paper
 
     def links(self) -> list[tuple[str, str, str]]:
         """(caption, URL, text) of each link shown."""
-        return paper_links(self._paper) if self._paper else []
+        return paper_links(self._paper) if self._paper is not None else []
 
     # Actions
 
@@ -396,7 +395,7 @@ class DetailsPane(QWidget):
 
     def copy_key(self) -> None:
         """Put the citation key on the clipboard and say so for a moment."""
-        key = _text(self._paper.get("citekey"))
+        key = _text(self._paper.citekey) if self._paper is not None else ""
         if not key:
             return
         QGuiApplication.clipboard().setText(key)
@@ -439,7 +438,7 @@ class DetailsPane(QWidget):
 
     def _apply_colors(self) -> None:
         """Colour the quiet labels, links' captions and tag chips from the current palette."""
-        if self._paper:
+        if self._paper is not None:
             self.links_label.setText(self._links_html())
             self.tags_label.setText(self._tags_html())
         muted = f"color: {self._muted()}"

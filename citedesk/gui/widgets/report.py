@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from citedesk.gui.style import STANCE_COLORS, STANCE_LABELS
 from citedesk.gui.widgets.year_chart import YearChart, count_words, muted_color, small_font
-from citedesk.library.statement_view import UNKNOWN_YEAR
 from citedesk.model import Stance
+from citedesk.reads import UNKNOWN_YEAR, Counts
 
 NO_DATA_MESSAGE = "No citation data for this paper yet."
 EXTERNAL_NAMES = {
@@ -64,21 +64,14 @@ def _widen_small_segments(widths: list[int], numbers: list[int], minimum: int, w
             widths[i] += 1
 
 
-def stance_counts(counts: Mapping[str, int]) -> dict[Stance, int]:
-    """The four stance tallies out of a counts dict keyed by strings (missing ones are 0)."""
-    return {stance: int(counts.get(stance.value, 0) or 0) for stance in Stance}
-
-
-def cited_by_line(counts: Mapping[str, int], bold: bool = False) -> str:
+def cited_by_line(counts: Counts, bold: bool = False) -> str:
     """"Cited by 31 publications (51 citation statements)" (numbers in <b> for rich text if `bold`)."""
-    publications, statements = counts.get("cited_by") or 0, counts.get("citation_statements") or 0
-    return _totals_line("Cited by", publications, statements, "citation", bold)
+    return _totals_line("Cited by", counts.cited_by, counts.citation_statements, "citation", bold)
 
 
-def references_line(counts: Mapping[str, int], bold: bool = False) -> str:
+def references_line(counts: Counts, bold: bool = False) -> str:
     """"References 48 publications (43 reference statements)"."""
-    publications, statements = counts.get("references") or 0, counts.get("reference_statements") or 0
-    return _totals_line("References", publications, statements, "reference", bold)
+    return _totals_line("References", counts.references, counts.reference_statements, "reference", bold)
 
 
 def _totals_line(prefix: str, publications: int, statements: int, kind: str, bold: bool) -> str:
@@ -273,17 +266,17 @@ class ReportPane(QWidget):
 
     # Showing
 
-    def show_report(self, counts: Mapping[str, int], years: Mapping[int, Counter]) -> None:
+    def show_report(self, counts: Counts, years: Mapping[int, Counter]) -> None:
         """Show the totals, tallies, bar and chart of one paper (removes any external lines)."""
         self.cited_by_label.setText(cited_by_line(counts, bold=True))
         self.references_label.setText(references_line(counts, bold=True))
-        self._quiet(self.references_label, not (counts.get("references") or counts.get("reference_statements")))
-        tallies = stance_counts(counts)
+        self._quiet(self.references_label, not (counts.references or counts.reference_statements))
+        tallies = counts.stances()
         for stance, tally in self.tallies.items():
             tally.set_count(tallies[stance])
         self.bar.set_counts(tallies)
         self.chart.set_counts(years)
-        self._show_chart_notes(counts.get("citation_statements") or 0, years)
+        self._show_chart_notes(counts.citation_statements, years)
         self._remove_external()
         self._pages.setCurrentWidget(self._report)
 

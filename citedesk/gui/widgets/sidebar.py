@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView
 
-from citedesk.library.listing import ALL, Scope, Sidebar
+from citedesk.reads import ALL, Scope, Sidebar
 
 ScopeRole = Qt.ItemDataRole.UserRole + 1
 

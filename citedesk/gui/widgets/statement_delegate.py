@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QAbstractScrollArea, QStyle, QStyledItemDelegate, 
 
 from citedesk.gui.models.statements import Role, RowKind
 from citedesk.gui.style import SECTION_LABELS, STANCE_COLORS, type_label
-from citedesk.library.statement_view import Item, Work
 from citedesk.model import Section
+from citedesk.reads import Item, Work
 
 _Index = QModelIndex | QPersistentModelIndex
 

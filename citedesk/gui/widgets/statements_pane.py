@@ -40,9 +40,9 @@ from citedesk.gui.models.statements import Role, RowKind, StatementsModel, forma
 from citedesk.gui.style import STANCE_COLORS, STANCE_LABELS
 from citedesk.gui.widgets.statement_delegate import StatementDelegate
 from citedesk.library.facets import Facet
-from citedesk.library.statement_view import UNKNOWN_YEAR, Direction, Filters, Item, Order, View, Work, build_view, fold
 from citedesk.model import Stance
 from citedesk.plugins import build_registry
+from citedesk.reads import UNKNOWN_YEAR, Direction, Filters, Item, Order, View, Work, build_view, fold
 
 SEARCH_DELAY_MS = 150
 ORDER_LABELS = {

@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, 
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from citedesk.gui.style import STANCE_COLORS, STANCE_LABELS
-from citedesk.library.statement_view import UNKNOWN_YEAR
 from citedesk.model import Stance
+from citedesk.reads import UNKNOWN_YEAR
 
 LABEL_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 MAX_SLOT = 44.0  # px: with few years the bars stay slim and the chart narrow
@@ -56,7 +56,7 @@ class YearChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_counts(self, years: Mapping[int, Counter]) -> None:
-        """Show these per-year stance counts (as `statement_view.per_year` returns them: UNKNOWN_YEAR for
+        """Show these per-year stance counts (as `Reads.years` returns them: UNKNOWN_YEAR for
         works without a year)."""
         self._counts = {int(year): Counter(counts) for year, counts in years.items() if sum(counts.values()) > 0}
         dated = [year for year in self._counts if year != UNKNOWN_YEAR]
