@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import Self, TypeVar
 
 import sqlite_utils
 
@@ -63,20 +63,55 @@ from citedesk.library.statements import Counts
 from citedesk.library.visible import pictured, visible
 from citedesk.model import Stance
 
-__all__ = [
-    # the records
-    "Paper", "ListRow", "Page", "SortKey", "Sidebar", "SidebarEntry", "Counts", "Work", "Item", "Group", "View",
-    "PaperSummary", "PaperReport", "SourceCounts", "LibraryStats",
-    # what selects and orders them
-    "ListQuery", "Scope", "ALL", "Column", "COLUMNS", "COLUMN_NAMES", "Direction", "Order", "Filters", "UNKNOWN_YEAR",
-    # the statements pane's work on records already read, in memory
-    "Facet", "build_view", "group_items", "works_newest_first", "fold",
-    # how values are shown, and how an entry being edited will be written
-    "pictured", "visible", "entry_type_label", "short_label", "previewed_entry", "shown_type",
-    # the library file
-    "Reads", "reading", "open_library", "default_library_path", "LIBRARY_ENV", "on_wait", "commits_here",
-    "LibraryDamaged", "damage_error", "is_damage", "reporting_damage",
-]  # fmt: skip
+__all__ = [  # the records, the queries, what works on records in memory, how values are shown, the file
+    "ALL",
+    "COLUMNS",
+    "COLUMN_NAMES",
+    "LIBRARY_ENV",
+    "UNKNOWN_YEAR",
+    "Column",
+    "Counts",
+    "Direction",
+    "Facet",
+    "Filters",
+    "Group",
+    "Item",
+    "LibraryDamaged",
+    "LibraryStats",
+    "ListQuery",
+    "ListRow",
+    "Order",
+    "Page",
+    "Paper",
+    "PaperReport",
+    "PaperSummary",
+    "Reads",
+    "Scope",
+    "Sidebar",
+    "SidebarEntry",
+    "SortKey",
+    "SourceCounts",
+    "View",
+    "Work",
+    "build_view",
+    "commits_here",
+    "damage_error",
+    "default_library_path",
+    "entry_type_label",
+    "fold",
+    "group_items",
+    "is_damage",
+    "on_wait",
+    "open_library",
+    "pictured",
+    "previewed_entry",
+    "reading",
+    "reporting_damage",
+    "short_label",
+    "shown_type",
+    "visible",
+    "works_newest_first",
+]
 
 T = TypeVar("T")
 PathLike = str | os.PathLike[str]
@@ -98,7 +133,7 @@ class Reads:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Reads:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
@@ -178,5 +213,6 @@ class Reads:
 def reading(library: PathLike | None, read: Callable[[Reads], T]) -> T:
     """Open the library on this thread, read, and close it: how a background task reads. A damaged file met
     meanwhile is said in one sentence."""
-    with reporting_damage(Path(library) if library is not None else default_library_path()), Reads.open(library) as reads:
+    path = Path(library) if library is not None else default_library_path()
+    with reporting_damage(path), Reads.open(library) as reads:
         return read(reads)

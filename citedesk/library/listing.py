@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import sqlite_utils
@@ -98,7 +98,7 @@ ALL = Scope()
 
 def recent_cutoff() -> str:
     """The added_at value from which a paper counts as recently added."""
-    moment = datetime.now(timezone.utc) - timedelta(days=RECENT_DAYS)
+    moment = datetime.now(UTC) - timedelta(days=RECENT_DAYS)
     return moment.isoformat(timespec="seconds")
 
 

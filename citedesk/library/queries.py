@@ -14,8 +14,18 @@ from citedesk.library.records import field_names, records
 from citedesk.library.search import fts_query, parse_search
 from citedesk.model import CitedeskError
 
-__all__ = ["fts_query", "search_papers", "paper_by_key", "paper_by_id", "library_stats", "paper_id_of_key",
-           "citekeys_of", "source_file_name", "Paper", "LibraryStats"]
+__all__ = [
+    "LibraryStats",
+    "Paper",
+    "citekeys_of",
+    "fts_query",
+    "library_stats",
+    "paper_by_id",
+    "paper_by_key",
+    "paper_id_of_key",
+    "search_papers",
+    "source_file_name",
+]
 
 
 @dataclass(frozen=True, slots=True)

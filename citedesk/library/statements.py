@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 
 import sqlite_utils
 
-from citedesk.library.records import records
 from citedesk.library.facets_builtin import UNKNOWN_YEAR
+from citedesk.library.records import records
 from citedesk.library.tallies import TALLY_COLUMNS
 from citedesk.model import Stance
 

@@ -25,7 +25,7 @@ FRONT_MAY_IMPORT = {"citedesk", "citedesk.jobs", "citedesk.reads", "citedesk.mod
                     "citedesk.hookspecs", "citedesk.commands", "citedesk.formats.base", "citedesk.classify.plugin",
                     "citedesk.library.facets", "citedesk.system_libs"}
 # SQL in a string (the project writes its keywords in capitals), or a statement run
-SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA)\b|\.execute\(", re.S)
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA)\b|\.execute\(", re.DOTALL)
 
 
 def imported_modules(path: Path, top_level_only: bool = False) -> set[str]:

@@ -14,7 +14,7 @@ from citedesk import jobs, reads
 from citedesk.library import queries, statement_view
 from citedesk.library.records import column_picker, records
 from citedesk.model import CitedeskError, Stance
-from citedesk.reads import UNKNOWN_YEAR, Counts, Direction, ListQuery, Paper, Reads
+from citedesk.reads import UNKNOWN_YEAR, Counts, Direction, ListQuery, Reads
 
 ACL_ID = "W06-3112"
 
@@ -74,8 +74,8 @@ def test_a_paper_has_its_values_fields_and_file(opened):
     paper = opened.paper_by_key("TSE2017")  # any case
     assert (paper.citekey, paper.entry_type, paper.year, paper.venue) == ("tse2017", "article", 2017, "Psychiatry Research")
     assert paper.doi == "10.1016/j.psychres.2017.05.007" and paper.abstract_source is None
-    assert paper.fields[0] == ("title", "{A one-year longitudinal qualitative study of peer support services in a "
-                                        "non-{W}estern context}")
+    title = "{A one-year longitudinal qualitative study of peer support services in a non-{W}estern context}"
+    assert paper.fields[0] == ("title", title)
     assert paper.raw.startswith("@article{tse2017,") and paper.source_file == "small.bib"
     assert opened.paper(paper.id) == paper
 
