@@ -30,7 +30,7 @@ from citedesk.library.db import (
 from citedesk.library.editing import previewed_entry, shown_type
 from citedesk.library.entry_types import entry_type_label, short_label
 from citedesk.library.facets import Facet
-from citedesk.library.facets_builtin import UNKNOWN_YEAR
+from citedesk.library.facets_builtin import SECTION_LABELS, UNKNOWN_YEAR, type_label
 from citedesk.library.listing import (
     ALL,
     COLUMN_NAMES,
@@ -65,6 +65,7 @@ from citedesk.model import Stance
 
 __all__ = [  # the records, the queries, what works on records in memory, how values are shown, the file
     "ALL",
+    "SECTION_LABELS",
     "COLUMNS",
     "COLUMN_NAMES",
     "LIBRARY_ENV",
@@ -108,6 +109,7 @@ __all__ = [  # the records, the queries, what works on records in memory, how va
     "reading",
     "reporting_damage",
     "short_label",
+    "type_label",
     "shown_type",
     "visible",
     "works_newest_first",

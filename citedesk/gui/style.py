@@ -1,10 +1,11 @@
-"""Colours and words the window uses for stances, sections and relationships, in one place."""
+"""The colours and words the window uses for stances (the words of sections, relationships and publication types
+are the facets', in citedesk.library.facets_builtin)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from citedesk.model import Section, Stance
+from citedesk.model import Stance
 
 # scite's convention: green supports, orange-red contrasts, grey-blue mentions, light grey unsure.
 STANCE_COLORS = {
@@ -19,30 +20,4 @@ STANCE_LABELS = {
     Stance.CONTRASTING: "Contrasting",
     Stance.UNCLASSIFIED: "Unclassified",
 }
-SECTION_LABELS = {
-    Section.INTRODUCTION: "Introduction",
-    Section.METHODS: "Methods",
-    Section.RESULTS: "Results",
-    Section.DISCUSSION: "Discussion",
-    Section.OTHER: "Other",
-    Section.UNKNOWN: "Unknown section",
-}
-RELATIONSHIP_LABELS = {"self-citation": "Self-citation", "independent": "Independent", "unknown": "Unknown authors"}
-TYPE_LABELS = {
-    "journal-article": "Journal article",
-    "conference-paper": "Conference paper",
-    "proceedings": "Proceedings",
-    "book": "Book",
-    "book-chapter": "Book chapter",
-    "thesis": "Thesis",
-    "report": "Report",
-    "preprint": "Preprint",
-    "review": "Review",
-    "": "Unknown type",
-}
 
-
-def type_label(value: str | None) -> str:
-    """A publication type for people: the known ones by name, others as given."""
-    value = value or ""
-    return TYPE_LABELS.get(value, value.replace("-", " ").capitalize())

@@ -9,9 +9,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QText
 from PySide6.QtWidgets import QAbstractScrollArea, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from citedesk.gui.models.statements import Role, RowKind
-from citedesk.gui.style import SECTION_LABELS, STANCE_COLORS, type_label
+from citedesk.gui.style import STANCE_COLORS
 from citedesk.model import Section
-from citedesk.reads import Item, Work
+from citedesk.reads import SECTION_LABELS, Item, Work, type_label
 
 _Index = QModelIndex | QPersistentModelIndex
 
