@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from citedesk.library.bibtex.values import closing_index
+
 _HEAD = re.compile(r"\s*@\s*([^\s{(@]+)\s*([{(])")
 _NAME = re.compile(r"(?:%[^\n]*\n\s*)*[^\s=,{}()\"#%]+")  # comment lines before a name: bibtexparser reads them into it
 _NUMBER = re.compile(r"\d+")
@@ -122,30 +124,11 @@ def _value_end(text: str, start: int) -> int | None:
 
 def _atom_end(text: str, start: int) -> int | None:
     if text.startswith("{", start):
-        return _group_end(text, start + 1, "}")
+        return closing_index(text, start + 1, "}", escapes=True)
     if text.startswith('"', start):
-        return _group_end(text, start + 1, '"')
+        return closing_index(text, start + 1, '"', escapes=True)
     bare = _BARE.match(text, start)
     return bare.end() if bare else None
-
-
-def _group_end(text: str, start: int, closer: str) -> int | None:
-    """Past the closer that ends a group opened before `start`; braces nest as in BibTeX, and a brace
-    or quote after a backslash is a character like the others (as bibtexparser reads it)."""
-    depth = 0
-    for index in range(start, len(text)):
-        char = text[index]
-        if text[index - 1] == "\\":
-            continue
-        if char == closer and depth == 0:
-            return index + 1
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                return None
-            depth -= 1
-    return None
 
 
 # Values.

@@ -82,18 +82,21 @@ def _split_atoms(text: str) -> list[str] | None:
 def _atom_end(text: str, start: int) -> int | None:
     """Index just past the braced group, quoted string or bare word at start."""
     if text.startswith("{", start):
-        return _closing_index(text, start + 1, closer="}")
+        return closing_index(text, start + 1, closer="}")
     if text.startswith('"', start):
-        return _closing_index(text, start + 1, closer='"')
+        return closing_index(text, start + 1, closer='"')
     bare = _BARE.match(text, start)
     return bare.end() if bare else None
 
 
-def _closing_index(text: str, start: int, closer: str) -> int | None:
-    """Index past the closer that ends the group; braces nest as in BibTeX."""
+def closing_index(text: str, start: int, closer: str, escapes: bool = False) -> int | None:
+    """Index past the closer that ends the group; braces nest as in BibTeX. With `escapes`, a brace or quote
+    after a backslash is a character like the others (as bibtexparser reads it)."""
     depth = 0
     for index in range(start, len(text)):
         char = text[index]
+        if escapes and text[index - 1] == "\\":
+            continue
         if char == closer and depth == 0:
             return index + 1
         if char == "{":
