@@ -12,7 +12,7 @@ from citedesk.classify.builtin import DEFAULT
 from citedesk.classify.plugin import StanceClassifier
 from citedesk.model import CitedeskError
 from citedesk.plugins import Registry
-from citedesk.sources.settings import config_folder
+from citedesk.sources.settings import config_folder, write_settings_file
 
 log = logging.getLogger(__name__)
 KEY = "classifier"
@@ -41,7 +41,7 @@ def choose(name: str, registry: Registry) -> StanceClassifier:
     """Make the named classifier the one used from now on (statements it has not labelled are labelled again)."""
     if name not in registry.classifiers:
         raise CitedeskError(f"No classifier called {name}; installed: {', '.join(registry.classifiers)}")
-    _write({**_read(), KEY: name})
+    write_settings_file(settings_path(), {**_read(), KEY: name})
     return registry.classifiers[name]
 
 
@@ -56,14 +56,3 @@ def _read() -> dict[str, Any]:
         log.warning("the settings file %s cannot be read (%s); the default classifier is used", path, exc)
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _write(data: dict[str, Any]) -> None:
-    path = settings_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        temporary.replace(path)
-    except OSError as exc:
-        raise CitedeskError(f"Cannot save the settings to {path}: {exc.strerror or exc}") from None

@@ -90,7 +90,12 @@ def load_settings() -> Settings:
 def save_settings(settings: Settings) -> None:
     """Write the settings file (never an API key: those live in the keyring)."""
     path = settings_path()
-    data = {"max_age_days": settings.max_age_days, "mailto": settings.mailto, "sources": settings.sources}
+    write_settings_file(path, {"max_age_days": settings.max_age_days, "mailto": settings.mailto,
+                               "sources": settings.sources})
+
+
+def write_settings_file(path: Path, data: dict[str, Any]) -> None:
+    """Write a JSON settings file whole or not at all; a failure is one sentence."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
