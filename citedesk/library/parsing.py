@@ -11,8 +11,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import get_context, resource_tracker
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import NamedTuple
 
 import bibtexparser
@@ -58,18 +59,81 @@ def parse_pieces(text: str, workers: int = 1) -> Iterator[list[Block]]:
     if len(pieces) == 1:
         yield _parse_piece(pieces[0])
         return
-    pool = ProcessPoolExecutor(len(pieces) - 1, mp_context=get_context("spawn"), initializer=_start_worker,
-                               initargs=(os.getpid(),))
-    finished = False
+    resource_tracker.ensure_running()  # before the hold: starting it unblocks SIGINT, which would end the hold
+    with _ctrl_c_held_while_workers_start():
+        helpers = [_Worker.start() for _ in pieces[1:]]
+    feeder = threading.Thread(target=_send_pieces, args=(helpers, pieces[1:]), name="citedesk-parse-feeder")
+    feeder.start()
     try:
-        with _ctrl_c_held_while_workers_start():
-            later = [pool.submit(_parse_piece, piece) for piece in pieces[1:]]  # starts the workers
         yield _parse_piece(pieces[0])
-        for future in later:
-            yield future.result()
-        finished = True
-    finally:  # when the caller stops early (Cancel, Ctrl-C, an error), end the workers now
-        _stop(pool, finished)
+        for helper in helpers:
+            yield helper.result()
+    finally:  # also when the caller stops early (Cancel, Ctrl-C, an error): end the workers now
+        for helper in helpers:
+            helper.end()
+        feeder.join()
+
+
+class _Worker(NamedTuple):
+    """One spawned process that parses one piece, and the pipe the piece goes out and its blocks come back on."""
+
+    process: BaseProcess
+    pipe: Connection
+
+    @classmethod
+    def start(cls) -> _Worker:
+        context = get_context("spawn")
+        pipe, theirs = context.Pipe()
+        process = context.Process(target=_work, args=(theirs, os.getpid()), daemon=True, name="citedesk-parse")
+        process.start()
+        theirs.close()
+        return cls(process, pipe)
+
+    def result(self) -> list[Block]:
+        """The piece's blocks, once the process has sent them; its error, raised here."""
+        try:
+            outcome, value = self.pipe.recv()
+        except EOFError:
+            code = self.process.exitcode
+            raise RuntimeError(f"a parsing process ended without its result (exit code {code})") from None
+        if outcome == "error":
+            raise value
+        return value
+
+    def end(self) -> None:
+        """Kill the process if it still runs and close its pipe, so nothing is left for exit to wait on."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.pipe.close()
+
+
+def _send_pieces(helpers: list[_Worker], pieces: list[tuple[str, int, dict[str, str]]]) -> None:
+    """Hand each worker its piece, in a thread of its own: a send waits until that worker has started."""
+    for helper, piece in zip(helpers, pieces, strict=True):
+        try:
+            helper.pipe.send(piece)
+        except OSError:  # the worker was ended (the caller stopped) or died
+            return
+
+
+def _work(pipe: Connection, parent: int) -> None:
+    """In a worker process: parse the piece that comes in and send back its blocks, or the error that stopped it."""
+    _start_worker(parent)
+    try:
+        outcome: tuple[str, object] = ("blocks", _parse_piece(pipe.recv()))
+    except Exception as error:  # sent back and raised in the parent, as if parsed there
+        outcome = ("error", error)
+    try:
+        try:
+            pipe.send(outcome)
+        except OSError:
+            raise
+        except Exception as error:  # the error itself would not pickle
+            pipe.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+    except OSError:  # the parent has gone or stopped listening: nobody is left to tell
+        pass
+    pipe.close()
 
 
 @contextmanager
@@ -103,13 +167,6 @@ def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
-
-
-def _stop(pool: ProcessPoolExecutor, finished: bool) -> None:
-    processes = list(getattr(pool, "_processes", {}).values()) if not finished else []
-    pool.shutdown(wait=finished, cancel_futures=True)
-    for process in processes:
-        process.terminate()
 
 
 def read_macros(text: str) -> dict[str, str]:

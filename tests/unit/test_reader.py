@@ -296,3 +296,21 @@ def test_failed_blocks_are_explained_in_plain_words(text, reason):
 
     failed = [block for block in parse_text(text) if block.kind == "failed"]
     assert failed and failed[0].error == reason
+
+
+def test_an_early_stop_leaves_nothing_for_exit_to_wait_on(large: tuple[str, list, list]) -> None:
+    """Cancel after the first piece: the workers are gone at once and no thread is left that the
+    interpreter would join at exit (a pool's manager thread, stuck reading a result cut off by the
+    stop, once kept pytest and the command from exiting)."""
+    import multiprocessing
+    import threading
+
+    from citedesk.library.parsing import parse_pieces
+
+    text, _, _ = large
+    before = set(threading.enumerate())
+    pieces = parse_pieces(text, workers=3)
+    next(pieces)
+    pieces.close()
+    assert not multiprocessing.active_children()
+    assert set(threading.enumerate()) <= before
