@@ -144,7 +144,7 @@ detail = f"{len(win.report.cited_by):,} statements from {win.report.counts['cite
 """,
     "reclassify 10,000 statements in the window: peak memory": """
 import resource, shutil, tempfile
-from citedesk.classifying import accurate_classifier
+from citedesk.jobs.classifying import accurate_classifier
 copy = tempfile.mkdtemp() + "/library.sqlite"
 shutil.copyfile(LIBRARY, copy)
 db = open_library(copy)

@@ -193,7 +193,7 @@ def _run_refresh(args: argparse.Namespace) -> int:
     if not args.keys and not args.all:
         raise CitedeskError("name the papers to refresh (KEY ...) or use --all")
     progress = _TerminalProgress("Fetching")
-    report = jobs.refresh(args.library, None if args.all else args.keys, args.source, args.force, progress,
+    report = jobs.refresh(args.library, None if args.all else args.keys, sources=args.source, force=args.force, progress=progress,
                           registry=args.registry)
     progress.end()
     lines = [problem_line(p) for p in report.problems]
@@ -240,7 +240,7 @@ def _run_classify(args: argparse.Namespace) -> int:
 def _classify_accurately(args: argparse.Namespace) -> None:
     """Give statements the chosen classifier's labels (the fast one labelled them as they were stored)."""
     progress = _TerminalProgress("Classifying")
-    report = jobs.classify(args.library, progress, registry=args.registry)
+    report = jobs.classify(args.library, progress=progress, registry=args.registry)
     progress.end()
     print(report.summary())
 
@@ -286,7 +286,7 @@ def _print_some(lines: list[str], limit: int | None) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    result = jobs.export_bibtex(args.library, args.output, args.keys, args.file_of, args.latex,
+    result = jobs.export_bibtex(args.library, args.output, keys=args.keys, file_of=args.file_of, seven_bit=args.latex,
                                 format_name=args.format, registry=args.registry)
     print(f"Wrote {count(result.entries, 'entry')} ({result.size:,} bytes) to {result.path}")
     return 0
@@ -334,8 +334,8 @@ def _run_import_statements(args: argparse.Namespace) -> int:
     columns = parse_columns(args.columns) if args.columns is not None else ()
     layout = StatementLayout(columns, args.format, args.header)
     if args.preview:
-        return _print_statement_preview(jobs.preview_statements(args.library, args.file, layout,
-                                                                 max(args.preview_rows, 0)))
+        return _print_statement_preview(jobs.preview_statements(args.library, args.file, layout=layout,
+                                                                 limit=max(args.preview_rows, 0)))
     progress = _TerminalProgress("Loading")
     report = jobs.import_statements(args.library, args.file, progress=progress, layout=layout)
     progress.end()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from citedesk import classifying
+from citedesk.jobs import classifying
 from citedesk.commands import Command
 from citedesk.plugins import PluginInfo, Registry, hookimpl
 

@@ -119,7 +119,7 @@ class Commands:
         """Import files in any installed format in the background; the report dialog opens when it is done."""
         library, names, registry = self.window.library, ", ".join(path.name for path in paths), self.registry
         self._write(
-            lambda progress, cancelled: jobs.import_bibtex(library, paths, progress, cancelled, registry=registry),
+            lambda progress, cancelled: jobs.import_bibtex(library, paths, progress=progress, cancelled=cancelled, registry=registry),
             f"Importing {names}",
             self._imported,
             cancelled_text="Import cancelled; the library is as it was.",
@@ -137,12 +137,12 @@ class Commands:
         if path is None:
             return
         layout = window.dialogs.ask_statement_layout(
-            self.parent, path, lambda layout: jobs.preview_statements(window.library, path, layout))
+            self.parent, path, lambda layout: jobs.preview_statements(window.library, path, layout=layout))
         if layout is None:
             return
         library = window.library
         self._write(
-            lambda progress, cancelled: jobs.import_statements(library, path, progress, cancelled, layout),
+            lambda progress, cancelled: jobs.import_statements(library, path, progress=progress, cancelled=cancelled, layout=layout),
             f"Loading statements from {path.name}",
             lambda report: self._statements_imported(report, path),
             cancelled_text="Loading cancelled; the library is as it was.",
@@ -173,7 +173,7 @@ class Commands:
         works = {
             "selection": lambda progress, cancelled: jobs.export_bibtex(
                 library, path, seven_bit=seven_bit, paper_ids=selected, **written),
-            "search": lambda progress, cancelled: jobs.export_listed(library, path, query, seven_bit, **written),
+            "search": lambda progress, cancelled: jobs.export_listed(library, path, query=query, seven_bit=seven_bit, **written),
             "library": lambda progress, cancelled: jobs.export_bibtex(library, path, seven_bit=seven_bit, **written),
         }
         self._read(works[choice.scope], f"Exporting to {path.name}", self._exported)
@@ -229,7 +229,7 @@ class Commands:
             self._after_change(f"Saved {changes.citekey or key} — Undo with Ctrl+Z", report=True)
 
         self._write(
-            lambda progress, cancelled: jobs.edit_paper(library, paper_id, changes.fields, changes.citekey, changes.entry_type),
+            lambda progress, cancelled: jobs.edit_paper(library, paper_id, fields=changes.fields, citekey=changes.citekey, entry_type=changes.entry_type),
             f"Saving {key}",
             saved,
         )
@@ -246,7 +246,7 @@ class Commands:
             return
         library = self.window.library
         self._write(
-            lambda progress, cancelled: jobs.tag_papers(library, ids, name),
+            lambda progress, cancelled: jobs.tag_papers(library, ids, name=name),
             f"Tagging {count(len(ids), 'paper')}",
             lambda _: self._after_change(f"Tagged {count(len(ids), 'paper')} “{name.strip()}”", report=True),
         )
@@ -316,7 +316,7 @@ class Commands:
         self._classify_again = False
         library, relay, registry = window.library, self.relay, self.registry
         task = window.runner.classify(
-            lambda progress, cancelled: jobs.classify(library, progress, cancelled, first=lambda: window.current_paper,
+            lambda progress, cancelled: jobs.classify(library, progress=progress, cancelled=cancelled, first=lambda: window.current_paper,
                                                       first_done=relay.paper_done.emit, registry=registry),
             "Classifying citing statements",
             self._classified,
@@ -435,7 +435,7 @@ class _EditCommand(QUndoCommand):
         library, changes, paper_id = self.commands.window.library, self.changes, self.paper_id
 
         def edit(progress, cancelled) -> EntryState:
-            self.previous = jobs.edit_paper(library, paper_id, changes.fields, changes.citekey, changes.entry_type)
+            self.previous = jobs.edit_paper(library, paper_id, fields=changes.fields, citekey=changes.citekey, entry_type=changes.entry_type)
             return self.previous
 
         self.commands._write(edit, f"Saving {self.key}",

@@ -388,4 +388,4 @@ def _importable_paths(event: QDragEnterEvent | QDropEvent, registry: Registry) -
     """The dropped local files an installed format reads, known by their extension or their first bytes."""
     urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
     paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
-    return [path for path in paths if jobs.format_of_file(path, registry) is not None]
+    return [path for path in paths if jobs.format_of_file(path, registry=registry) is not None]

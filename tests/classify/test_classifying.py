@@ -6,7 +6,8 @@ import json
 import subprocess
 import sys
 
-from citedesk import classifying, jobs
+from citedesk import jobs
+from citedesk.jobs import classifying
 from citedesk.classify.builtin import MiniLMClassifier
 from citedesk.classify.encoder import load_encoder
 from citedesk.classify.model import load_model

@@ -58,7 +58,7 @@ def test_one_edited_field_changes_only_its_own_bytes(corpus_library, tmp_path):
         assert entry_start >= 0, path
         title = next(((name, value) for name, value in fields if name.lower() == "title"), None)
         name = title[0] if title else "note"
-        jobs.edit_paper(corpus_library, paper_id, {name: "{" + NEW_TEXT + "}"})
+        jobs.edit_paper(corpus_library, paper_id, fields={name: "{" + NEW_TEXT + "}"})
         jobs.export_bibtex(corpus_library, out, file_of=str(file_id))
         exported = out.read_bytes()
         entry = entry_at(decode_bytes(exported).text, entry_start)

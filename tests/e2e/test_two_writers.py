@@ -65,7 +65,7 @@ def test_a_writer_that_waits_too_long_gives_up_in_one_sentence(library, monkeypa
     holder = hold_write_lock(library, 4.0)
     try:
         with pytest.raises(Exception, match="Another program has been writing to the library .* for more than 1 s"):
-            jobs.tag_papers(library, [1], "reading")
+            jobs.tag_papers(library, [1], name="reading")
     finally:
         holder.communicate(timeout=10)
 

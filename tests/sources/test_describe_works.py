@@ -70,7 +70,7 @@ def batch_requests(server) -> list:
 
 
 def test_refresh_fills_a_citing_work_known_only_by_its_acl_id(env, library, tmp_path):
-    report = jobs.refresh(library, ["turing1950"], ["semanticscholar"])
+    report = jobs.refresh(library, ["turing1950"], sources=["semanticscholar"])
     assert report.problems == [] and report.described == 1
     assert "1 work filled in from their ids" in report.summary()
     [asked] = batch_requests(env)
@@ -93,7 +93,7 @@ def test_refresh_fills_a_citing_work_known_only_by_its_acl_id(env, library, tmp_
     again = jobs.import_statements(library, tmp_path / "athar.txt", layout=ATHAR)
     assert (again.statements, again.already_present) == (0, 3)
     # a later refresh asks only about the work still known only by its id
-    jobs.refresh(library, ["turing1950"], ["semanticscholar"], force=True)
+    jobs.refresh(library, ["turing1950"], sources=["semanticscholar"], force=True)
     assert batch_requests(env)[-1].json() == {"ids": ["ACL:W04-1014"]}
 
 
@@ -104,7 +104,7 @@ def test_a_filled_work_that_semantic_scholar_already_listed_is_one_work(env, lib
             "isInfluential": False, "citingPaper": RECORDED[1]}
     turing_id = load_cassette("semanticscholar/test_get_paper.yaml")[0].json()["paperId"]
     env.route(f"/semanticscholar/paper/{turing_id}/citations", {"offset": 0, "data": [edge]})
-    report = jobs.refresh(library, ["turing1950"], ["semanticscholar"])
+    report = jobs.refresh(library, ["turing1950"], sources=["semanticscholar"])
     assert report.problems == [] and report.described == 1
     db = open_library(library)
     paper = db.execute("SELECT id FROM papers WHERE citekey = 'turing1950'").fetchone()[0]
@@ -125,7 +125,7 @@ def test_a_filled_work_that_semantic_scholar_already_listed_is_one_work(env, lib
 def test_a_source_that_cannot_look_up_acl_ids_is_not_asked(env, library):
     env.route(f"/opencitations/citations/doi:{TURING}", [])
     env.route(f"/opencitations/references/doi:{TURING}", [])
-    jobs.refresh(library, ["turing1950"], ["opencitations"])
+    jobs.refresh(library, ["turing1950"], sources=["opencitations"])
     assert batch_requests(env) == [] and all(r.path.startswith("/opencitations/") for r in env.requests)
     db = open_library(library)
     assert work(db, "W06-3112")["year"] is None
@@ -134,7 +134,7 @@ def test_a_source_that_cannot_look_up_acl_ids_is_not_asked(env, library):
 
 def test_a_failing_lookup_is_one_problem_and_the_paper_stays_refreshed(env, library):
     env.route("/semanticscholar/paper/batch", env.reply(500, json={"message": "Internal Server Error"}), method="POST")
-    report = jobs.refresh(library, ["turing1950"], ["semanticscholar"])
+    report = jobs.refresh(library, ["turing1950"], sources=["semanticscholar"])
     assert (report.fetched, report.described) == (1, 0)
     [problem] = report.problems
     assert problem.key == "turing1950"
@@ -151,5 +151,5 @@ def test_a_work_next_to_several_papers_is_asked_about_once_per_refresh(env, libr
     (tmp_path / "more.txt").write_text("W04-1014\tnotes2001\to\tThe notes (2001) are cited too.\n", encoding="utf-8")
     jobs.import_bibtex(library, [tmp_path / "more.bib"], workers=1)
     jobs.import_statements(library, tmp_path / "more.txt", layout=ATHAR)
-    jobs.refresh(library, ["turing1950", "notes2001"], ["semanticscholar"])  # S2 does not know notes2001
+    jobs.refresh(library, ["turing1950", "notes2001"], sources=["semanticscholar"])  # S2 does not know notes2001
     assert [request.json()["ids"] for request in batch_requests(env)] == [["ACL:W06-3112", "ACL:W04-1014"]]

@@ -156,7 +156,7 @@ def fetch_statuses(library: Path) -> list[str]:
 def test_a_source_failing_for_three_papers_in_a_row_is_paused_with_one_message(s2, tmp_path):
     library = library_of(tmp_path, 10)
     s2.route(re.compile(r"/s2/paper/.*"), reply(500, json={"message": "Internal Server Error"}))
-    report = jobs.refresh(library, None, ["semanticscholar"])
+    report = jobs.refresh(library, None, sources=["semanticscholar"])
     (problem,) = report.problems
     assert problem.source == "Semantic Scholar"
     assert problem.reason == ("Semantic Scholar failed for 3 papers in a row (500 Internal Server Error); "
@@ -175,7 +175,7 @@ def test_failures_between_answers_do_not_pause_the_source(s2, tmp_path):
         return reply(500) if doi in failing else {"paperId": None}
 
     s2.route(re.compile(r"/s2/paper/DOI:.*"), lookup)
-    report = jobs.refresh(library, None, ["semanticscholar"])
+    report = jobs.refresh(library, None, sources=["semanticscholar"])
     assert len(report.problems) == 4 and all("server error (500" in p.reason for p in report.problems)
     assert {p.key for p in report.problems} == {"p00", "p01", "p03", "p04"}
     assert (report.fetched, report.not_found) == (2, 2)
@@ -186,7 +186,7 @@ def test_a_deeply_nested_answer_in_a_refresh_is_a_refused_answer_and_nothing_is_
     s2.route(re.compile(r"/s2/paper/DOI:.*"), {"paperId": "abc", "title": "Paper 0"})
     s2.route("/s2/paper/abc/citations", reply(body=DEEP, content_type="application/json"))
     s2.route("/s2/paper/abc/references", {"offset": 0, "data": []})
-    report = jobs.refresh(library, None, ["semanticscholar"])
+    report = jobs.refresh(library, None, sources=["semanticscholar"])
     (problem,) = report.problems
     assert problem.reason == "Semantic Scholar answered with JSON nested too deeply to read; the answer was refused"
     assert report.fetched == 0 and fetch_statuses(library) == ["failed"]
@@ -199,7 +199,7 @@ def test_cancel_during_a_dripping_refresh_ends_at_once(s2, tmp_path):
     library = library_of(tmp_path, 3)
     s2.route(re.compile(r"/s2/paper/DOI:.*"), s2.drip({"paperId": None, "title": "x" * 50}, interval=5))
     with pytest.raises(Cancelled):
-        jobs.refresh(library, None, ["semanticscholar"], cancelled=lambda: pressed_since(s2, 0.5))
+        jobs.refresh(library, None, sources=["semanticscholar"], cancelled=lambda: pressed_since(s2, 0.5))
     assert time.monotonic() - s2.requests[0].time < 2.5
     assert len(s2.requests) == 1 and fetch_statuses(library) == []  # nothing half-fetched was stored
 

@@ -10,7 +10,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from citedesk import plugins, sources_panel
+from citedesk import plugins
+from citedesk.jobs import sources_panel
 from citedesk.model import CitedeskError, PaperRef, SourceResult
 from citedesk.sources import registry
 from citedesk.sources.base import Source

@@ -142,13 +142,13 @@ def test_a_paper_unknown_to_every_source_is_not_found_and_not_asked_again_soon(e
 
 def test_only_the_named_source(env, library):
     serve_recordings(env)
-    report = jobs.refresh(library, ["turing1950"], ["scite"])
+    report = jobs.refresh(library, ["turing1950"], sources=["scite"])
     assert report.fetched == 1 and {request.path.split("/")[1] for request in env.requests} == {"scite"}
 
 
 def test_an_unknown_source_or_key_is_a_clear_error(env, library):
     with pytest.raises(Exception, match="No source called nosuch; installed: semanticscholar"):
-        jobs.refresh(library, None, ["nosuch"])
+        jobs.refresh(library, None, sources=["nosuch"])
     with pytest.raises(Exception, match="Not in the library: missing"):
         jobs.refresh(library, ["turing1950", "missing"])
 
@@ -166,7 +166,7 @@ def only_s2(env, *faults) -> None:
 
 def test_429_with_retry_after_is_waited_for(env, library):
     only_s2(env, env.reply(429, json={"message": "Too Many Requests", "code": "429"}, headers={"Retry-After": "1"}))
-    report = jobs.refresh(library, ["turing1950"], ["semanticscholar"])
+    report = jobs.refresh(library, ["turing1950"], sources=["semanticscholar"])
     assert report.problems == [] and report.new_statements == 4
     lookups = env.times(f"/s2/paper/DOI:{TURING}")
     assert len(lookups) == 2 and lookups[1] - lookups[0] >= 0.95
@@ -174,7 +174,7 @@ def test_429_with_retry_after_is_waited_for(env, library):
 
 def test_server_errors_are_retried(env, library):
     only_s2(env, env.reply(500, json={"message": "Internal Server Error"}), env.reply(503))
-    assert jobs.refresh(library, ["turing1950"], ["semanticscholar"]).new_statements == 4
+    assert jobs.refresh(library, ["turing1950"], sources=["semanticscholar"]).new_statements == 4
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_server_errors_are_retried(env, library):
 )
 def test_a_broken_answer_is_reported_and_what_was_stored_is_kept(env, library, fault, words):
     only_s2(env)
-    jobs.refresh(library, ["turing1950"], ["semanticscholar"])
+    jobs.refresh(library, ["turing1950"], sources=["semanticscholar"])
     db = open_library(library)
     stored = count(db, "SELECT count(*) FROM statements")
     db.close()
@@ -195,7 +195,7 @@ def test_a_broken_answer_is_reported_and_what_was_stored_is_kept(env, library, f
     citations = {"offset": 0, "data": [load_json("semanticscholar/Citation.json")]}
     broken = {"cut": env.cut_json(citations), "malformed": env.malformed(), "html": env.html()}[fault]
     env.route(f"/s2/paper/{turing['paperId']}/citations", broken)
-    report = jobs.refresh(library, ["turing1950"], ["semanticscholar"], force=True)
+    report = jobs.refresh(library, ["turing1950"], sources=["semanticscholar"], force=True)
     (problem,) = report.problems
     assert problem.source == "Semantic Scholar" and problem.key == "turing1950"
     assert words.lower() in problem.reason.lower(), problem.reason
@@ -203,14 +203,14 @@ def test_a_broken_answer_is_reported_and_what_was_stored_is_kept(env, library, f
     assert count(db, "SELECT count(*) FROM statements") == stored == 4
     assert db.execute("SELECT status FROM fetches WHERE source = 'semanticscholar'").fetchone() == ("failed",)
     db.close()
-    again = jobs.refresh(library, ["turing1950"], ["semanticscholar"])
+    again = jobs.refresh(library, ["turing1950"], sources=["semanticscholar"])
     assert again.skipped == 0 and len(again.problems) == 1  # a failed fetch is not skipped: it is asked again
 
 
 def test_a_timeout_stops_the_source_and_says_so(env, library, monkeypatch):
     monkeypatch.setenv("CITEDESK_SEMANTICSCHOLAR_RETRIES", "1")
     env.route(f"/s2/paper/DOI:{TURING}", env.delay(3, {}))
-    report = jobs.refresh(library, None, ["semanticscholar"])
+    report = jobs.refresh(library, None, sources=["semanticscholar"])
     (problem,) = report.problems
     assert "timed out" in problem.reason and problem.source == "Semantic Scholar"
     assert report.fetched == 0
@@ -219,7 +219,7 @@ def test_a_timeout_stops_the_source_and_says_so(env, library, monkeypatch):
 def test_offline_is_one_clear_problem(env, library, refused_url, monkeypatch):
     monkeypatch.setenv("CITEDESK_SEMANTICSCHOLAR_URL", refused_url)
     monkeypatch.setenv("CITEDESK_SEMANTICSCHOLAR_RETRIES", "0")
-    report = jobs.refresh(library, None, ["semanticscholar"])
+    report = jobs.refresh(library, None, sources=["semanticscholar"])
     (problem,) = report.problems
     assert "could not be reached" in problem.reason
 
@@ -229,14 +229,14 @@ def test_an_empty_citations_list_is_not_a_problem(env, library):
     env.route(f"/s2/paper/DOI:{TURING}", turing)
     env.route(f"/s2/paper/{turing['paperId']}/citations", {"offset": 0, "data": []})
     env.route(f"/s2/paper/{turing['paperId']}/references", {"offset": 0, "data": []})
-    report = jobs.refresh(library, ["turing1950"], ["semanticscholar"])
+    report = jobs.refresh(library, ["turing1950"], sources=["semanticscholar"])
     assert (report.fetched, report.not_found, report.problems, report.new_statements) == (1, 0, [], 0)
 
 
 def test_a_refused_key_is_named(env, library, monkeypatch):
     monkeypatch.setenv("CITEDESK_SEMANTICSCHOLAR_KEY", "secret-key-123")
     env.route(f"/s2/paper/DOI:{TURING}", env.reply(403, json={"message": "Forbidden"}))
-    (problem,) = jobs.refresh(library, None, ["semanticscholar"]).problems
+    (problem,) = jobs.refresh(library, None, sources=["semanticscholar"]).problems
     assert "key" in problem.reason and "secret-key-123" not in problem.reason
     assert env.requests[0].headers["x-api-key"] == "secret-key-123"
 
@@ -287,7 +287,7 @@ def test_a_thousand_papers_survive_cancel_and_resume(env, tmp_path):
         seen.append(done)
 
     with pytest.raises(Cancelled):
-        jobs.refresh(library, None, ["semanticscholar"], progress=cancel_after_400, cancelled=lambda: len(seen) > 400)
+        jobs.refresh(library, None, sources=["semanticscholar"], progress=cancel_after_400, cancelled=lambda: len(seen) > 400)
     db = open_library(library)
     first = count(db, "SELECT count(*) FROM fetches")
     assert 300 < first < 1000
@@ -295,7 +295,7 @@ def test_a_thousand_papers_survive_cancel_and_resume(env, tmp_path):
     db.close()
 
     lookups_before = sum(1 for request in env.requests if "/paper/DOI:" in request.path)
-    report = jobs.refresh(library, None, ["semanticscholar"])
+    report = jobs.refresh(library, None, sources=["semanticscholar"])
     assert report.fetched == 1000 - first and report.skipped == first and report.problems == []
     lookups_after = sum(1 for request in env.requests if "/paper/DOI:" in request.path)
     assert lookups_after - lookups_before == 1000 - first  # resumed: the fetched papers were not asked again

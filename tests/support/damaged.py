@@ -21,7 +21,7 @@ def build_library(folder: Path, bib: Path = AUTHORS_BIB) -> Path:
     """A real library of the entries of `bib`, closed (its write-ahead log folded into the file)."""
     library = folder / "library.sqlite"
     jobs.import_bibtex(library, [bib], workers=1)
-    jobs.tag_papers(library, [1, 2, 3, 100, 150], "to read")
+    jobs.tag_papers(library, [1, 2, 3, 100, 150], name="to read")
     assert not Path(f"{library}-wal").exists() or Path(f"{library}-wal").stat().st_size == 0
     return library
 

@@ -40,7 +40,7 @@ def edit_and_export(tmp_path, text: str, key: str, changes: dict, citekey=None, 
     db = open_library(library)
     paper_id = paper_by_key(db, key).id
     db.close()
-    jobs.edit_paper(library, paper_id, changes, citekey, entry_type)
+    jobs.edit_paper(library, paper_id, fields=changes, citekey=citekey, entry_type=entry_type)
     out = tmp_path / "out.bib"
     jobs.export_bibtex(library, out, file_of="refs.bib")
     return out.read_bytes().decode("utf-8")
@@ -171,8 +171,8 @@ def test_an_entry_edited_before_raw_edits_stays_rewritten(tmp_path):
     db.execute("UPDATE papers SET modified = 1 WHERE id = ?", [paper.id])
     db.conn.commit()
     db.close()
-    jobs.edit_paper(library, paper.id, {"year": "2021"})
-    jobs.edit_paper(library, other.id, {"year": "2021"})
+    jobs.edit_paper(library, paper.id, fields={"year": "2021"})
+    jobs.edit_paper(library, other.id, fields={"year": "2021"})
     out = tmp_path / "out.bib"
     jobs.export_bibtex(library, out, file_of="refs.bib")
     assert out.read_text(encoding="utf-8").endswith(
@@ -185,7 +185,7 @@ def test_restoring_an_edit_gives_back_the_entry_exactly(tmp_path):
     db = open_library(library)
     before = paper_by_key(db, "tse2019")
     db.close()
-    state = jobs.edit_paper(library, before.id, {"title": None, "note": "{n}"}, "tse2019b", "book")
+    state = jobs.edit_paper(library, before.id, fields={"title": None, "note": "{n}"}, citekey="tse2019b", entry_type="book")
     assert jobs.restore_paper_edit(library, state) == "tse2019"
     db = open_library(library)
     assert paper_by_key(db, "tse2019") == before
@@ -201,8 +201,8 @@ def test_restoring_needs_the_old_key_free(tmp_path):
     db = open_library(library)
     tse, other = paper_by_key(db, "tse2019").id, paper_by_key(db, "other").id
     db.close()
-    state = jobs.edit_paper(library, tse, {}, "tse2019b")
-    jobs.edit_paper(library, other, {}, "tse2019")
+    state = jobs.edit_paper(library, tse, fields={}, citekey="tse2019b")
+    jobs.edit_paper(library, other, fields={}, citekey="tse2019")
     with pytest.raises(CitedeskError, match="already used"):
         jobs.restore_paper_edit(library, state)
 
@@ -214,7 +214,7 @@ def test_the_preview_is_what_the_export_writes(tmp_path):
     paper = paper_by_key(db, "tse2019")
     db.close()
     preview = editing.previewed_entry(paper, {"note": "{n}", "journal": None}, "tse2020", "book")
-    jobs.edit_paper(library, paper.id, {"note": "{n}", "journal": None}, "tse2020", "book")
+    jobs.edit_paper(library, paper.id, fields={"note": "{n}", "journal": None}, citekey="tse2020", entry_type="book")
     out = tmp_path / "keys.bib"
     jobs.export_bibtex(library, out, keys=["tse2020"])
     assert out.read_text(encoding="utf-8") == preview + "\n"

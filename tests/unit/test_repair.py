@@ -73,7 +73,7 @@ def repaired_copy(damaged: Path) -> Path:
 
 def test_jobs_raise_library_damaged_for_reads_and_writes(damaged: Path) -> None:
     with pytest.raises(LibraryDamaged) as caught:
-        jobs.export_listed(damaged, damaged.parent / "out.bib", ListQuery())
+        jobs.export_listed(damaged, damaged.parent / "out.bib", query=ListQuery())
     assert caught.value.path == damaged
     with pytest.raises(LibraryDamaged):
         jobs.import_bibtex(damaged, [AUTHORS_BIB], allow_duplicates=True, workers=1)

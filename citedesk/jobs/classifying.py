@@ -13,6 +13,7 @@ from citedesk.classify import choice
 from citedesk.classify.builtin import FAST
 from citedesk.classify.plugin import Sentence, StanceClassifier, Verdict
 from citedesk.classify.sections import normalize_section
+from citedesk.jobs.base import IsCancelled, PathLike, Progress, never, no_progress
 from citedesk.library.db import open_library
 from citedesk.library.markers import find_marker
 from citedesk.library.tallies import update_tallies
@@ -54,18 +55,34 @@ def chosen_classifier(registry: Registry | None = None) -> StanceClassifier:
     return choice.in_use(registry if registry is not None else build_registry())
 
 
-def choose_classifier(name: str, registry: Registry | None = None) -> StanceClassifier:
-    """Make the named classifier the one used (the next `classify_library` labels every statement again)."""
-    return choice.choose(name, registry if registry is not None else build_registry())
+def choose_classifier(name: str, *, registry: Registry | None = None) -> str:
+    """Make the named classifier the one statements are labelled with (`classify` then labels them again);
+    returns what people call it."""
+    chosen = choice.choose(name, registry if registry is not None else build_registry())
+    return chosen.label or chosen.name
 
 
-def label_new(library) -> ClassifyReport:
+def classifier_in_use(*, registry: Registry | None = None) -> str:
+    """The name of the classifier statements are labelled with."""
+    return chosen_classifier(registry).name
+
+
+def classify(library: PathLike | None, *, progress: Progress = no_progress, cancelled: IsCancelled = never,
+             first: Callable[[], int | None] = lambda: None, first_done: Callable[[int], None] = lambda paper: None,
+             registry: Registry | None = None) -> ClassifyReport:
+    """Classify, with the chosen classifier, the statements it has not classified yet (all of them after a new
+    model or another choice), the statements of the paper `first()` names before the others (`first_done(paper)`
+    after them)."""
+    return classify_library(library, progress, cancelled, first=first, first_done=first_done, registry=registry)
+
+
+def label_new(library: PathLike | None) -> ClassifyReport:
     """Label the statements that have no label yet with the fast layer (the chosen one follows)."""
     return classify_library(library, classifier=FAST, only_new=True)
 
 
-def classify_library(library, progress: Callable[[int, int], None] = lambda done, total: None,
-                     cancelled: Callable[[], bool] = lambda: False, *, classifier: StanceClassifier | None = None,
+def classify_library(library: PathLike | None, progress: Progress = no_progress,
+                     cancelled: IsCancelled = never, *, classifier: StanceClassifier | None = None,
                      registry: Registry | None = None, first: Callable[[], int | None] = lambda: None,
                      only_new: bool = False, first_done: Callable[[int], None] = lambda paper: None) -> ClassifyReport:
     """Classify every statement `classifier` (the chosen one by default) has not labelled, a batch per
@@ -146,10 +163,10 @@ def classify_sentences(classifier: StanceClassifier, sentences: list[Sentence]) 
     return verdicts
 
 
-def classify_file(source: Path, target: Path, *, registry: Registry | None = None) -> int:
+def classify_file(source: PathLike, target: PathLike, *, registry: Registry | None = None) -> int:
     """Classify a JSON Lines file whose lines have a `text` (and optionally `marker_start`/`marker_end`) with
     the chosen classifier: every line is written back with `label`, `confidence` and `classifier`; returns how many."""
-    classifier = chosen_classifier(registry)
+    classifier, source, target = chosen_classifier(registry), Path(source), Path(target)
     try:
         lines = source.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:

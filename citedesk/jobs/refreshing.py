@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from citedesk.jobs.base import IsCancelled, PathLike, Progress, never, no_progress
+from citedesk.jobs.classifying import label_new
 from citedesk.library import citation_store
 from citedesk.library.bare_works import bare_works, fill_bare_works
 from citedesk.library.db import open_library
@@ -20,8 +22,6 @@ from citedesk.sources.errors import BadKey, NotFound, Offline, RateLimited, Serv
 from citedesk.sources.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
 # After these the source is not asked again in this refresh: every other request would fail the same way.
 _STOPPING = (Offline, BadKey, RateLimited)
 PAUSE_AFTER = 3  # papers in a row failing with a server error pause their source for the rest of the refresh
@@ -232,10 +232,29 @@ class Refresh:
         self.progress(done, self.total)
 
 
-def refresh(library, keys: Sequence[str] | None = None, source_names: Sequence[str] | None = None,
-            force: bool = False, progress: Progress = lambda done, total: None,
-            cancelled: IsCancelled = lambda: False, settings: Settings | None = None,
-            *, registry: Registry | None = None) -> RefreshReport:
+def refresh(
+    library: PathLike | None,
+    keys: Sequence[str] | None = None,
+    *,
+    sources: Sequence[str] | None = None,
+    force: bool = False,
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never,
+    registry: Registry | None = None,
+) -> RefreshReport:
+    """Fetch citation data for some papers (all when `keys` is None) from the registry's enabled or named
+    sources, then label the new statements with the fast classifier (`classify` gives them the chosen one's labels)."""
+    report = fetch_citation_data(library, keys, source_names=sources, force=force, progress=progress,
+                                 cancelled=cancelled, registry=registry)
+    if report.new_statements:
+        label_new(library)
+    return report
+
+
+def fetch_citation_data(library: PathLike | None, keys: Sequence[str] | None = None, *,
+                        source_names: Sequence[str] | None = None, force: bool = False,
+                        progress: Progress = no_progress, cancelled: IsCancelled = never,
+                        settings: Settings | None = None, registry: Registry | None = None) -> RefreshReport:
     """Fetch citation data for the papers with these keys (all when None) from the chosen sources of the
     registry's (the enabled ones when None), skipping what was fetched within the settings' max age unless forced."""
     settings = settings or load_settings()

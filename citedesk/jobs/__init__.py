@@ -1,0 +1,83 @@
+"""What a person does with a library, as plain functions the command line and the window share.
+
+Each job opens the library, does one thing in one transaction where it writes, and says what went wrong in one
+sentence (a `CitedeskError`). The fronts import this package and nothing below it but `reads`, `model` and
+`plugins`; the modules here group the jobs by what they do.
+"""
+
+from citedesk.jobs import sources_panel
+from citedesk.jobs.changes import (
+    add_work,
+    delete_tag,
+    edit_paper,
+    remove_papers,
+    restore_paper_edit,
+    restore_papers,
+    tag_papers,
+)
+from citedesk.jobs.classifying import ClassifyReport, choose_classifier, classifier_in_use, classify, classify_file
+from citedesk.jobs.exporting import ExportResult, bibtex_of, export_bibtex, export_listed
+from citedesk.jobs.formats import export_format, format_of_file, installed_formats
+from citedesk.jobs.importing import default_workers, import_bibtex
+from citedesk.jobs.refreshing import refresh
+from citedesk.jobs.statement_files import import_statements, preview_statements
+from citedesk.library.editing import EntryState
+from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES
+from citedesk.library.removal import Removed
+from citedesk.library.repair import Repaired, repair_library
+from citedesk.library.statement_columns import (
+    FIELDS,
+    FORMAT_NAMES,
+    FORMATS,
+    Column,
+    StatementLayout,
+    describe_columns,
+    parse_columns,
+)
+from citedesk.library.statement_files import PREVIEW_ROWS, StatementPreview
+from citedesk.sources.settings import load_settings
+
+# What the fronts need besides the jobs to call them and show what they return: they import the core only
+# through this package and citedesk.reads (see docs/architecture.md).
+__all__ = [
+    "FIELDS",
+    "FORMATS",
+    "FORMAT_NAMES",
+    "MAX_BIBLIOGRAPHY_BYTES",
+    "PREVIEW_ROWS",
+    "ClassifyReport",
+    "Column",
+    "EntryState",
+    "ExportResult",
+    "Removed",
+    "Repaired",
+    "StatementLayout",
+    "StatementPreview",
+    "add_work",
+    "bibtex_of",
+    "choose_classifier",
+    "classifier_in_use",
+    "classify",
+    "classify_file",
+    "default_workers",
+    "delete_tag",
+    "describe_columns",
+    "edit_paper",
+    "export_bibtex",
+    "export_format",
+    "export_listed",
+    "format_of_file",
+    "import_bibtex",
+    "import_statements",
+    "installed_formats",
+    "load_settings",
+    "parse_columns",
+    "preview_statements",
+    "refresh",
+    "remove_papers",
+    "repair_library",
+    "restore_paper_edit",
+    "restore_papers",
+    "sources_panel",
+    "tag_papers",
+]
