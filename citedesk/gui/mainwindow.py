@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHeaderView,
+    QLabel,
     QMainWindow,
     QMenu,
     QScrollArea,
@@ -19,17 +20,17 @@ from PySide6.QtWidgets import (
     QToolBar,
     QVBoxLayout,
     QWidget,
-    QLabel,
 )
 
 from citedesk import jobs, reads
 from citedesk.gui.classifier_menu import ClassifierMenu
 from citedesk.gui.commands import Commands
 from citedesk.gui.dialogs import Dialogs
+from citedesk.gui.extensions import load_extensions
 from citedesk.gui.models.papers import PaperIdRole, PaperTableModel
 from citedesk.gui.report_loader import READING, ReportLoader
-from citedesk.gui.watcher import LibraryWatcher, waiting_message
 from citedesk.gui.tasks import TaskRunner
+from citedesk.gui.watcher import LibraryWatcher, waiting_message
 from citedesk.gui.widgets.details import DetailsPane
 from citedesk.gui.widgets.progress import TaskProgress
 from citedesk.gui.widgets.report import ReportPane
@@ -87,7 +88,9 @@ class MainWindow(QMainWindow):
         self.middle.addWidget(self.centre)
         self.middle.addWidget(self.statements)
         self.middle.setSizes([420, 480])
-        self.right = self._column(self.details, self.report_pane)
+        self.extensions = load_extensions(self.registry, self, self)  # the plug-ins' actions and report sections
+        self.registry.broken.extend(self.extensions.broken)  # Help ▸ About names them with the others
+        self.right = self._column(self.details, self.report_pane, *self.extensions.sections)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for widget, stretch in ((self.sidebar, 0), (self.middle, 3), (self.right, 1)):
             self.splitter.addWidget(widget)
@@ -125,14 +128,14 @@ class MainWindow(QMainWindow):
         table.customContextMenuRequested.connect(lambda point: self.table_menu.exec(table.viewport().mapToGlobal(point)))
         return table
 
-    def _column(self, details: QWidget, report: QWidget) -> QScrollArea:
-        """The right-hand column: the paper's details above its citation report, as tall as they are, in one
-        scroll area."""
+    def _column(self, *parts: QWidget) -> QScrollArea:
+        """The right-hand column: the paper's details above its citation report and the plug-ins' sections, as
+        tall as they are, in one scroll area."""
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(details, 0)
-        layout.addWidget(report, 0)
+        for part in parts:
+            layout.addWidget(part, 0)
         layout.addStretch(1)
         column = QScrollArea(self)
         column.setWidget(content)
@@ -171,6 +174,9 @@ class MainWindow(QMainWindow):
                                               self)
         self.classifier_menu.chosen.connect(c.change_classifier)
         citations_menu.addMenu(self.classifier_menu)
+        if self.extensions.actions:
+            tools_menu = self.menuBar().addMenu("&Tools")
+            tools_menu.addActions(self.extensions.actions)
         self.menuBar().addMenu("&Help").addAction(c.about)
         self.table_menu = QMenu(self)
         self.table_menu.addActions([c.refresh, c.copy_bibtex, c.edit_entry, c.add_tag, c.export, c.delete])
@@ -307,6 +313,7 @@ class MainWindow(QMainWindow):
             self.statements.set_items(report.cited_by, report.references, report.view)
         else:
             self.statements.clear("No citing statements are stored for this paper yet.")
+        self.extensions.show_report(report)
         self.reportShown.emit(report.paper.id)
 
     def _show_details(self, summary: reads.PaperSummary) -> None:
@@ -327,6 +334,7 @@ class MainWindow(QMainWindow):
     def _show_no_paper(self) -> None:
         self.details.clear()
         self.report_pane.clear()
+        self.extensions.clear()
         self.statements.clear("Select a paper to see the statements that cite it.")
 
     # -- tasks, drops, settings

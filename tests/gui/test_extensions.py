@@ -75,3 +75,54 @@ def test_without_plug_ins_the_window_gets_nothing_extra(qtbot):
     qtbot.addWidget(window)
     extensions = load_extensions(build_registry(load_entry_points=False), window, window)
     assert (extensions.actions, extensions.sections, extensions.broken) == ([], [], [])
+
+
+class CitationLine(ReportSection):
+    """A section that reads the window's report: the paper's title and its count of citing statements."""
+
+    title = "Citations"
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.label = QLabel(self)
+        QVBoxLayout(self).addWidget(self.label)
+
+    def show_report(self, report):
+        self.label.setText(f"{report.paper.title}: {report.counts.citation_statements} statements")
+
+
+class WindowPlugin:
+    __name__ = "window-plugin"
+
+    @hookimpl
+    def citedesk_window_actions(self, window):
+        return [QAction("Count words", window)]
+
+    @hookimpl
+    def citedesk_report_sections(self, parent):
+        return [CitationLine(parent), Broken(parent)]
+
+
+def test_the_window_shows_the_plug_ins_actions_and_sections_and_names_a_failing_one(qtbot, tmp_path, small_library):
+    from PySide6.QtCore import QSettings
+    from test_main_window import select
+
+    from citedesk.gui.app import build_window
+
+    registry = build_registry([WindowPlugin(), BadPlugin()], load_entry_points=False)
+    window = build_window(small_library, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), registry)
+    qtbot.addWidget(window)
+    window.show()
+    menus = {action.text(): action.menu() for action in window.menuBar().actions()}
+    assert [action.text() for action in menus["&Tools"].actions()] == ["Count words"]
+    assert list(menus)[-2:] == ["&Tools", "&Help"]
+    line, broken = window.findChildren(CitationLine)[0], window.findChildren(Broken)[0]
+    assert window.right.widget().isAncestorOf(line)  # in the right-hand column, below the report
+    assert line.isHidden()  # no paper selected yet
+
+    select(qtbot, window, "tse2017")
+    assert line.isVisible() and line.label.text().endswith(" statements")
+    assert line.label.text().startswith(window.details.title_label.text()[:20])
+    assert broken.isHidden()
+    assert "bad: citedesk_window_actions failed (ValueError: no actions today)" in window.registry.broken
+    window.close()

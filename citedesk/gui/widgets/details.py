@@ -229,10 +229,6 @@ class AbstractView(QWidget):
         """What the label shows now: the whole abstract or its first lines."""
         return self.label.text()
 
-    def is_expanded(self) -> bool:
-        """True after "Show more" (even when the whole abstract would fit anyway)."""
-        return self._expanded
-
     def is_folded(self) -> bool:
         """True when part of the abstract is hidden."""
         return self.label.text() != self._text
