@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import traceback
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -19,6 +20,7 @@ from citedesk.reads import LibraryDamaged, Reads, damage_error, default_library_
 
 log = logging.getLogger("citedesk")
 SCREENSHOT_SIZE = (1600, 1000)
+SCREENSHOT_PATIENCE = 120  # seconds a screenshot waits for the background work to end
 
 
 def run(library: str | None, screenshot: str | None = None, select: str | None = None, *,
@@ -127,12 +129,21 @@ def save_screenshot(window, path: Path, select: str | None) -> int:
         if not window.select_key(select):
             return _fail(f"No paper with the key {select!r} in the library", True)
         loop.exec()
+    wait_until_idle(window.runner, SCREENSHOT_PATIENCE)
     settle(400)
     if not window.grab().save(str(path), "PNG"):
         return _fail(f"Cannot write the screenshot {path}", True)
     window.close()
     print(f"Saved a screenshot of the window to {path}")
     return 0
+
+
+def wait_until_idle(runner, seconds: float) -> None:
+    """Let the window's background work (a relabelling at start, the report's reads) finish, for at most
+    `seconds`: a screenshot shows the window at rest, not a progress bar."""
+    deadline = time.monotonic() + seconds
+    while runner.busy and time.monotonic() < deadline:
+        settle(50)
 
 
 def settle(msecs: int) -> None:

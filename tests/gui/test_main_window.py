@@ -322,6 +322,22 @@ def test_screenshot_from_the_command_line(tmp_path, small_library):
     assert missing.returncode == 1 and missing.stderr.startswith("citedesk: No paper with the key 'nope'")
 
 
+def test_a_screenshot_waits_until_the_background_work_is_done(qtbot, small_library, monkeypatch):
+    """The picture is taken once the window's background work (here a slow read, at start a relabelling) is
+    done, not of its progress bar."""
+    import time
+
+    from citedesk.gui.app import save_screenshot
+
+    window = make_window(qtbot, small_library.parent)
+    window.runner.read(lambda progress, cancelled: time.sleep(1.5), "Reading slowly")
+    busy_when_taken = []
+    grab = window.grab
+    monkeypatch.setattr(window, "grab", lambda: busy_when_taken.append(window.runner.busy) or grab())
+    assert save_screenshot(window, small_library.parent / "window.png", "tse2017") == 0
+    assert busy_when_taken == [False]
+
+
 def test_on_start_the_accurate_layer_relabels_in_the_background(qtbot, small_library):
     from citedesk.classify.encoder import load_encoder
 
