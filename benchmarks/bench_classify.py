@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
-import corpora  # noqa: E402
+import corpora
 
-from citedesk.classify.features import features  # noqa: E402
-from citedesk.classify.encoder import load_encoder  # noqa: E402
-from citedesk.classify.model import load_model  # noqa: E402
+from citedesk.classify.encoder import load_encoder
+from citedesk.classify.features import features
+from citedesk.classify.model import load_model
 
 TOTAL, TARGET = 100_000, 10.0
 ACCURATE_TARGETS = {10_000: 30.0, 100_000: 300.0}
@@ -72,13 +72,19 @@ def main() -> int:
     model, examples = load_model(), sentences()
     ours = min(pure_python(model, examples) for _ in range(3))
     reference = with_numpy(model, examples)
-    print(f"One core; the fast layer {model.version} in CPU seconds, best of 3; the accurate layer "
-          f"{load_encoder().version} in wall seconds, one thread\n")
+    print(
+        f"One core; the fast layer {model.version} in CPU seconds, best of 3; the accurate layer "
+        f"{load_encoder().version} in wall seconds, one thread\n"
+    )
     print(f"| {'':<52} | seconds | per statement | target |")
     print(f"|{'-' * 54}|---------|---------------|--------|")
-    print(f"| {'fast layer, 100,000, pure Python (what the app runs)':<52} | {ours:7.2f} | {ours / TOTAL * 1e6:9.0f} µs | {TARGET:6.0f} |")
+    print(
+        f"| {'fast layer, 100,000, pure Python (what the app runs)':<52} | {ours:7.2f} | {ours / TOTAL * 1e6:9.0f} µs | {TARGET:6.0f} |"
+    )
     if reference is not None:
-        print(f"| {'the same model with NumPy/SciPy (reference)':<52} | {reference:7.2f} | {reference / TOTAL * 1e6:9.0f} µs | |")
+        print(
+            f"| {'the same model with NumPy/SciPy (reference)':<52} | {reference:7.2f} | {reference / TOTAL * 1e6:9.0f} µs | |"
+        )
     for count, target in ACCURATE_TARGETS.items():
         if count > 10_000 and "--quick" in sys.argv:
             continue

@@ -107,7 +107,9 @@ def print_table(results: dict[str, dict], size: int) -> None:
     print(f"|{'-' * 54}|{'-' * 9}|{'-' * 14}|{'-' * 9}|-------")
     for name, result in results.items():
         ratio = result["seconds"] / bare
-        print(f"| {name:<52} | {result['seconds']:7.2f} | {ratio:12.2f} | {result['peak_mb']:7.0f} | {result['detail']}")
+        print(
+            f"| {name:<52} | {result['seconds']:7.2f} | {ratio:12.2f} | {result['peak_mb']:7.0f} | {result['detail']}"
+        )
 
 
 def main() -> int:

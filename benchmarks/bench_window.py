@@ -22,7 +22,14 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ACL_PARTS = SHARED / "corpus" / "bibtex" / "acl-anthology-split" / "outputs" / "bibs"
 CORPUS = SHARED / "corpus" / "bibtex"
 CITATIONS = SHARED / "corpus" / "citations"
-ATHAR = CITATIONS / "athar-citation-sentiment" / "impactcite-mirror" / "ImpactCite_Sentiment" / "data" / "complete_corpus.txt"
+ATHAR = (
+    CITATIONS
+    / "athar-citation-sentiment"
+    / "impactcite-mirror"
+    / "ImpactCite_Sentiment"
+    / "data"
+    / "complete_corpus.txt"
+)
 SCICITE = CITATIONS / "scicite" / "graphcite-mirror" / "scicite"
 PAPER, STATEMENTS = "P02-1040", 10_000
 TYPED = "machine translation"
@@ -170,9 +177,13 @@ detail = (f"with the accurate model ({accurate_classifier().version}) loaded; "
 POSTLUDE = """
 print(json.dumps({"seconds": seconds, "detail": detail}))
 """
-TARGETS = {"start to first painted table": 1.0, "search box, per keystroke": 0.050,
-           "select a paper: details, counts, chart": 0.100, "select a paper: 10,000 statements listed": 0.100,
-           "reclassify 10,000 statements in the window: peak memory": 600}
+TARGETS = {
+    "start to first painted table": 1.0,
+    "search box, per keystroke": 0.050,
+    "select a paper: details, counts, chart": 0.100,
+    "select a paper: 10,000 statements listed": 0.100,
+    "reclassify 10,000 statements in the window: peak memory": 600,
+}
 MEGABYTES = {"reclassify 10,000 statements in the window: peak memory"}  # steps that measure megabytes
 
 
@@ -201,8 +212,15 @@ def write_statements(path: Path) -> Path:
     for name in ("dev.jsonl", "test.jsonl"):
         for line in (SCICITE / name).read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
-            rows.append({"cited_key": PAPER, "citing_title": f"SciCite paper {record['citingPaperId'][:8]}",
-                         "text": record["string"], "section": record.get("sectionName") or None, "source": "scicite"})
+            rows.append(
+                {
+                    "cited_key": PAPER,
+                    "citing_title": f"SciCite paper {record['citingPaperId'][:8]}",
+                    "text": record["string"],
+                    "section": record.get("sectionName") or None,
+                    "source": "scicite",
+                }
+            )
     with path.open("w", encoding="utf-8") as out:
         for row in rows:
             key = (row.get("citing_key") or row["citing_title"], row["text"])
@@ -232,7 +250,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="citedesk-bench-window-") as temp:
         began = time.perf_counter()
         library = build_library(Path(temp))
-        print(f"Built the library in {time.perf_counter() - began:.0f} s; Python {sys.version.split()[0]}; best of {args.repeat}\n")
+        print(
+            f"Built the library in {time.perf_counter() - began:.0f} s; Python {sys.version.split()[0]}; best of {args.repeat}\n"
+        )
         print(f"| {'step':<40} | {'CiteDesk':>9} | {'target':>7} | detail")
         print(f"|{'-' * 42}|{'-' * 11}|{'-' * 9}|-------")
         for name, code in STEPS.items():

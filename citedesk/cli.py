@@ -13,8 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citedesk import __version__, jobs, reads, system_libs
-from citedesk.jobs import FORMAT_NAMES, FORMATS, MAX_BIBLIOGRAPHY_BYTES, PREVIEW_ROWS, StatementLayout, StatementPreview
-from citedesk.jobs import describe_columns, parse_columns, repair_library, sources_panel
+from citedesk.jobs import (
+    FORMAT_NAMES,
+    FORMATS,
+    MAX_BIBLIOGRAPHY_BYTES,
+    PREVIEW_ROWS,
+    StatementLayout,
+    StatementPreview,
+    describe_columns,
+    parse_columns,
+    repair_library,
+    sources_panel,
+)
 from citedesk.model import Cancelled, CitedeskError, count, problem_line
 from citedesk.plugins import Registry, build_registry
 from citedesk.reads import LIBRARY_ENV, damage_error, default_library_path, is_damage, on_wait, visible
@@ -30,8 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     command finds it in `args.registry`."""
     registry = build_registry()
     args = _parser(registry).parse_args(argv)
-    on_wait(lambda path: print(f"citedesk: waiting for another CiteDesk to finish writing to {path}…",
-                               file=sys.stderr, flush=True))
+    on_wait(
+        lambda path: print(
+            f"citedesk: waiting for another CiteDesk to finish writing to {path}…", file=sys.stderr, flush=True
+        )
+    )
     try:
         return args.run(args) or 0
     except CitedeskError as exc:
@@ -69,36 +82,77 @@ def _parser(registry: Registry) -> argparse.ArgumentParser:
     )
     show = _add_command(commands, "show", _run_show, "show one paper: fields, abstract and citing statements")
     show.add_argument("key", help="the paper's citation key")
-    show.add_argument("--limit", type=int, default=20, metavar="N",
-                      help="show the statements of at most N citing papers (default 20; 0 for all)")
+    show.add_argument(
+        "--limit",
+        type=int,
+        default=20,
+        metavar="N",
+        help="show the statements of at most N citing papers (default 20; 0 for all)",
+    )
     _add_command(commands, "stats", _run_stats, "counts of papers, files and statements")
-    statements = _add_command(commands, "import-statements", _run_import_statements, "load citing statements from a file")
+    statements = _add_command(
+        commands, "import-statements", _run_import_statements, "load citing statements from a file"
+    )
     statements.add_argument("file", help="JSON Lines, CSV or TSV file (see docs/statement-files.md)")
-    statements.add_argument("--columns", metavar="FIELD=COLUMN,...",
-                            help="which column holds which field: numbers from 0 (a file without a header line), "
-                            "header names or JSON keys, e.g. cited_key=1,citing_key=0,label=2,text=3")
-    statements.add_argument("--format", choices=FORMATS, help="read the file as this (default: from its extension, "
-                            "else from its first line)")
-    statements.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
-                            help="whether the first row of a CSV/TSV file names the columns (default: it does, "
-                            "unless --columns gives column numbers only)")
-    statements.add_argument("--preview", action="store_true",
-                            help="show how the first rows would be read and stored, each with its problem; store nothing")
-    statements.add_argument("--preview-rows", type=int, default=PREVIEW_ROWS, metavar="N",
-                            help=f"how many rows --preview shows (default {PREVIEW_ROWS})")
+    statements.add_argument(
+        "--columns",
+        metavar="FIELD=COLUMN,...",
+        help="which column holds which field: numbers from 0 (a file without a header line), "
+        "header names or JSON keys, e.g. cited_key=1,citing_key=0,label=2,text=3",
+    )
+    statements.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="read the file as this (default: from its extension, else from its first line)",
+    )
+    statements.add_argument(
+        "--header",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="whether the first row of a CSV/TSV file names the columns (default: it does, "
+        "unless --columns gives column numbers only)",
+    )
+    statements.add_argument(
+        "--preview",
+        action="store_true",
+        help="show how the first rows would be read and stored, each with its problem; store nothing",
+    )
+    statements.add_argument(
+        "--preview-rows",
+        type=int,
+        default=PREVIEW_ROWS,
+        metavar="N",
+        help=f"how many rows --preview shows (default {PREVIEW_ROWS})",
+    )
     statements.add_argument("-v", "--verbose", action="store_true", help="list every row that was not stored")
     _add_refresh(commands)
-    _add_command(commands, "repair", _run_repair, "copy what can still be read of a damaged library into a new "
-                 "one, which takes its place (the damaged file is kept as NAME.damaged-DATE.sqlite)").add_argument(
-        "-o", "--output", metavar="NEW.sqlite", help="write the repaired library here instead, and leave the damaged one as it is")
+    _add_command(
+        commands,
+        "repair",
+        _run_repair,
+        "copy what can still be read of a damaged library into a new "
+        "one, which takes its place (the damaged file is kept as NAME.damaged-DATE.sqlite)",
+    ).add_argument(
+        "-o",
+        "--output",
+        metavar="NEW.sqlite",
+        help="write the repaired library here instead, and leave the damaged one as it is",
+    )
     _add_sources(commands)
-    classify = _add_command(commands, "classify", _run_classify,
-                            "classify the library's statements, or a JSON Lines file of sentences")
-    classify.add_argument("--input", metavar="FILE.jsonl", help="sentences to classify, one JSON object with a \"text\" per line")
-    classify.add_argument("--output", metavar="OUT.jsonl", help="where to write them with \"label\" and \"confidence\"")
-    classify.add_argument("--classifier", metavar="NAME", choices=list(registry.classifiers),
-                          help="use this classifier from now on (the library's statements are labelled again); "
-                          f"installed: {', '.join(registry.classifiers)} (see `citedesk plugins`)")
+    classify = _add_command(
+        commands, "classify", _run_classify, "classify the library's statements, or a JSON Lines file of sentences"
+    )
+    classify.add_argument(
+        "--input", metavar="FILE.jsonl", help='sentences to classify, one JSON object with a "text" per line'
+    )
+    classify.add_argument("--output", metavar="OUT.jsonl", help='where to write them with "label" and "confidence"')
+    classify.add_argument(
+        "--classifier",
+        metavar="NAME",
+        choices=list(registry.classifiers),
+        help="use this classifier from now on (the library's statements are labelled again); "
+        f"installed: {', '.join(registry.classifiers)} (see `citedesk plugins`)",
+    )
     _add_plugin_commands(commands, registry)
     return parser
 
@@ -108,16 +162,20 @@ def _add_plugin_commands(commands, registry: Registry) -> None:
     arguments cannot be declared, is a line in `registry.broken`."""
     for command in registry.commands.values():
         if command.name in commands.choices:
-            registry.broken.append(f"{registry.plugin_of('commands', command.name)}: a command named "
-                                   f"{command.name!r} is already built in")
+            registry.broken.append(
+                f"{registry.plugin_of('commands', command.name)}: a command named {command.name!r} is already built in"
+            )
             continue
-        parser = _add_command(commands, command.name, lambda args, command=command: _run_plugin(command, args),
-                              command.help)
+        parser = _add_command(
+            commands, command.name, lambda args, command=command: _run_plugin(command, args), command.help
+        )
         try:
             command.add_arguments(parser)
         except Exception as exc:  # a third party's bug must not stop the other commands
-            registry.broken.append(f"{registry.plugin_of('commands', command.name)}: the arguments of "
-                                   f"{command.name!r} failed ({type(exc).__name__}: {exc})")
+            registry.broken.append(
+                f"{registry.plugin_of('commands', command.name)}: the arguments of "
+                f"{command.name!r} failed ({type(exc).__name__}: {exc})"
+            )
 
 
 def _run_plugin(command: Command, args: argparse.Namespace) -> int:
@@ -146,24 +204,38 @@ def _formats_help(registry: Registry) -> str:
 def _add_import(commands, registry: Registry) -> None:
     labels = ", ".join(f.label for f in registry.formats.values())
     command = _add_command(commands, "import", _run_import, f"import bibliography files ({labels}) into the library")
-    command.add_argument("files", nargs="+", metavar="FILE", help=f"files in an installed format: "
-                         f"{_formats_help(registry)}; each is recognised by its content, else by its extension")
+    command.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help=f"files in an installed format: "
+        f"{_formats_help(registry)}; each is recognised by its content, else by its extension",
+    )
     command.add_argument(
         "--allow-duplicates",
         action="store_true",
         help="import entries whose key or DOI is already in the library, under a suffixed key",
     )
     command.add_argument("-v", "--verbose", action="store_true", help="list every skipped or failed block")
-    command.add_argument("--max-size", type=float, metavar="MB", default=MAX_BIBLIOGRAPHY_BYTES / 1e6,
-                         help=f"refuse files larger than this (default {MAX_BIBLIOGRAPHY_BYTES / 1e6:.0f} MB)")
+    command.add_argument(
+        "--max-size",
+        type=float,
+        metavar="MB",
+        default=MAX_BIBLIOGRAPHY_BYTES / 1e6,
+        help=f"refuse files larger than this (default {MAX_BIBLIOGRAPHY_BYTES / 1e6:.0f} MB)",
+    )
 
 
 def _add_export(commands, registry: Registry) -> None:
     command = _add_command(commands, "export", _run_export, "export BibTeX, or another installed format")
     command.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write")
-    command.add_argument("--format", choices=list(registry.formats), metavar="NAME",
-                         help=f"write this format: {', '.join(registry.formats)} (default: the one OUT's extension "
-                         f"names, else bibtex; {_formats_help(registry)})")
+    command.add_argument(
+        "--format",
+        choices=list(registry.formats),
+        metavar="NAME",
+        help=f"write this format: {', '.join(registry.formats)} (default: the one OUT's extension "
+        f"names, else bibtex; {_formats_help(registry)})",
+    )
     which = command.add_mutually_exclusive_group()
     which.add_argument("--keys", nargs="+", metavar="KEY", help="only these papers")
     which.add_argument("--file-of", metavar="SOURCE", help="one imported file, byte for byte as it was")
@@ -174,27 +246,43 @@ def _add_refresh(commands) -> None:
     command = _add_command(commands, "refresh", _run_refresh, "fetch citation data from the scholarly APIs")
     command.add_argument("keys", nargs="*", metavar="KEY", help="the papers to refresh")
     command.add_argument("--all", action="store_true", help="refresh every paper in the library")
-    command.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable; see `citedesk sources`)")
+    command.add_argument(
+        "--source", action="append", metavar="NAME", help="only this source (repeatable; see `citedesk sources`)"
+    )
     command.add_argument("--force", action="store_true", help="fetch again what was fetched recently")
     command.add_argument("-v", "--verbose", action="store_true", help="list every problem")
 
 
 def _add_sources(commands) -> None:
-    command = _add_command(commands, "sources", _run_sources, "list the citation sources, enable, disable or give them a key")
+    command = _add_command(
+        commands, "sources", _run_sources, "list the citation sources, enable, disable or give them a key"
+    )
     command.add_argument("--enable", action="append", default=[], metavar="NAME", help="use this source in refreshes")
     command.add_argument("--disable", action="append", default=[], metavar="NAME", help="do not use this source")
-    command.add_argument("--set-key", metavar="NAME", help="read an API key for the source from standard input into the keyring")
+    command.add_argument(
+        "--set-key", metavar="NAME", help="read an API key for the source from standard input into the keyring"
+    )
     command.add_argument("--clear-key", metavar="NAME", help="remove the source's API key from the keyring")
-    command.add_argument("--mailto", metavar="EMAIL", help="your e-mail, sent to Crossref and OpenAlex (their polite pools)")
-    command.add_argument("--max-age", type=float, metavar="DAYS", help="a refresh skips what was fetched within this many days")
+    command.add_argument(
+        "--mailto", metavar="EMAIL", help="your e-mail, sent to Crossref and OpenAlex (their polite pools)"
+    )
+    command.add_argument(
+        "--max-age", type=float, metavar="DAYS", help="a refresh skips what was fetched within this many days"
+    )
 
 
 def _run_refresh(args: argparse.Namespace) -> int:
     if not args.keys and not args.all:
         raise CitedeskError("name the papers to refresh (KEY ...) or use --all")
     progress = _TerminalProgress("Fetching")
-    report = jobs.refresh(args.library, None if args.all else args.keys, sources=args.source, force=args.force, progress=progress,
-                          registry=args.registry)
+    report = jobs.refresh(
+        args.library,
+        None if args.all else args.keys,
+        sources=args.source,
+        force=args.force,
+        progress=progress,
+        registry=args.registry,
+    )
     progress.end()
     lines = [problem_line(p) for p in report.problems]
     _print_some(lines, None if args.verbose else _SHOWN_PROBLEMS)
@@ -208,7 +296,9 @@ def _run_sources(args: argparse.Namespace) -> int:
     registry = args.registry
     changes = sources_panel.change_settings(args.enable, args.disable, args.mailto, args.max_age, registry=registry)
     if args.set_key:
-        key = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass(f"API key for {args.set_key}: ")
+        key = (
+            sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass(f"API key for {args.set_key}: ")
+        )
         sources_panel.set_key(args.set_key, key, registry=registry)
         changes.append(f"kept the key of {args.set_key} in the keyring")
     if args.clear_key:
@@ -217,8 +307,10 @@ def _run_sources(args: argparse.Namespace) -> int:
     for line in changes:
         print(line)
     for row in sources_panel.describe_sources(registry=registry):
-        print(f"{row.name:<16} {'enabled ' if row.enabled else 'disabled'}  {row.label:<18} {row.url}"
-              f"{'  (key set)' if row.has_key else ''}{'  [' + row.origin + ']' if row.origin != 'built-in' else ''}")
+        print(
+            f"{row.name:<16} {'enabled ' if row.enabled else 'disabled'}  {row.label:<18} {row.url}"
+            f"{'  (key set)' if row.has_key else ''}{'  [' + row.origin + ']' if row.origin != 'built-in' else ''}"
+        )
     for line in registry.broken:
         print(f"broken plug-in: {line}", file=sys.stderr)
     return 0
@@ -228,7 +320,9 @@ def _run_classify(args: argparse.Namespace) -> int:
     if bool(args.input) != bool(args.output):
         raise CitedeskError("give both --input and --output, or neither (to classify the library's statements)")
     if args.classifier:
-        print(f"Statements are labelled by {jobs.choose_classifier(args.classifier, registry=args.registry)} from now on")
+        print(
+            f"Statements are labelled by {jobs.choose_classifier(args.classifier, registry=args.registry)} from now on"
+        )
     if args.input:
         count = jobs.classify_file(args.input, args.output, registry=args.registry)
         print(f"Classified {count:,} sentence(s) into {args.output}")
@@ -259,15 +353,24 @@ def _run_window(args: argparse.Namespace) -> int:
 
 def _run_import(args: argparse.Namespace) -> int:
     progress = _TerminalProgress("Importing")
-    report = jobs.import_bibtex(args.library, args.files, progress=progress, allow_duplicates=args.allow_duplicates,
-                                max_bytes=int(args.max_size * 1e6), registry=args.registry)
+    report = jobs.import_bibtex(
+        args.library,
+        args.files,
+        progress=progress,
+        allow_duplicates=args.allow_duplicates,
+        max_bytes=int(args.max_size * 1e6),
+        registry=args.registry,
+    )
     progress.end()
     limit = None if args.verbose else _SHOWN_PROBLEMS
     refused = [p.reason for p in report.refused]
     failed = [f"{p.source}:{p.line}: failed to parse: {p.reason}" for p in report.failed]
     damaged = [f"{p.source}:{p.line}: {p.reason}" for p in report.bad_bytes]
     skipped = [f"{p.source}:{p.line}: skipped {p.key}: {p.reason}" for p in report.duplicates]
-    renamed = [f"imported {'an entry without a key' if not old else 'duplicate ' + old} as {new}" for old, new in report.renamed]
+    renamed = [
+        f"imported {'an entry without a key' if not old else 'duplicate ' + old} as {new}"
+        for old, new in report.renamed
+    ]
     for lines in (refused, failed, damaged, skipped, renamed):
         _print_some([visible(line) for line in lines], limit)
     print(report.summary())
@@ -286,8 +389,15 @@ def _print_some(lines: list[str], limit: int | None) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    result = jobs.export_bibtex(args.library, args.output, keys=args.keys, file_of=args.file_of, seven_bit=args.latex,
-                                format_name=args.format, registry=args.registry)
+    result = jobs.export_bibtex(
+        args.library,
+        args.output,
+        keys=args.keys,
+        file_of=args.file_of,
+        seven_bit=args.latex,
+        format_name=args.format,
+        registry=args.registry,
+    )
     print(f"Wrote {count(result.entries, 'entry')} ({result.size:,} bytes) to {result.path}")
     return 0
 
@@ -303,7 +413,9 @@ def _run_repair(args: argparse.Namespace) -> int:
 def _run_list(args: argparse.Namespace) -> int:
     with reads.Reads.open(args.library) as library:
         for row in library.search(" ".join(args.query)):
-            print(visible(f"{row.citekey:<24} {row.year or '    '}  {_clip(row.authors, 22):<22}  {_clip(row.title, 70)}"))
+            print(
+                visible(f"{row.citekey:<24} {row.year or '    '}  {_clip(row.authors, 22):<22}  {_clip(row.title, 70)}")
+            )
     return 0
 
 
@@ -334,8 +446,9 @@ def _run_import_statements(args: argparse.Namespace) -> int:
     columns = parse_columns(args.columns) if args.columns is not None else ()
     layout = StatementLayout(columns, args.format, args.header)
     if args.preview:
-        return _print_statement_preview(jobs.preview_statements(args.library, args.file, layout=layout,
-                                                                 limit=max(args.preview_rows, 0)))
+        return _print_statement_preview(
+            jobs.preview_statements(args.library, args.file, layout=layout, limit=max(args.preview_rows, 0))
+        )
     progress = _TerminalProgress("Loading")
     report = jobs.import_statements(args.library, args.file, progress=progress, layout=layout)
     progress.end()
@@ -350,8 +463,10 @@ def _print_statement_preview(preview: StatementPreview) -> int:
     if preview.error:
         raise CitedeskError(preview.error)
     header = "" if preview.format == "jsonl" else " with a header line" if preview.header else " without a header line"
-    _show(f"{Path(preview.path).name}: {FORMAT_NAMES[preview.format]}{header}; "
-          f"read as --columns {describe_columns(preview.mapping)}")
+    _show(
+        f"{Path(preview.path).name}: {FORMAT_NAMES[preview.format]}{header}; "
+        f"read as --columns {describe_columns(preview.mapping)}"
+    )
     for row in preview.rows:
         _show(f"line {row.line}" + (f" (not stored: {row.problem})" if row.problem else ""))
         for name, value in row.values:
@@ -362,8 +477,15 @@ def _print_statement_preview(preview: StatementPreview) -> int:
 def _print_paper(paper: reads.Paper) -> None:
     _show(f"{paper.citekey}  (@{paper.entry_type})")
     _show(f"  {paper.title or '(no title)'}")
-    for label, value in (("Authors", paper.authors), ("Year", paper.year), ("Venue", paper.venue), ("Doi", paper.doi),
-                         ("Arxiv", paper.arxiv), ("Url", paper.url), ("Keywords", paper.keywords)):
+    for label, value in (
+        ("Authors", paper.authors),
+        ("Year", paper.year),
+        ("Venue", paper.venue),
+        ("Doi", paper.doi),
+        ("Arxiv", paper.arxiv),
+        ("Url", paper.url),
+        ("Keywords", paper.keywords),
+    ):
         if value:
             _show(f"  {label + ':':<10}{value}")
     if paper.abstract:
@@ -388,7 +510,7 @@ def _print_citations(counts: reads.Counts, groups: list[reads.Group], limit: int
         _show("  No citing statements are stored for this paper yet.")
         return
     _show("  " + " · ".join(f"{stance.value} {number:,}" for stance, number in counts.stances().items()))
-    for group in groups[:limit or None]:
+    for group in groups[: limit or None]:
         _print_work(group.work)
         for statement in group.items:
             _show(textwrap.fill(statement.text, 88, initial_indent="      • ", subsequent_indent="        "))

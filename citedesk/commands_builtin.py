@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import argparse
 
-from citedesk.jobs import classifying
 from citedesk.commands import Command
+from citedesk.jobs import classifying
 from citedesk.plugins import PluginInfo, Registry, hookimpl
 
-KIND_WORDS = {"sources": "source", "formats": "format", "classifiers": "classifier", "facets": "facet",
-              "commands": "command"}
+KIND_WORDS = {
+    "sources": "source",
+    "formats": "format",
+    "classifiers": "classifier",
+    "facets": "facet",
+    "commands": "command",
+}
 
 
 class PluginsCommand(Command):
@@ -32,8 +37,10 @@ def plugin_lines(registry: Registry) -> list[str]:
     lines = [f"{'kind':<11} {'name':<18} {'version':<20} origin"]
     for info in registry.plugins:
         note = "  (in use)" if info.kind == "classifiers" and info.name == in_use else ""
-        lines.append(f"{KIND_WORDS.get(info.kind, info.kind):<11} {info.name:<18} {version_of(info, registry):<20} "
-                     f"{info.origin}{note}")
+        lines.append(
+            f"{KIND_WORDS.get(info.kind, info.kind):<11} {info.name:<18} {version_of(info, registry):<20} "
+            f"{info.origin}{note}"
+        )
     lines += [f"broken plug-in: {line}" for line in registry.broken]
     return lines
 

@@ -182,8 +182,13 @@ def _distribution(point: EntryPoint) -> tuple[str, str]:
     return dist.metadata["Name"] or dist.name, dist.version
 
 
-def _register(registry: Registry, load: Callable[[], object], name: str,
-              origins: dict[str, tuple[str, str]], origin: tuple[str, str]) -> None:
+def _register(
+    registry: Registry,
+    load: Callable[[], object],
+    name: str,
+    origins: dict[str, tuple[str, str]],
+    origin: tuple[str, str],
+) -> None:
     """Load and register one plug-in; a failure is one line in `broken`."""
     assert registry.manager is not None
     if registry.manager.has_plugin(name):
@@ -226,8 +231,11 @@ def _add(registry: Registry, kind: Kind, base: type, plugin: str, thing: Any, or
 def _problem(registry: Registry, kind: Kind, base: type, thing: Any) -> str | None:
     """Why a thing cannot be used as one of its kind, or None."""
     singular = kind.name.rstrip("s")
-    fits = issubclass(thing, base) if kind.is_class and isinstance(thing, type) else (
-        not kind.is_class and isinstance(thing, base))
+    fits = (
+        issubclass(thing, base)
+        if kind.is_class and isinstance(thing, type)
+        else (not kind.is_class and isinstance(thing, base))
+    )
     if not fits or not isinstance(getattr(thing, "name", None), str) or not thing.name:
         return f"{thing!r} is not a {singular} (a named {base.__name__})"
     declared = getattr(thing, "api_version", API_VERSION)
@@ -236,4 +244,3 @@ def _problem(registry: Registry, kind: Kind, base: type, thing: Any) -> str | No
     if thing.name in registry.things[kind.name]:
         return f"a {singular} named {thing.name!r} is already installed"
     return None
-

@@ -65,10 +65,10 @@ from citedesk.model import Stance
 
 __all__ = [  # the records, the queries, what works on records in memory, how values are shown, the file
     "ALL",
-    "SECTION_LABELS",
     "COLUMNS",
     "COLUMN_NAMES",
     "LIBRARY_ENV",
+    "SECTION_LABELS",
     "UNKNOWN_YEAR",
     "Column",
     "Counts",
@@ -109,8 +109,8 @@ __all__ = [  # the records, the queries, what works on records in memory, how va
     "reading",
     "reporting_damage",
     "short_label",
-    "type_label",
     "shown_type",
+    "type_label",
     "visible",
     "works_newest_first",
 ]

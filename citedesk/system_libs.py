@@ -80,12 +80,17 @@ def describe_missing(missing: list[str]) -> str:
     packages = [PACKAGES[name] for name in missing if name in PACKAGES]
     unknown = [name for name in missing if name not in PACKAGES]
     install = f"sudo apt-get install {' '.join(packages)}" if packages else ""
-    how = (f"install them with `{install}` on Debian or Ubuntu (or your system's packages of the same names)"
-           if install else "install them with your system's package manager")
+    how = (
+        f"install them with `{install}` on Debian or Ubuntu (or your system's packages of the same names)"
+        if install
+        else "install them with your system's package manager"
+    )
     if unknown and packages:
         how += f", and find a package for {_join(unknown)}"
-    return (f"The window cannot start: Qt's X11 plug-in needs {_join(missing)}, which "
-            f"{'is' if len(missing) == 1 else 'are'} not installed; {how}. The commands (citedesk --help) still work.")
+    return (
+        f"The window cannot start: Qt's X11 plug-in needs {_join(missing)}, which "
+        f"{'is' if len(missing) == 1 else 'are'} not installed; {how}. The commands (citedesk --help) still work."
+    )
 
 
 def _uses_xcb() -> bool:

@@ -13,9 +13,10 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any test creates a QApplication
 sys.path.insert(0, str(Path(__file__).parent / "support"))  # server.py and cassettes.py
 
-from server import ApiServer, unused_port_url  # noqa: E402
+from damaged import clean, damaged  # noqa: F401 (fixtures: a library with damaged pages, and its undamaged copy)
+from server import ApiServer, unused_port_url
 
-from citedesk import jobs  # noqa: E402
+from citedesk import jobs
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -56,20 +57,58 @@ SMALL_BIB = r"""@string{psyres = "Psychiatry Research"}
 
 # Statements citing tse2017: from papers in the library and from works outside it.
 SMALL_STATEMENTS = [
-    {"cited_key": "tse2017", "citing_key": "smith2019", "text": "Our results are consistent with Tse et al. (2017), who found that peer workers felt valued.",
-     "section": "4 Discussion", "label": "supporting", "confidence": 0.91},
-    {"cited_key": "tse2017", "citing_key": "smith2019", "text": "Peer support was studied longitudinally in Hong Kong (Tse et al., 2017).",
-     "section": "1 Introduction", "label": "mentioning", "confidence": 0.97},
-    {"cited_key": "tse2017", "citing_key": "garcia2021", "text": "Unlike Tse et al. (2017), we found no effect of peer support on recovery scores.",
-     "section": "Results", "label": "contrasting", "confidence": 0.74},
-    {"cited_key": "tse2017", "citing_doi": "10.1000/other.2020", "citing_title": "Peer support in Asia: a review",
-     "citing_authors": ["Wei Chen", "Ling Wu"], "citing_year": 2020, "citing_venue": "Asian Journal of Psychiatry",
-     "citing_type": "review", "text": "Several qualitative studies <b>describe</b> peer support (Tse et al., 2017; Nolan, 2015).",
-     "section": "Introduction", "label": "mentioning", "confidence": 0.99},
-    {"cited_key": "tse2017", "citing_title": "An untitled preprint", "citing_year": 2022,
-     "text": "Tse et al. 2017 is cited here without a known section.", "label": "unclassified"},
-    {"cited_key": "smith2019", "citing_key": "garcia2021", "text": "We replicate the design of Smith and Lee (2019).",
-     "section": "Methods", "label": "mentioning", "confidence": 0.88},
+    {
+        "cited_key": "tse2017",
+        "citing_key": "smith2019",
+        "text": "Our results are consistent with Tse et al. (2017), who found that peer workers felt valued.",
+        "section": "4 Discussion",
+        "label": "supporting",
+        "confidence": 0.91,
+    },
+    {
+        "cited_key": "tse2017",
+        "citing_key": "smith2019",
+        "text": "Peer support was studied longitudinally in Hong Kong (Tse et al., 2017).",
+        "section": "1 Introduction",
+        "label": "mentioning",
+        "confidence": 0.97,
+    },
+    {
+        "cited_key": "tse2017",
+        "citing_key": "garcia2021",
+        "text": "Unlike Tse et al. (2017), we found no effect of peer support on recovery scores.",
+        "section": "Results",
+        "label": "contrasting",
+        "confidence": 0.74,
+    },
+    {
+        "cited_key": "tse2017",
+        "citing_doi": "10.1000/other.2020",
+        "citing_title": "Peer support in Asia: a review",
+        "citing_authors": ["Wei Chen", "Ling Wu"],
+        "citing_year": 2020,
+        "citing_venue": "Asian Journal of Psychiatry",
+        "citing_type": "review",
+        "text": "Several qualitative studies <b>describe</b> peer support (Tse et al., 2017; Nolan, 2015).",
+        "section": "Introduction",
+        "label": "mentioning",
+        "confidence": 0.99,
+    },
+    {
+        "cited_key": "tse2017",
+        "citing_title": "An untitled preprint",
+        "citing_year": 2022,
+        "text": "Tse et al. 2017 is cited here without a known section.",
+        "label": "unclassified",
+    },
+    {
+        "cited_key": "smith2019",
+        "citing_key": "garcia2021",
+        "text": "We replicate the design of Smith and Lee (2019).",
+        "section": "Methods",
+        "label": "mentioning",
+        "confidence": 0.88,
+    },
 ]
 
 

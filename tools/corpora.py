@@ -16,7 +16,14 @@ from citedesk.model import Stance
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CITATIONS = SHARED / "corpus" / "citations"
-ATHAR = CITATIONS / "athar-citation-sentiment" / "impactcite-mirror" / "ImpactCite_Sentiment" / "data" / "complete_corpus.txt"
+ATHAR = (
+    CITATIONS
+    / "athar-citation-sentiment"
+    / "impactcite-mirror"
+    / "ImpactCite_Sentiment"
+    / "data"
+    / "complete_corpus.txt"
+)
 SCICITE = CITATIONS / "scicite" / "graphcite-mirror" / "scicite"
 S2AG_SAMPLE = CITATIONS / "s2ag-citations-sample" / "samples" / "citations" / "citations-sample.jsonl"
 ACL_PARTS = SHARED / "corpus" / "bibtex" / "acl-anthology-split" / "outputs" / "bibs"

@@ -17,19 +17,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sklearn.metrics import precision_recall_fscore_support  # noqa: E402
-from sklearn.model_selection import GroupKFold  # noqa: E402
+import corpora
+import stance_data
+from section_guessing import evaluate_section_guessing, print_section_report
+from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+from stance_training import expected_calibration_error, train
 
-import corpora  # noqa: E402
-import stance_data  # noqa: E402
-from section_guessing import evaluate_section_guessing, print_section_report  # noqa: E402
-from stance_training import expected_calibration_error, train  # noqa: E402
-
-from citedesk.classify.cues import cue_stance  # noqa: E402
-from citedesk.classify.encoder import load_encoder  # noqa: E402
-from citedesk.classify.labels import ATHAR_NAMES, S2_MENTIONING_INTENTS, STANCES  # noqa: E402
-from citedesk.classify.model import Prediction, load_model  # noqa: E402
-from citedesk.model import Stance  # noqa: E402
+from citedesk.classify.cues import cue_stance
+from citedesk.classify.encoder import load_encoder
+from citedesk.classify.labels import ATHAR_NAMES, S2_MENTIONING_INTENTS, STANCES
+from citedesk.classify.model import Prediction, load_model
+from citedesk.model import Stance
 
 FOLDS = 10
 ATHAR_CLASSES = {Stance.SUPPORTING: "p", Stance.MENTIONING: "o", Stance.CONTRASTING: "n"}
@@ -37,12 +36,21 @@ NAMES = [stance.value for stance in STANCES]
 # The sentences issue 10 quoted, with the label a reader gives them (marker offsets found by their text).
 QUOTED = (
     ("Our estimates agree closely with those reported by Kim et al. (2019).", "Kim et al. (2019)", Stance.SUPPORTING),
-    ("We could not reproduce the gains reported by Alvarez and Chen (2020); accuracy fell by four points.",
-     "Alvarez and Chen (2020)", Stance.CONTRASTING),
-    ("Our results are consistent with earlier reports of reduced uptake in older patients [12].", "[12]",
-     Stance.SUPPORTING),
-    ("In contrast to (Lee et al., 2015), we fail to find any association between dose and response.",
-     "(Lee et al., 2015)", Stance.CONTRASTING),
+    (
+        "We could not reproduce the gains reported by Alvarez and Chen (2020); accuracy fell by four points.",
+        "Alvarez and Chen (2020)",
+        Stance.CONTRASTING,
+    ),
+    (
+        "Our results are consistent with earlier reports of reduced uptake in older patients [12].",
+        "[12]",
+        Stance.SUPPORTING,
+    ),
+    (
+        "In contrast to (Lee et al., 2015), we fail to find any association between dose and response.",
+        "(Lee et al., 2015)",
+        Stance.CONTRASTING,
+    ),
 )
 
 Predict = Callable[[Sequence[str], Sequence[tuple[int, int] | None]], list[Prediction]]
@@ -75,8 +83,10 @@ def stance_test(predict: Predict) -> dict:
     p, r, f, s = precision_recall_fscore_support(truth, called, labels=NAMES, zero_division=0)
     return {
         "macro_f1": float(sum(f) / 3),
-        "classes": {name: {"precision": float(p[k]), "recall": float(r[k]), "f1": float(f[k]), "support": int(s[k])}
-                    for k, name in enumerate(NAMES)},
+        "classes": {
+            name: {"precision": float(p[k]), "recall": float(r[k]), "f1": float(f[k]), "support": int(s[k])}
+            for k, name in enumerate(NAMES)
+        },
         "ece": _ece(predictions, [i.stance for i in items]),
         "unclassified_share": called.count(Stance.UNCLASSIFIED.value) / len(called),
         "sentences": len(items),
@@ -86,8 +96,9 @@ def stance_test(predict: Predict) -> dict:
 def _ece(predictions: Sequence[Prediction], truth: Sequence[Stance]) -> float:
     """Top-label ECE of the calibrated probabilities (unclassified calls included, at their best class)."""
     best = [max(range(3), key=p.probabilities.__getitem__) for p in predictions]
-    return expected_calibration_error([p.probabilities[b] for p, b in zip(predictions, best)],
-                                      [STANCES[b] is t for b, t in zip(best, truth)])
+    return expected_calibration_error(
+        [p.probabilities[b] for p, b in zip(predictions, best)], [STANCES[b] is t for b, t in zip(best, truth)]
+    )
 
 
 def calibration_split_ece() -> float:
@@ -124,8 +135,10 @@ def quoted_sentences(predict: Predict) -> list[dict]:
     """The issue's four plain sentences, with what the model calls them."""
     markers = [(text.index(mark), text.index(mark) + len(mark)) for text, mark, _ in QUOTED]
     predictions = predict([text for text, _, _ in QUOTED], markers)
-    return [{"text": text, "expected": stance.value, "label": p.stance.value, "confidence": p.confidence}
-            for (text, _, stance), p in zip(QUOTED, predictions)]
+    return [
+        {"text": text, "expected": stance.value, "label": p.stance.value, "confidence": p.confidence}
+        for (text, _, stance), p in zip(QUOTED, predictions)
+    ]
 
 
 def cue_families() -> dict[str, dict]:
@@ -134,8 +147,10 @@ def cue_families() -> dict[str, dict]:
     train_side = stance_data.cue_precision(stance_data.training_side_labels())
     test_side = stance_data.cue_precision(list(stance_data.test_set()))
     precise = stance_data.precise_families()
-    return {name: {"training side": train_side[name], "test set": test_side[name], "weak labels": name in precise}
-            for name in train_side}
+    return {
+        name: {"training side": train_side[name], "test set": test_side[name], "weak labels": name in precise}
+        for name in train_side
+    }
 
 
 def athar_cross_validation() -> dict:
@@ -159,43 +174,57 @@ def _scores(truth: list[str], predicted: list[str], labels: list[str]) -> dict:
     result = {}
     for name, guesses in (("model", predicted), ("majority baseline", [majority] * len(truth))):
         p, r, f, s = precision_recall_fscore_support(truth, guesses, labels=labels, zero_division=0)
-        result[name] = {label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-                        for i, label in enumerate(labels)}
+        result[name] = {
+            label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+            for i, label in enumerate(labels)
+        }
     return result
 
 
 def print_report(results: dict) -> None:
     test = next(iter(results["stance_test"].values()))
-    print(f"Stance test set: {test['sentences']} sentences, "
-          + ", ".join(f"{name} {test['classes'][name]['support']}" for name in NAMES))
+    print(
+        f"Stance test set: {test['sentences']} sentences, "
+        + ", ".join(f"{name} {test['classes'][name]['support']}" for name in NAMES)
+    )
     print(f"| {'':<36} | macro-F1 | F1 sup / men / con | precision con | recall con | ECE   | unclassified |")
     for who, r in results["stance_test"].items():
         c = r["classes"]
-        print(f"| {who:<36} | {r['macro_f1']:8.3f} | {c['supporting']['f1']:.3f} / {c['mentioning']['f1']:.3f} / "
-              f"{c['contrasting']['f1']:.3f} | {c['contrasting']['precision']:13.3f} | {c['contrasting']['recall']:10.3f} "
-              f"| {r['ece']:.3f} | {r['unclassified_share']:11.1%} |")
+        print(
+            f"| {who:<36} | {r['macro_f1']:8.3f} | {c['supporting']['f1']:.3f} / {c['mentioning']['f1']:.3f} / "
+            f"{c['contrasting']['f1']:.3f} | {c['contrasting']['precision']:13.3f} | {c['contrasting']['recall']:10.3f} "
+            f"| {r['ece']:.3f} | {r['unclassified_share']:11.1%} |"
+        )
     print(f"\nAccurate layer, ECE on the held-out calibration papers (natural mix): {results['calibration_ece']:.3f}")
     for task in ("supporting_vs_contrasting", "mentioning_vs_not"):
         print(f"\nSciCite test (accurate layer), {task.replace('_', ' ')}:")
         for who, classes in results["scicite"][task].items():
             for label, s in classes.items():
-                print(f"| {who:<18} | {label:<15} | P {s['precision']:.3f} | R {s['recall']:.3f} | F1 {s['f1']:.3f} "
-                      f"| {s['support']:5} |")
+                print(
+                    f"| {who:<18} | {label:<15} | P {s['precision']:.3f} | R {s['recall']:.3f} | F1 {s['f1']:.3f} "
+                    f"| {s['support']:5} |"
+                )
     s2ag = results["s2ag"]
-    print(f"\nSemantic Scholar sample: {s2ag['called_mentioning']:.1%} of the {s2ag['sentences']} sentences S2 calls "
-          "background or methodology are called mentioning")
+    print(
+        f"\nSemantic Scholar sample: {s2ag['called_mentioning']:.1%} of the {s2ag['sentences']} sentences S2 calls "
+        "background or methodology are called mentioning"
+    )
     print("\nThe issue's four sentences (accurate layer):")
     for q in results["quoted"]:
         mark = "ok " if q["label"] == q["expected"] else "NO "
         print(f"  {mark}{q['label']:<12} {q['confidence']:.0%}  {q['text']}")
     print("\nCue families: right / fires on the training side's labels and on the test set")
     for name, c in results["cues"].items():
-        print(f"  {name:<22} {c['training side'][0]:>3} / {c['training side'][1]:<4} {c['test set'][0]:>3} / "
-              f"{c['test set'][1]:<4} {'(gives weak labels)' if c['weak labels'] else ''}")
+        print(
+            f"  {name:<22} {c['training side'][0]:>3} / {c['training side'][1]:<4} {c['test set'][0]:>3} / "
+            f"{c['test set'][1]:<4} {'(gives weak labels)' if c['weak labels'] else ''}"
+        )
     if "athar" in results:
         a = results["athar"]
-        print(f"\nAthar (sentiment, secondary), {FOLDS}-fold grouped, fast recipe: macro-F1 {a['macro_f1']:.3f} "
-              f"(positive {a['f1']['positive']:.3f}, negative {a['f1']['negative']:.3f}, objective {a['f1']['objective']:.3f})")
+        print(
+            f"\nAthar (sentiment, secondary), {FOLDS}-fold grouped, fast recipe: macro-F1 {a['macro_f1']:.3f} "
+            f"(positive {a['f1']['positive']:.3f}, negative {a['f1']['negative']:.3f}, objective {a['f1']['objective']:.3f})"
+        )
     print_section_report(results["sections"])
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+import corpora
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import cross_val_score
 
-import corpora
 from citedesk.classify.features import features
 from citedesk.classify.sections import normalize_section
 from citedesk.model import Section
@@ -60,8 +60,10 @@ def evaluate_section_guessing() -> dict:
         "majority": majority,
         "majority_accuracy": truth.count(majority) / len(truth),
         "majority_macro_f1": float(f1_score(truth, [majority] * len(truth), average="macro")),
-        "per_section": {label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-                        for label, p, r, f, s in zip(labels, precision, recall, f1, support)},
+        "per_section": {
+            label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+        },
         "by_confidence": curve,
         "helps": any(point["precision"] >= GUESS_PRECISION and point["coverage"] >= MIN_COVERAGE for point in curve),
     }
@@ -69,6 +71,7 @@ def evaluate_section_guessing() -> dict:
 
 def _chosen_model(rows, sections: list[str]) -> LogisticRegression:
     """A balanced logistic regression whose C is chosen by 5-fold cross-validation on dev alone, never on test."""
+
     def model(c: float) -> LogisticRegression:
         return LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
 
@@ -81,20 +84,35 @@ def _precision_by_confidence(truth: np.ndarray, guesses: np.ndarray, confidence:
     for threshold in THRESHOLDS:
         shown = confidence >= threshold
         if shown.any():
-            curve.append({"threshold": round(float(threshold), 2), "coverage": float(shown.mean()),
-                          "precision": float((truth[shown] == guesses[shown]).mean())})
+            curve.append(
+                {
+                    "threshold": round(float(threshold), 2),
+                    "coverage": float(shown.mean()),
+                    "precision": float((truth[shown] == guesses[shown]).mean()),
+                }
+            )
     return curve
 
 
 def print_section_report(result: dict) -> None:
-    print(f"\nSection from the sentence alone (SciCite dev -> test, {result['sentences']['test']} sentences with "
-          f"a title): accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}; always "
-          f"'{result['majority']}': accuracy {result['majority_accuracy']:.3f}, macro-F1 {result['majority_macro_f1']:.3f}")
+    print(
+        f"\nSection from the sentence alone (SciCite dev -> test, {result['sentences']['test']} sentences with "
+        f"a title): accuracy {result['accuracy']:.3f}, macro-F1 {result['macro_f1']:.3f}; always "
+        f"'{result['majority']}': accuracy {result['majority_accuracy']:.3f}, macro-F1 {result['majority_macro_f1']:.3f}"
+    )
     for label, s in result["per_section"].items():
-        print(f"  {label:<13} precision {s['precision']:.3f}  recall {s['recall']:.3f}  F1 {s['f1']:.3f}  ({s['support']})")
-    best = max((p for p in result["by_confidence"] if p["precision"] >= GUESS_PRECISION),
-               key=lambda p: p["coverage"], default=None)
-    reach = (f"guesses right {GUESS_PRECISION:.0%} of the time cover {best['coverage']:.1%} of sentences"
-             if best else f"no confidence makes guesses right {GUESS_PRECISION:.0%} of the time")
+        print(
+            f"  {label:<13} precision {s['precision']:.3f}  recall {s['recall']:.3f}  F1 {s['f1']:.3f}  ({s['support']})"
+        )
+    best = max(
+        (p for p in result["by_confidence"] if p["precision"] >= GUESS_PRECISION),
+        key=lambda p: p["coverage"],
+        default=None,
+    )
+    reach = (
+        f"guesses right {GUESS_PRECISION:.0%} of the time cover {best['coverage']:.1%} of sentences"
+        if best
+        else f"no confidence makes guesses right {GUESS_PRECISION:.0%} of the time"
+    )
     verdict = "helps: show guesses" if result["helps"] else "does not help: sections without a title stay Unknown"
     print(f"  {reach} (needed: {MIN_COVERAGE:.0%}); guessing {verdict}")

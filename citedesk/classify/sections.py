@@ -12,16 +12,28 @@ _NUMBERING = re.compile(r"^[\s.|:\-–]*(?:(?:[ivxlc]+|\d+|[a-z])(?:[.\s]+\d+)*[
 _RULES: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
     (section, re.compile(pattern))
     for section, pattern in (
-        (Section.INTRODUCTION, r"^(introduction|intro\b|background|related (work|literature|research|studies)|"
-                               r"literature review|motivation|overview|preliminar)"),
-        (Section.RESULTS, r"^(results?\b|findings|main results|experimental results|evaluation( results)?$|"
-                          r"performance evaluation|experiments?$|numerical experiments|experimental evaluation)"),
-        (Section.METHODS, r"^(methods?\b|methodolog|materials? and methods|experimental (setup|settings?|design|"
-                          r"procedure|arrangement)|experiment setup|setup$|implementation|data( ?sets?)?$|participants|"
-                          r"procedures?$|study design|sample design|approach$|model$|statistical analysis|"
-                          r"evaluation setup|patients and methods|subjects)"),
-        (Section.DISCUSSION, r"^(discussions?\b|general discussion|conclusions?\b|concluding|summary|future work|"
-                             r"limitations|interpretations?$)"),
+        (
+            Section.INTRODUCTION,
+            r"^(introduction|intro\b|background|related (work|literature|research|studies)|"
+            r"literature review|motivation|overview|preliminar)",
+        ),
+        (
+            Section.RESULTS,
+            r"^(results?\b|findings|main results|experimental results|evaluation( results)?$|"
+            r"performance evaluation|experiments?$|numerical experiments|experimental evaluation)",
+        ),
+        (
+            Section.METHODS,
+            r"^(methods?\b|methodolog|materials? and methods|experimental (setup|settings?|design|"
+            r"procedure|arrangement)|experiment setup|setup$|implementation|data( ?sets?)?$|participants|"
+            r"procedures?$|study design|sample design|approach$|model$|statistical analysis|"
+            r"evaluation setup|patients and methods|subjects)",
+        ),
+        (
+            Section.DISCUSSION,
+            r"^(discussions?\b|general discussion|conclusions?\b|concluding|summary|future work|"
+            r"limitations|interpretations?$)",
+        ),
     )
 )
 

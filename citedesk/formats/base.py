@@ -37,11 +37,7 @@ class Date:
     @property
     def year(self) -> int | None:
         """The (first) year, if there is one."""
-        return (
-            self.parts[0][0]
-            if self.parts and self.parts[0] and self.parts[0][0]
-            else None
-        )
+        return self.parts[0][0] if self.parts and self.parts[0] and self.parts[0][0] else None
 
 
 @dataclass(frozen=True)
@@ -52,20 +48,12 @@ class Record:
     "accessed"). Values are plain Unicode text, never LaTeX or HTML."""
 
     type: str = "document"
-    key: str = (
-        ""  # the citation key or id the file gives the item ("" when it gives none)
-    )
-    fields: tuple[
-        tuple[str, str], ...
-    ] = ()  # (CSL variable, text), in the file's order
-    names: tuple[
-        tuple[str, tuple[Name, ...]], ...
-    ] = ()  # (CSL name variable, its names)
+    key: str = ""  # the citation key or id the file gives the item ("" when it gives none)
+    fields: tuple[tuple[str, str], ...] = ()  # (CSL variable, text), in the file's order
+    names: tuple[tuple[str, tuple[Name, ...]], ...] = ()  # (CSL name variable, its names)
     dates: tuple[tuple[str, Date], ...] = ()  # (CSL date variable, its date)
     keywords: tuple[str, ...] = ()
-    line: int = field(
-        default=0, compare=False
-    )  # where the item starts in the file it was read from
+    line: int = field(default=0, compare=False)  # where the item starts in the file it was read from
 
     def get(self, variable: str, default: str | None = None) -> str | None:
         """The text of one variable."""
@@ -93,15 +81,11 @@ class Format:
     `read` and `write`; it is registered through the `citedesk_formats` hook as an instance."""
 
     api_version: ClassVar[int] = 1
-    name: ClassVar[
-        str
-    ]  # "ris": used on the command line (--format ris) and in settings
+    name: ClassVar[str]  # "ris": used on the command line (--format ris) and in settings
     label: ClassVar[str]  # "RIS": what people read
     extensions: ClassVar[tuple[str, ...]]  # (".ris",), lower case with the dot
     version: ClassVar[str] = ""  # the format plug-in's own version, if it has one
-    rebuilds_files: ClassVar[bool] = (
-        False  # True when an imported file is written back byte for byte (BibTeX)
-    )
+    rebuilds_files: ClassVar[bool] = False  # True when an imported file is written back byte for byte (BibTeX)
 
     def sniff(self, head: bytes) -> bool:
         """Whether a file starting with these bytes (at most SNIFF_BYTES) is in this format."""

@@ -134,9 +134,7 @@ DATES: tuple[tuple[str, str], ...] = (
     ("original-date", "origdate"),
     ("event-date", "eventdate"),
 )  # "issued" is date, or year and month; other CSL dates are fields of their own name ("submitted")
-VERBATIM = frozenset(
-    {"url", "doi", "eprint", "file", "urlraw"}
-)  # read without LaTeX decoding, written as is
+VERBATIM = frozenset({"url", "doi", "eprint", "file", "urlraw"})  # read without LaTeX decoding, written as is
 
 _TO_BIBTEX_TYPE = {csl_type: bibtex for csl_type, bibtex in reversed(TYPES)}
 _FROM_BIBTEX_TYPE = {
@@ -168,9 +166,7 @@ _SPECIAL = {
     "~": "\\textasciitilde{}",
     "^": "\\textasciicircum{}",
 }
-_LIGATURE = re.compile(
-    r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')"
-)  # "--", "``", "''": LaTeX would join them
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")  # "--", "``", "''": LaTeX would join them
 _KEY_UNSAFE = re.compile(r"[\s,{}()\"#%'=\\~]")
 _TOP_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SNIFF = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
@@ -201,19 +197,10 @@ class BibTeX(Format):
         records, problems = [], []
         for block in parse_text(text):
             if block.kind == "entry":
-                values = [
-                    (name, evaluate(raw, macros))
-                    for name, raw in _raw_fields(block.fields_json)
-                ]
-                records.append(
-                    record_of_entry(block.entry_type, block.key, values, block.line)
-                )
+                values = [(name, evaluate(raw, macros)) for name, raw in _raw_fields(block.fields_json)]
+                records.append(record_of_entry(block.entry_type, block.key, values, block.line))
             elif block.kind == "failed":
-                problems.append(
-                    Problem(
-                        source, block.line, block.error, block.report_text, block.key
-                    )
-                )
+                problems.append(Problem(source, block.line, block.error, block.report_text, block.key))
         return ReadResult(tuple(records), tuple(problems))
 
     def write(self, records: Sequence[Record]) -> bytes:
@@ -227,9 +214,7 @@ def _raw_fields(fields_json: str) -> list[tuple[str, str]]:
 # -- BibTeX -> Record
 
 
-def record_of_entry(
-    entry_type: str, key: str, values: Iterable[tuple[str, str]], line: int = 0
-) -> Record:
+def record_of_entry(entry_type: str, key: str, values: Iterable[tuple[str, str]], line: int = 0) -> Record:
     """A record from an entry's fields, macros and `#` already evaluated (braces and LaTeX still in them)."""
     fields = _first_of_each(values)
     record_type = _record_type(entry_type.lower(), fields.get("entrysubtype", ""))
@@ -245,20 +230,10 @@ def record_of_entry(
         elif field in _DATE_FIELDS:
             dates.append((_DATE_FIELDS[field], _date_of(value)))
         elif field == "keywords":
-            keywords = tuple(
-                word
-                for word in (
-                    part.strip() for part in re.split(r"[,;]", _decoded(value))
-                )
-                if word
-            )
+            keywords = tuple(word for word in (part.strip() for part in re.split(r"[,;]", _decoded(value))) if word)
         else:
             variable = _text_variable(field, record_type)
-            if (
-                variable
-                and variable not in dict(texts)
-                and (text := _text_of(field, value))
-            ):
+            if variable and variable not in dict(texts) and (text := _text_of(field, value)):
                 texts.append((variable, text))
     return Record(
         record_type,
@@ -274,11 +249,7 @@ def record_of_entry(
 def _name_variable(field: str, fields: Mapping[str, str]) -> str:
     """The CSL name variable of a name field; BibLaTeX's editortype says what kind of editor ("director")."""
     role = _unbraced(fields.get("editortype", "")).lower()
-    return (
-        role
-        if field == "editor" and role in csl.NAME_VARIABLES
-        else _NAME_FIELDS[field]
-    )
+    return role if field == "editor" and role in csl.NAME_VARIABLES else _NAME_FIELDS[field]
 
 
 def _first_of_each(values: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -351,9 +322,7 @@ def _add_issued(dates: list[tuple[str, Date]], fields: Mapping[str, str]) -> Non
 
 def _date_of(value: str) -> Date:
     """An EDTF date (read as written: "~" is circa, not a space), else the decoded text as a literal date."""
-    return parse_edtf(" ".join(_unbraced(value).split())) or Date(
-        literal=_decoded(value)
-    )
+    return parse_edtf(" ".join(_unbraced(value).split())) or Date(literal=_decoded(value))
 
 
 def names_of(value: str) -> tuple[Name, ...]:
@@ -455,9 +424,7 @@ def _field_of(variable: str, record_type: str) -> str | None:
     if variable == "number":
         return "eid" if record_type in _ARTICLES else "number"
     if variable == "publisher":
-        return {"thesis": "school", "report": "institution"}.get(
-            record_type, "publisher"
-        )
+        return {"thesis": "school", "report": "institution"}.get(record_type, "publisher")
     if variable in _TO_FIELD:
         return _TO_FIELD[variable]
     return variable.lower() if variable in csl.TEXT_VARIABLES else None
@@ -498,9 +465,7 @@ def bibtex_name(name: Name) -> str:
     """A name as BibTeX reads it back: "von Last, Jr, First", a literal one in braces."""
     if name.literal:
         return "others" if name.literal == "others" else _braced(escaped(name.literal))
-    family = " ".join(
-        part for part in (escaped(name.particle), _name_part(name.family, True)) if part
-    )
+    family = " ".join(part for part in (escaped(name.particle), _name_part(name.family, True)) if part)
     suffix = f", {_name_part(name.suffix)}" if name.suffix else ""
     return f"{family}{suffix}, {_name_part(name.given)}".rstrip()
 

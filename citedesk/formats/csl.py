@@ -150,9 +150,7 @@ NAME_VARIABLES = frozenset(
         "translator",
     ]
 )
-DATE_VARIABLES = frozenset(
-    ["accessed", "available-date", "event-date", "issued", "original-date", "submitted"]
-)
+DATE_VARIABLES = frozenset(["accessed", "available-date", "event-date", "issued", "original-date", "submitted"])
 
 _BY_FOLDED = {name.lower(): name for name in TEXT_VARIABLES}
 

@@ -23,12 +23,8 @@ NAME_KEYS: tuple[tuple[str, str], ...] = (
     ("suffix", "suffix"),
 )
 _SEASON_NAMES = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
-_MARKUP = re.compile(
-    r"</?(?:i|b|sup|sub|sc|span)\b[^>]*>"
-)  # CSL's rich text: records hold plain text
-_SNIFF_KEYS = re.compile(
-    r'"(?:type|id|citation-key|title|author|issued|container-title)"\s*:'
-)
+_MARKUP = re.compile(r"</?(?:i|b|sup|sub|sc|span)\b[^>]*>")  # CSL's rich text: records hold plain text
+_SNIFF_KEYS = re.compile(r'"(?:type|id|citation-key|title|author|issued|container-title)"\s*:')
 _DECODER = json.JSONDecoder()
 
 
@@ -66,10 +62,7 @@ class CSLJSON(Format):
         return ReadResult(tuple(records), tuple(problems))
 
     def write(self, records: Sequence[Record]) -> bytes:
-        items = [
-            {"id": f"item-{number}", **item_of_record(record)}
-            for number, record in enumerate(records, 1)
-        ]
+        items = [{"id": f"item-{number}", **item_of_record(record)} for number, record in enumerate(records, 1)]
         return (json.dumps(items, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -155,26 +148,16 @@ def record_of_item(item: dict[str, Any], line: int = 0) -> Record:
             names.append(
                 (
                     variable,
-                    tuple(
-                        _name(entry) for entry in value if isinstance(entry, dict | str)
-                    ),
+                    tuple(_name(entry) for entry in value if isinstance(entry, dict | str)),
                 )
             )
         elif variable in csl.DATE_VARIABLES:
             date = _date(value)
             if date is not None:
                 dates.append((variable, date))
-        elif (
-            variable in csl.TEXT_VARIABLES
-            and isinstance(value, str | int | float)
-            and str(value).strip()
-        ):
+        elif variable in csl.TEXT_VARIABLES and isinstance(value, str | int | float) and str(value).strip():
             fields.append((variable, _MARKUP.sub("", str(value))))
-    keywords = tuple(
-        word.strip()
-        for word in str(item.get("keyword") or "").split(",")
-        if word.strip()
-    )
+    keywords = tuple(word.strip() for word in str(item.get("keyword") or "").split(",") if word.strip())
     return Record(
         record_type if record_type in csl.TYPES else csl.DEFAULT_TYPE,
         key,
@@ -191,9 +174,7 @@ def _name(entry: dict[str, Any] | str) -> Name:
         return Name(literal=entry)
     parts = {attribute: str(entry.get(key) or "") for key, attribute in NAME_KEYS}
     particle = parts["particle"] or str(entry.get("dropping-particle") or "")
-    return Name(
-        parts["family"], parts["given"], parts["literal"], particle, parts["suffix"]
-    )
+    return Name(parts["family"], parts["given"], parts["literal"], particle, parts["suffix"])
 
 
 def _date(value: Any) -> Date | None:
@@ -203,11 +184,7 @@ def _date(value: Any) -> Date | None:
     if not isinstance(value, dict):
         return None
     literal = str(value.get("literal") or "")
-    parts = tuple(
-        part
-        for part in (_date_part(part) for part in value.get("date-parts") or [])
-        if part
-    )
+    parts = tuple(part for part in (_date_part(part) for part in value.get("date-parts") or []) if part)
     if not parts and value.get("raw"):
         return _date(str(value["raw"]))
     if not parts and not literal:
@@ -262,20 +239,12 @@ def item_of_record(record: Record) -> dict[str, Any]:
 
 
 def _name_object(name: Name) -> dict[str, str]:
-    return {
-        key: value
-        for key, attribute in NAME_KEYS
-        if (value := getattr(name, attribute))
-    }
+    return {key: value for key, attribute in NAME_KEYS if (value := getattr(name, attribute))}
 
 
 def _csl_part(part: tuple[int, ...]) -> list[int]:
     """date-parts as citeproc reads them: a season as month 13-16."""
-    return (
-        [part[0], part[1] - 8, *part[2:]]
-        if len(part) > 1 and part[1] in SEASON_MONTHS
-        else list(part)
-    )
+    return [part[0], part[1] - 8, *part[2:]] if len(part) > 1 and part[1] in SEASON_MONTHS else list(part)
 
 
 def _date_object(date: Date) -> dict[str, Any]:

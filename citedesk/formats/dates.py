@@ -42,12 +42,8 @@ def edtf(date: Date) -> str:
 def _edtf_part(part: tuple[int, ...], circa: bool) -> str:
     if part == (0,):
         return ""  # the open end of a range
-    year = (
-        part[0] + 1 if part[0] < 0 else part[0]
-    )  # EDTF counts 1 BC as year 0, CSL as -1
-    text = (f"-{-year:04d}" if year < 0 else f"{year:04d}") + "".join(
-        f"-{number:02d}" for number in part[1:3]
-    )
+    year = part[0] + 1 if part[0] < 0 else part[0]  # EDTF counts 1 BC as year 0, CSL as -1
+    text = (f"-{-year:04d}" if year < 0 else f"{year:04d}") + "".join(f"-{number:02d}" for number in part[1:3])
     return text + ("~" if circa else "")
 
 
@@ -74,9 +70,7 @@ def parse_edtf(text: str) -> Date | None:
 def _part_of(match: re.Match[str]) -> tuple[int, ...] | None:
     """(year, month, day) of one EDTF date (a season as its month); month or day 00 is unknown (as ADS writes)."""
     year, month, day = (int(group) if group else 0 for group in match.group(1, 2, 3))
-    return date_part(
-        year - 1 if year <= 0 else year, month, day
-    )  # EDTF's year 0 is CSL's -1 (1 BC)
+    return date_part(year - 1 if year <= 0 else year, month, day)  # EDTF's year 0 is CSL's -1 (1 BC)
 
 
 def date_part(year: int, month: int = 0, day: int = 0) -> tuple[int, ...] | None:
@@ -102,9 +96,7 @@ def plain_date(year: str, month: str = "", day: str = "") -> Date | None:
     if not number:
         return Date(((int(year),),))
     day_number = int(day) if day.strip().isdigit() and 0 < int(day) <= 31 else 0
-    return Date(
-        ((int(year), number, day_number) if day_number else (int(year), number),)
-    )
+    return Date(((int(year), number, day_number) if day_number else (int(year), number),))
 
 
 def month_number(text: str) -> int:
@@ -113,11 +105,7 @@ def month_number(text: str) -> int:
     if text.isdigit():
         return int(text) if 1 <= int(text) <= 12 else 0
     return next(
-        (
-            index + 1
-            for index, name in enumerate(_MONTH_NAMES)
-            if text[:3] == name and text.isalpha()
-        ),
+        (index + 1 for index, name in enumerate(_MONTH_NAMES) if text[:3] == name and text.isalpha()),
         0,
     )
 
@@ -133,9 +121,7 @@ def ris_date(date: Date) -> str:
         return date.literal
     year, *rest = date.parts[0]
     rest = rest if rest and rest[0] <= 12 else []  # RIS has no seasons
-    return "/".join([f"{year:04d}", *(f"{number:02d}" for number in rest)]) + (
-        "/" if len(rest) == 2 else ""
-    )
+    return "/".join([f"{year:04d}", *(f"{number:02d}" for number in rest)]) + ("/" if len(rest) == 2 else "")
 
 
 def parse_ris_date(text: str) -> Date | None:

@@ -172,10 +172,8 @@ class RIS(Format):
         for line, lines in _records(text, source, problems):
             try:
                 parsed = rispy.RisParser().parse_lines(iter(lines))
-            except Exception as exc:  # noqa: BLE001 (rispy's own errors on odd lines: this record only)
-                problems.append(
-                    Problem(source, line, f"this RIS record could not be read ({exc})")
-                )
+            except Exception as exc:
+                problems.append(Problem(source, line, f"this RIS record could not be read ({exc})"))
                 continue
             records += [record_of_ris(_by_tag(item), line) for item in parsed]
         return ReadResult(tuple(records), tuple(problems))
@@ -185,9 +183,7 @@ class RIS(Format):
         return text.encode("utf-8")
 
 
-def _records(
-    text: str, source: str, problems: list[Problem]
-) -> Iterator[tuple[int, list[str]]]:
+def _records(text: str, source: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
     """Each record's first line and lines (TY to ER; the last one may lack its ER); tag lines outside a
     record are one problem per run of them (other text between records is what exports put there)."""
     current: list[str] | None = None
@@ -208,8 +204,7 @@ def _records(
                 Problem(
                     source,
                     number,
-                    f"RIS lines outside a record (no TY line before the {tag} "
-                    "line); they are not imported",
+                    f"RIS lines outside a record (no TY line before the {tag} line); they are not imported",
                     line,
                 )
             )
@@ -219,11 +214,7 @@ def _records(
 
 def _by_tag(item: dict[str, Any]) -> dict[str, Any]:
     """rispy's dict keyed by RIS tags again, unknown tags among them."""
-    tags = {
-        _TAG_OF_KEY.get(key, key): value
-        for key, value in item.items()
-        if key != "unknown_tag"
-    }
+    tags = {_TAG_OF_KEY.get(key, key): value for key, value in item.items() if key != "unknown_tag"}
     for tag, values in (item.get("unknown_tag") or {}).items():
         if tag:
             tags.setdefault(tag, values)
@@ -241,9 +232,7 @@ def _values(value: Any) -> list[str]:
 def record_of_ris(tags: dict[str, Any], line: int = 0) -> Record:
     """A record from one RIS record's values by tag (in the file's order): each variable from the first of
     its tags in TAGS that has a value, placed where the first of its tags is in the file."""
-    record_type = _FROM_TYPE.get(
-        " ".join(_values(tags.get("TY", ""))).upper(), "document"
-    )
+    record_type = _FROM_TYPE.get(" ".join(_values(tags.get("TY", ""))).upper(), "document")
     found: dict[str, str] = {}
     for tag, variable in TAGS:
         values = _values(tags.get(tag, ""))
@@ -256,9 +245,7 @@ def record_of_ris(tags: dict[str, Any], line: int = 0) -> Record:
     order = list(tags)
     fields = sorted(
         found.items(),
-        key=lambda item: min(
-            order.index(tag) for tag in _TAGS_OF[item[0]] if tag in order
-        ),
+        key=lambda item: min(order.index(tag) for tag in _TAGS_OF[item[0]] if tag in order),
     )
     names: dict[str, tuple[Name, ...]] = {}
     for tag, variable in NAME_TAGS:
@@ -294,19 +281,13 @@ def _name(text: str) -> Name:
     """ "Family, Given[, Suffix]" as RIS writes a name; a name without a comma is taken whole as the family name."""
     family, _, rest = text.partition(",")
     given, _, suffix = rest.partition(",")
-    return (
-        Name(family.strip(), given.strip(), suffix=suffix.strip())
-        if rest
-        else Name(family.strip())
-    )
+    return Name(family.strip(), given.strip(), suffix=suffix.strip()) if rest else Name(family.strip())
 
 
 def _dates(tags: dict[str, Any]) -> tuple[tuple[str, Date], ...]:
     """The issued date: the most precise of DA, PY and Y1 (a literal one only if none has a year); accessed (Y2)."""
     dates: list[tuple[str, Date]] = []
-    issued = [
-        date for tag in ("DA", "PY", "Y1") if (date := _date(tags, tag)) is not None
-    ]
+    issued = [date for tag in ("DA", "PY", "Y1") if (date := _date(tags, tag)) is not None]
     dated = [date for date in issued if date.parts]
     if dated or issued:
         dates.append(
@@ -335,13 +316,9 @@ def ris_of_record(record: Record) -> dict[str, Any]:
     for variable, names in record.names:
         tag = _TO_NAME_TAG.get(variable)
         if tag and names:
-            ris.setdefault(rispy.TAG_KEY_MAPPING[tag], []).extend(
-                _ris_name(name) for name in names
-            )
+            ris.setdefault(rispy.TAG_KEY_MAPPING[tag], []).extend(_ris_name(name) for name in names)
     for variable, text in record.fields:
-        _put_text(
-            ris, record.type, variable, _one_line(text) if variable != "note" else text
-        )
+        _put_text(ris, record.type, variable, _one_line(text) if variable != "note" else text)
     for variable, date in record.dates:
         _put_date(ris, variable, date)
     if record.keywords:
@@ -358,10 +335,7 @@ def _put_text(ris: dict[str, Any], record_type: str, variable: str, text: str) -
         if end.strip():
             ris["end_page"] = end.strip()
     elif variable in ("ISBN", "ISSN"):
-        if (
-            variable == ("ISBN" if record_type in BOOKS else "ISSN")
-            or "issn" not in ris
-        ):
+        if variable == ("ISBN" if record_type in BOOKS else "ISSN") or "issn" not in ris:
             ris["issn"] = text
     elif variable == "note":
         ris["notes"] = [_one_line(part) for part in text.split("\n") if part.strip()]
@@ -387,9 +361,7 @@ def _ris_name(name: Name) -> str:
         return _one_line(name.literal)
     family = " ".join(part for part in (name.particle, name.family) if part)
     return _one_line(
-        ", ".join(part for part in (family, name.given, name.suffix) if part)
-        if name.given or name.suffix
-        else family
+        ", ".join(part for part in (family, name.given, name.suffix) if part) if name.given or name.suffix else family
     )
 
 
@@ -410,26 +382,15 @@ WOS_TYPES = {
 
 def _read_wos(text: str, source: str) -> ReadResult:
     """Web of Science's tagged records (PT ... ER), through rispy's WokParser."""
-    starts = [
-        number
-        for number, line in enumerate(text.splitlines(), 1)
-        if line.startswith("PT ")
-    ]
+    starts = [number for number, line in enumerate(text.splitlines(), 1) if line.startswith("PT ")]
     try:
         items = rispy.WokParser().parse(text.replace("\r\n", "\n"))
-    except Exception as exc:  # noqa: BLE001 (rispy's own errors on odd lines)
+    except Exception as exc:
         return ReadResult(
             (),
-            (
-                Problem(
-                    source, 1, f"this Web of Science file could not be read ({exc})"
-                ),
-            ),
+            (Problem(source, 1, f"this Web of Science file could not be read ({exc})"),),
         )
-    records = tuple(
-        record_of_wos(item, line)
-        for item, line in zip(items, starts + [0] * len(items))
-    )
+    records = tuple(record_of_wos(item, line) for item, line in zip(items, starts + [0] * len(items)))
     return ReadResult(records)
 
 
@@ -463,13 +424,8 @@ def record_of_wos(item: dict[str, Any], line: int = 0) -> Record:
     start, end = first("beginning_page"), first("ending_page")
     if start:
         fields["page"] = f"{start}-{end}" if end else start
-    authors = tuple(
-        _name(text)
-        for text in _values(item.get("author_full_name") or item.get("authors") or [])
-    )
-    keywords = tuple(
-        word.strip() for word in first("author_keywords").split(";") if word.strip()
-    )
+    authors = tuple(_name(text) for text in _values(item.get("author_full_name") or item.get("authors") or []))
+    keywords = tuple(word.strip() for word in first("author_keywords").split(";") if word.strip())
     year = first("publication_year")
     dates = (("issued", Date(((int(year),),))),) if year.isdigit() else ()
     key = first("accession_number")

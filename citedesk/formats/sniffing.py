@@ -14,9 +14,7 @@ def head_text(head: bytes) -> str:
     return decode_bytes(head[:SNIFF_BYTES]).text
 
 
-def recognise(
-    data: bytes, path: str | Path, formats: Iterable[Format]
-) -> Format | None:
+def recognise(data: bytes, path: str | Path, formats: Iterable[Format]) -> Format | None:
     """The first format that claims the file's first SNIFF_BYTES; else the one its extension names; else None."""
     candidates = list(formats)
     head = data[:SNIFF_BYTES]
@@ -47,26 +45,16 @@ def format_of_file(path: str | Path, formats: Iterable[Format]) -> Format | None
 def by_extension(path: str | Path, formats: Iterable[Format]) -> Format | None:
     """The format whose extensions include the file's, or None."""
     suffix = Path(path).suffix.lower()
-    return (
-        next(
-            (candidate for candidate in formats if suffix in candidate.extensions), None
-        )
-        if suffix
-        else None
-    )
+    return next((candidate for candidate in formats if suffix in candidate.extensions), None) if suffix else None
 
 
 def _claims(candidate: Format, head: bytes) -> bool:
     try:
         return bool(candidate.sniff(head))
-    except Exception:  # noqa: BLE001 (a third party's sniff must not stop an import)
+    except Exception:
         return False
 
 
 def all_extensions(formats: Iterable[Format]) -> list[str]:
     """Every extension the formats read, each once, in their order."""
-    return list(
-        dict.fromkeys(
-            extension for candidate in formats for extension in candidate.extensions
-        )
-    )
+    return list(dict.fromkeys(extension for candidate in formats for extension in candidate.extensions))

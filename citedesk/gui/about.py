@@ -40,8 +40,9 @@ class AboutDialog(QDialog):
     """Name, version, what CiteDesk does, where the library is, licence and versions, and one line for each
     plug-in that could not be loaded (`citedesk plugins` lists the same)."""
 
-    def __init__(self, library_path: Path | str | None = None, parent: QWidget | None = None,
-                 broken: Sequence[str] = ()) -> None:
+    def __init__(
+        self, library_path: Path | str | None = None, parent: QWidget | None = None, broken: Sequence[str] = ()
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("About CiteDesk")
         self.library_label = _plain_label(str(library_path) if library_path else "(none open)", selectable=True)

@@ -7,8 +7,8 @@ import logging
 import os
 import sys
 import tempfile
-import traceback
 import time
+import traceback
 from pathlib import Path
 from types import TracebackType
 
@@ -23,8 +23,9 @@ SCREENSHOT_SIZE = (1600, 1000)
 SCREENSHOT_PATIENCE = 120  # seconds a screenshot waits for the background work to end
 
 
-def run(library: str | None, screenshot: str | None = None, select: str | None = None, *,
-        registry: Registry | None = None) -> int:
+def run(
+    library: str | None, screenshot: str | None = None, select: str | None = None, *, registry: Registry | None = None
+) -> int:
     """Show the window until it is closed, or render it to a PNG and return; the exit status. The plug-in
     registry is the command line's, else built here, once."""
     if screenshot:
@@ -91,10 +92,9 @@ def open_window(path: Path, settings, registry: Registry | None = None):
 
 def build_window(path: Path, settings, registry: Registry | None = None):
     """A main window on the library at `path`, with the real dialogs; LibraryDamaged if its file is damaged."""
+    from citedesk.gui.about import application_icon
     from citedesk.gui.dialogs import Dialogs
     from citedesk.gui.mainwindow import MainWindow
-
-    from citedesk.gui.about import application_icon
 
     reads = Reads.open(path)
     try:
@@ -195,7 +195,9 @@ def _excepthook(window):
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         if is_damage(value):
             value = damage_error(window.library, value)
-        message = str(value) if isinstance(value, CitedeskError) else f"Something went wrong ({kind.__name__}: {value})."
+        message = (
+            str(value) if isinstance(value, CitedeskError) else f"Something went wrong ({kind.__name__}: {value})."
+        )
         window.dialogs.error(window, "CiteDesk", message + "\nThe details are in the log file.")
 
     return hook

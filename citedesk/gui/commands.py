@@ -84,10 +84,13 @@ class Commands:
         self.toggle_sidebar = self._action("Show &Sidebar", self._toggle_sidebar, "Ctrl+Shift+S")
         self.toggle_sidebar.setCheckable(True)
         self.toggle_sidebar.setChecked(True)
-        self.about = self._action("&About CiteDesk", lambda: window.dialogs.about(parent, window.library,
-                                                                                   broken=self.registry.broken))
+        self.about = self._action(
+            "&About CiteDesk", lambda: window.dialogs.about(parent, window.library, broken=self.registry.broken)
+        )
         self.refresh = self._action("&Refresh Citation Data", self.refresh_selection, "Ctrl+R")
-        self.refresh.setToolTip("Fetch who cites the selected papers, and what they say, from the scholarly APIs (Ctrl+R)")
+        self.refresh.setToolTip(
+            "Fetch who cites the selected papers, and what they say, from the scholarly APIs (Ctrl+R)"
+        )
         self.refresh_all = self._action("Refresh &Whole Library…", self.refresh_library)
         self.sources = self._action("&Sources…", lambda: window.dialogs.edit_sources(parent))
         for action in (self.import_bib, self.export):
@@ -119,7 +122,9 @@ class Commands:
         """Import files in any installed format in the background; the report dialog opens when it is done."""
         library, names, registry = self.window.library, ", ".join(path.name for path in paths), self.registry
         self._write(
-            lambda progress, cancelled: jobs.import_bibtex(library, paths, progress=progress, cancelled=cancelled, registry=registry),
+            lambda progress, cancelled: jobs.import_bibtex(
+                library, paths, progress=progress, cancelled=cancelled, registry=registry
+            ),
             f"Importing {names}",
             self._imported,
             cancelled_text="Import cancelled; the library is as it was.",
@@ -137,12 +142,15 @@ class Commands:
         if path is None:
             return
         layout = window.dialogs.ask_statement_layout(
-            self.parent, path, lambda layout: jobs.preview_statements(window.library, path, layout=layout))
+            self.parent, path, lambda layout: jobs.preview_statements(window.library, path, layout=layout)
+        )
         if layout is None:
             return
         library = window.library
         self._write(
-            lambda progress, cancelled: jobs.import_statements(library, path, progress=progress, cancelled=cancelled, layout=layout),
+            lambda progress, cancelled: jobs.import_statements(
+                library, path, progress=progress, cancelled=cancelled, layout=layout
+            ),
             f"Loading statements from {path.name}",
             lambda report: self._statements_imported(report, path),
             cancelled_text="Loading cancelled; the library is as it was.",
@@ -172,8 +180,11 @@ class Commands:
         written = {"format_name": chosen.name, "registry": self.registry}
         works = {
             "selection": lambda progress, cancelled: jobs.export_bibtex(
-                library, path, seven_bit=seven_bit, paper_ids=selected, **written),
-            "search": lambda progress, cancelled: jobs.export_listed(library, path, query=query, seven_bit=seven_bit, **written),
+                library, path, seven_bit=seven_bit, paper_ids=selected, **written
+            ),
+            "search": lambda progress, cancelled: jobs.export_listed(
+                library, path, query=query, seven_bit=seven_bit, **written
+            ),
             "library": lambda progress, cancelled: jobs.export_bibtex(library, path, seven_bit=seven_bit, **written),
         }
         self._read(works[choice.scope], f"Exporting to {path.name}", self._exported)
@@ -218,8 +229,9 @@ class Commands:
             return
         paper_id = window.current_paper
         paper = window.reads.paper(paper_id)
-        changes = window.dialogs.edit_entry(self.parent, paper,
-                                            lambda key: window.reads.paper_id_of_key(key) not in (None, paper_id))
+        changes = window.dialogs.edit_entry(
+            self.parent, paper, lambda key: window.reads.paper_id_of_key(key) not in (None, paper_id)
+        )
         if changes is None:
             return
         library, key = window.library, paper.citekey
@@ -229,7 +241,9 @@ class Commands:
             self._after_change(f"Saved {changes.citekey or key} — Undo with Ctrl+Z", report=True)
 
         self._write(
-            lambda progress, cancelled: jobs.edit_paper(library, paper_id, fields=changes.fields, citekey=changes.citekey, entry_type=changes.entry_type),
+            lambda progress, cancelled: jobs.edit_paper(
+                library, paper_id, fields=changes.fields, citekey=changes.citekey, entry_type=changes.entry_type
+            ),
             f"Saving {key}",
             saved,
         )
@@ -241,7 +255,11 @@ class Commands:
 
     def ask_tag(self) -> None:
         ids = self.window.selected_ids()
-        name = self.window.dialogs.ask_text(self.parent, "Add Tag", f"Tag for {count(len(ids), 'paper')}:") if ids else None
+        name = (
+            self.window.dialogs.ask_text(self.parent, "Add Tag", f"Tag for {count(len(ids), 'paper')}:")
+            if ids
+            else None
+        )
         if not name:
             return
         library = self.window.library
@@ -252,7 +270,9 @@ class Commands:
         )
 
     def delete_tag(self, tag_id: int, name: str) -> None:
-        if not self.window.dialogs.confirm(self.parent, "Delete Tag", f"Remove the tag “{name}” from every paper?", "Delete Tag"):
+        if not self.window.dialogs.confirm(
+            self.parent, "Delete Tag", f"Remove the tag “{name}” from every paper?", "Delete Tag"
+        ):
             return
         library = self.window.library
         self._write(
@@ -275,25 +295,37 @@ class Commands:
         ids = self.window.selected_ids() or ([self.window.current_paper] if self.window.current_paper else [])
         keys = self.window.reads.citekeys_of(ids)
         if keys:
-            self._refresh(keys, f"Fetching citation data for {keys[0]}" if len(keys) == 1 else
-                          f"Fetching citation data for {len(keys):,} papers")
+            self._refresh(
+                keys,
+                f"Fetching citation data for {keys[0]}"
+                if len(keys) == 1
+                else f"Fetching citation data for {len(keys):,} papers",
+            )
 
     def refresh_library(self) -> None:
         total = self.window.reads.sidebar().total
-        question = (f"Fetch citation data for all {total:,} papers? Papers fetched recently are skipped; "
-                    "this can take a long time, and you can cancel at any point and resume later.")
+        question = (
+            f"Fetch citation data for all {total:,} papers? Papers fetched recently are skipped; "
+            "this can take a long time, and you can cancel at any point and resume later."
+        )
         if total and self.window.dialogs.confirm(self.parent, "Refresh Whole Library", question, "Refresh"):
             self._refresh(None, f"Fetching citation data for {total:,} papers")
 
     def _refresh(self, keys: list[str] | None, label: str) -> None:
         library, registry = self.window.library, self.registry
         task = self.window.runner.fetch(
-            lambda progress, cancelled: jobs.refresh(library, keys, progress=progress, cancelled=cancelled,
-                                                     registry=registry),
-            label, self._refreshed, self._failed,
+            lambda progress, cancelled: jobs.refresh(
+                library, keys, progress=progress, cancelled=cancelled, registry=registry
+            ),
+            label,
+            self._refreshed,
+            self._failed,
         )
-        task.signals.cancelled.connect(lambda: self._after_change("Refresh cancelled; what was fetched is kept "
-                                                                  "and the next refresh resumes", report=True))
+        task.signals.cancelled.connect(
+            lambda: self._after_change(
+                "Refresh cancelled; what was fetched is kept and the next refresh resumes", report=True
+            )
+        )
 
     def _refreshed(self, report) -> None:
         self._after_change(report.summary(), report=True)
@@ -302,8 +334,11 @@ class Commands:
         if report.problems:
             lines = [problem_line(p) for p in report.problems[:12]]
             more = len(report.problems) - len(lines)
-            self.window.dialogs.information(self.parent, "Refresh", "\n".join(
-                [report.summary(), "", *lines, *([f"… and {more} more"] if more > 0 else [])]))
+            self.window.dialogs.information(
+                self.parent,
+                "Refresh",
+                "\n".join([report.summary(), "", *lines, *([f"… and {more} more"] if more > 0 else [])]),
+            )
 
     def classify_outdated(self) -> None:
         """Give, in the background, the chosen classifier's labels to statements that lack them (new ones, or
@@ -316,8 +351,14 @@ class Commands:
         self._classify_again = False
         library, relay, registry = window.library, self.relay, self.registry
         task = window.runner.classify(
-            lambda progress, cancelled: jobs.classify(library, progress=progress, cancelled=cancelled, first=lambda: window.current_paper,
-                                                      first_done=relay.paper_done.emit, registry=registry),
+            lambda progress, cancelled: jobs.classify(
+                library,
+                progress=progress,
+                cancelled=cancelled,
+                first=lambda: window.current_paper,
+                first_done=relay.paper_done.emit,
+                registry=registry,
+            ),
             "Classifying citing statements",
             self._classified,
             self._failed,
@@ -387,7 +428,6 @@ class Commands:
         self.window.runner.read(work, label, on_success, self._failed)
 
 
-
 class _RemoveCommand(QUndoCommand):
     """Delete papers; undo puts them back with their tags and citation links."""
 
@@ -403,9 +443,13 @@ class _RemoveCommand(QUndoCommand):
             self.removed = jobs.remove_papers(library, self.ids)  # the writer runs one task at a time, in order
             return self.removed
 
-        self.commands._write(remove, f"Deleting {count(number, 'paper')}",
-                             lambda removed: self.commands._after_change(f"Deleted {', '.join(removed.keys[:3])}"
-                                                                         f"{'…' if number > 3 else ''} — Undo with Ctrl+Z"))
+        self.commands._write(
+            remove,
+            f"Deleting {count(number, 'paper')}",
+            lambda removed: self.commands._after_change(
+                f"Deleted {', '.join(removed.keys[:3])}{'…' if number > 3 else ''} — Undo with Ctrl+Z"
+            ),
+        )
 
     def undo(self) -> None:
         library = self.commands.window.library
@@ -414,15 +458,20 @@ class _RemoveCommand(QUndoCommand):
             self.ids = jobs.restore_papers(library, self.removed) if self.removed else []
             return self.ids
 
-        self.commands._write(restore, "Putting papers back",
-                             lambda ids: self.commands._after_change(f"Put back {count(len(ids), 'paper')}"))
+        self.commands._write(
+            restore,
+            "Putting papers back",
+            lambda ids: self.commands._after_change(f"Put back {count(len(ids), 'paper')}"),
+        )
 
 
 class _EditCommand(QUndoCommand):
     """An entry's edit, saved before it is pushed; undo puts the entry back exactly (its text, fields,
     key, type and edited flag), redo saves the same edit again."""
 
-    def __init__(self, commands: Commands, paper_id: int, key: str, changes: EntryChanges, previous: EntryState) -> None:
+    def __init__(
+        self, commands: Commands, paper_id: int, key: str, changes: EntryChanges, previous: EntryState
+    ) -> None:
         super().__init__(f"Edit {key}")
         self.commands, self.paper_id, self.key, self.changes = commands, paper_id, key, changes
         self.previous = previous
@@ -435,11 +484,16 @@ class _EditCommand(QUndoCommand):
         library, changes, paper_id = self.commands.window.library, self.changes, self.paper_id
 
         def edit(progress, cancelled) -> EntryState:
-            self.previous = jobs.edit_paper(library, paper_id, fields=changes.fields, citekey=changes.citekey, entry_type=changes.entry_type)
+            self.previous = jobs.edit_paper(
+                library, paper_id, fields=changes.fields, citekey=changes.citekey, entry_type=changes.entry_type
+            )
             return self.previous
 
-        self.commands._write(edit, f"Saving {self.key}",
-                             lambda _: self.commands._after_change(f"Saved {changes.citekey or self.key} again", report=True))
+        self.commands._write(
+            edit,
+            f"Saving {self.key}",
+            lambda _: self.commands._after_change(f"Saved {changes.citekey or self.key} again", report=True),
+        )
 
     def undo(self) -> None:
         library = self.commands.window.library
@@ -447,5 +501,8 @@ class _EditCommand(QUndoCommand):
         def restore(progress, cancelled) -> str:
             return jobs.restore_paper_edit(library, self.previous)  # the writer runs one task at a time, in order
 
-        self.commands._write(restore, f"Undoing the edit of {self.key}",
-                             lambda key: self.commands._after_change(f"Undid the edit of {key}", report=True))
+        self.commands._write(
+            restore,
+            f"Undoing the edit of {self.key}",
+            lambda key: self.commands._after_change(f"Undid the edit of {key}", report=True),
+        )

@@ -13,8 +13,10 @@ from citedesk.jobs import Repaired, repair_library
 from citedesk.reads import LibraryDamaged
 
 TITLE = "The library is damaged"
-REPAIR_TEXT = ("Repair copies what can still be read into a new library, which takes the damaged one's place; "
-               "the damaged file is kept beside it, renamed library.damaged-<date>.sqlite.")
+REPAIR_TEXT = (
+    "Repair copies what can still be read into a new library, which takes the damaged one's place; "
+    "the damaged file is kept beside it, renamed library.damaged-<date>.sqlite."
+)
 REPAIRING_TEXT = "Repairing {name}: reading what can still be read of it…"
 
 
@@ -44,7 +46,9 @@ class DamagedLibraryDialog(QDialog):
         self.buttons = QDialogButtonBox(self)
         self.repair_button = self.buttons.addButton("Repair", QDialogButtonBox.ButtonRole.AcceptRole)
         self.quit_button = self.buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
-        self.open_button: QPushButton = self.buttons.addButton("Open the library", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.open_button: QPushButton = self.buttons.addButton(
+            "Open the library", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.open_button.hide()
         self.repair_button.setDefault(True)
         self.repair_button.clicked.connect(self.start_repair)
@@ -66,8 +70,12 @@ class DamagedLibraryDialog(QDialog):
         self.quit_button.setEnabled(False)
         self.detail.setText(REPAIRING_TEXT.format(name=self.library.name))
         self.bar.show()
-        task = self.runner.write(lambda progress, cancelled: repair_library(self.library, progress=progress),
-                                 "Repairing the library", self._repaired, self._failed)
+        task = self.runner.write(
+            lambda progress, cancelled: repair_library(self.library, progress=progress),
+            "Repairing the library",
+            self._repaired,
+            self._failed,
+        )
         task.signals.progress.connect(self._progress)
 
     def _progress(self, done: int, total: int) -> None:
@@ -96,13 +104,13 @@ class DamagedLibraryDialog(QDialog):
         if not self.repairing:
             super().reject()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.repairing:
             event.ignore()
         else:
             super().closeEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.repairing:
             return
         super().keyPressEvent(event)

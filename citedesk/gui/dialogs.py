@@ -8,16 +8,16 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from citedesk.formats.base import Format
 from citedesk.gui.about import AboutDialog
 from citedesk.gui.entry_editor import EntryChanges, EntryEditor
 from citedesk.gui.export_dialog import ExportChoice, ExportDialog
 from citedesk.gui.import_report import ImportReportDialog, StatementReportDialog
 from citedesk.gui.sources_dialog import SourcesDialog
-from citedesk.formats.base import Format
 from citedesk.gui.statement_import_dialog import Preview, StatementImportDialog
 from citedesk.jobs import StatementLayout
-from citedesk.reads import Paper
 from citedesk.model import ImportReport, StatementImportReport
+from citedesk.reads import Paper
 
 STATEMENT_FILTER = "Statement files (*.jsonl *.ndjson *.csv *.tsv *.txt);;All files (*)"
 ALL_FILES = "All files (*)"
@@ -124,8 +124,9 @@ class Dialogs:
         """The rows a statement import did not store, with their lines and reasons."""
         _run(StatementReportDialog(report, path, parent))
 
-    def ask_export(self, parent: QWidget | None, counts: Mapping[str, int],
-                   formats: Sequence[Format] = ()) -> ExportChoice | None:
+    def ask_export(
+        self, parent: QWidget | None, counts: Mapping[str, int], formats: Sequence[Format] = ()
+    ) -> ExportChoice | None:
         """Which papers to export, in which of the formats, or None when cancelled."""
         dialog = ExportDialog(counts, parent, formats)
         return dialog.choice() if _run(dialog) else None

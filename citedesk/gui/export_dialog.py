@@ -67,8 +67,9 @@ class ExportDialog(QDialog):
     """Choose the papers to export and the format; counts = {"selection": n, "search": m, "library": k};
     formats: the installed ones, BibTeX first (BibTeX alone when none are given)."""
 
-    def __init__(self, counts: Mapping[str, int], parent: QWidget | None = None,
-                 formats: Sequence[Format] = ()) -> None:
+    def __init__(
+        self, counts: Mapping[str, int], parent: QWidget | None = None, formats: Sequence[Format] = ()
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self._group = QButtonGroup(self)

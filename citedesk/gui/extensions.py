@@ -48,8 +48,9 @@ def load_extensions(registry: Registry, window: QWidget, report_parent: QWidget)
     if not hasattr(manager.hook, "citedesk_window_actions"):
         manager.add_hookspecs(hookspecs)
     extensions.actions = _collect(manager.hook.citedesk_window_actions, QAction, extensions.broken, window=window)
-    extensions.sections = _collect(manager.hook.citedesk_report_sections, hookspecs.ReportSection,
-                                   extensions.broken, parent=report_parent)
+    extensions.sections = _collect(
+        manager.hook.citedesk_report_sections, hookspecs.ReportSection, extensions.broken, parent=report_parent
+    )
     return extensions
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -27,7 +27,7 @@ from citedesk.gui.classifier_menu import ClassifierMenu
 from citedesk.gui.commands import Commands
 from citedesk.gui.dialogs import Dialogs
 from citedesk.gui.extensions import load_extensions
-from citedesk.gui.models.papers import PaperIdRole, PaperTableModel
+from citedesk.gui.models.papers import PaperTableModel
 from citedesk.gui.report_loader import READING, ReportLoader
 from citedesk.gui.tasks import TaskRunner
 from citedesk.gui.watcher import LibraryWatcher, waiting_message
@@ -42,8 +42,19 @@ from citedesk.plugins import Registry, build_registry
 from citedesk.reads import COLUMNS
 
 HIDDEN_BY_DEFAULT = {"citekey", "added"}
-COLUMN_WIDTHS = {"title": 300, "authors": 115, "year": 46, "venue": 150, "type": 82, "citekey": 110,
-                 "cited_by": 62, "supporting": 50, "mentioning": 50, "contrasting": 50, "added": 86}
+COLUMN_WIDTHS = {
+    "title": 300,
+    "authors": 115,
+    "year": 46,
+    "venue": 150,
+    "type": 82,
+    "citekey": 110,
+    "cited_by": 62,
+    "supporting": 50,
+    "mentioning": 50,
+    "contrasting": 50,
+    "added": 86,
+}
 
 
 class MainWindow(QMainWindow):
@@ -51,8 +62,16 @@ class MainWindow(QMainWindow):
 
     reportShown = Signal(int)  # a paper id, once its details, report and statements are on screen
 
-    def __init__(self, library: Path, library_reads: reads.Reads, dialogs: Dialogs, settings: QSettings,
-                 icon: QIcon, *, registry: Registry | None = None) -> None:
+    def __init__(
+        self,
+        library: Path,
+        library_reads: reads.Reads,
+        dialogs: Dialogs,
+        settings: QSettings,
+        icon: QIcon,
+        *,
+        registry: Registry | None = None,
+    ) -> None:
         super().__init__()
         self.library, self.reads, self.dialogs, self.settings = library, library_reads, dialogs, settings
         self.registry = registry if registry is not None else build_registry()  # the plug-ins: built once, at start
@@ -82,8 +101,11 @@ class MainWindow(QMainWindow):
         self.centre = QStackedWidget(self)
         self.centre.addWidget(self.welcome)
         self.centre.addWidget(self.table)
-        self.details, self.report_pane, self.statements = DetailsPane(self), ReportPane(self), StatementsPane(
-            self, self.registry.facets.values())
+        self.details, self.report_pane, self.statements = (
+            DetailsPane(self),
+            ReportPane(self),
+            StatementsPane(self, self.registry.facets.values()),
+        )
         self.middle = QSplitter(Qt.Orientation.Vertical, self)
         self.middle.addWidget(self.centre)
         self.middle.addWidget(self.statements)
@@ -125,7 +147,9 @@ class MainWindow(QMainWindow):
         for index, column in enumerate(COLUMNS):
             table.setColumnWidth(index, COLUMN_WIDTHS[column.name])
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        table.customContextMenuRequested.connect(lambda point: self.table_menu.exec(table.viewport().mapToGlobal(point)))
+        table.customContextMenuRequested.connect(
+            lambda point: self.table_menu.exec(table.viewport().mapToGlobal(point))
+        )
         return table
 
     def _column(self, *parts: QWidget) -> QScrollArea:
@@ -170,8 +194,9 @@ class MainWindow(QMainWindow):
         citations_menu.addSeparator()
         citations_menu.addActions([c.import_statements, c.sources])
         citations_menu.addSeparator()
-        self.classifier_menu = ClassifierMenu(self.registry.classifiers, jobs.classifier_in_use(registry=self.registry),
-                                              self)
+        self.classifier_menu = ClassifierMenu(
+            self.registry.classifiers, jobs.classifier_in_use(registry=self.registry), self
+        )
         self.classifier_menu.chosen.connect(c.change_classifier)
         citations_menu.addMenu(self.classifier_menu)
         if self.extensions.actions:
@@ -231,7 +256,8 @@ class MainWindow(QMainWindow):
 
     def _list_changed(self) -> None:
         self.table.horizontalHeader().setSortIndicator(
-            self.model.sort_column(), Qt.SortOrder.DescendingOrder if self.model.query.descending else Qt.SortOrder.AscendingOrder
+            self.model.sort_column(),
+            Qt.SortOrder.DescendingOrder if self.model.query.descending else Qt.SortOrder.AscendingOrder,
         )
         total = self.model.total
         whole = self.model.query.search == "" and self.model.query.scope == reads.ALL
@@ -363,8 +389,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 900)
-        for key, widget in (("window/splitter", self.splitter), ("window/middle", self.middle),
-                            ("table/header", self.table.horizontalHeader())):
+        for key, widget in (
+            ("window/splitter", self.splitter),
+            ("window/middle", self.middle),
+            ("table/header", self.table.horizontalHeader()),
+        ):
             state = self.settings.value(key)
             if isinstance(state, QByteArray):
                 widget.restoreState(state)

@@ -22,8 +22,9 @@ class ReportLoader(QObject):
     reportRead = Signal(object, bool)  # the selected paper's PaperReport, and whether its summary is on screen
     failed = Signal(str)  # why the selected paper's report could not be read
 
-    def __init__(self, runner: TaskRunner, library: Path, order: Callable[[], reads.Order],
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, library: Path, order: Callable[[], reads.Order], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.runner, self.library, self.order = runner, library, order
         self.paper_id: int | None = None  # the selected paper
@@ -53,8 +54,11 @@ class ReportLoader(QObject):
     def _load(self, paper_id: int) -> None:
         library, order = self.library, self.order()
         self.loading, self.summary_shown = paper_id, None
-        self.runner.read(lambda progress, cancelled: reads.reading(library, lambda r: r.summary(paper_id)), READING,
-                         on_success=lambda summary: self._summary_read(paper_id, summary))
+        self.runner.read(
+            lambda progress, cancelled: reads.reading(library, lambda r: r.summary(paper_id)),
+            READING,
+            on_success=lambda summary: self._summary_read(paper_id, summary),
+        )
         task = self.runner.read(
             lambda progress, cancelled: reads.reading(library, lambda r: r.report(paper_id, order)),
             READING,

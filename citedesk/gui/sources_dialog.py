@@ -49,7 +49,9 @@ class SourcesDialog(QDialog):
         common.addRow("Your e-mail:", self.mailto)
         common.addRow("Skip papers fetched within:", self.max_age)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("A refresh asks the enabled sources. Keys are optional and kept in the system keyring.", self))
+        layout.addWidget(
+            QLabel("A refresh asks the enabled sources. Keys are optional and kept in the system keyring.", self)
+        )
         layout.addLayout(self._source_grid())
         layout.addLayout(common)
         layout.addWidget(self.message)

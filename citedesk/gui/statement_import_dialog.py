@@ -34,8 +34,10 @@ Preview = Callable[[StatementLayout], StatementPreview]
 NOT_READ = "(not read)"
 FIELDS_PER_COLUMN = 6
 _PROBLEM_COLOR = QColor("#b3261e")
-_HELP = ("Choose the column that holds each field. A row needs its text and its cited paper (key or DOI), and a "
-         "citing paper (key, DOI or title). Athar's labels p / n / o are kept as sentiment; see docs/statement-files.md.")
+_HELP = (
+    "Choose the column that holds each field. A row needs its text and its cited paper (key or DOI), and a "
+    "citing paper (key, DOI or title). Athar's labels p / n / o are kept as sentiment; see docs/statement-files.md."
+)
 
 
 class StatementImportDialog(QDialog):
@@ -86,7 +88,9 @@ class StatementImportDialog(QDialog):
         """The preview table's cells, row by row, with its header first."""
         table = self.table
         header = [table.horizontalHeaderItem(column).text() for column in range(table.columnCount())]
-        cells = [[table.item(row, column).text() for column in range(table.columnCount())] for row in range(table.rowCount())]
+        cells = [
+            [table.item(row, column).text() for column in range(table.columnCount())] for row in range(table.rowCount())
+        ]
         return [header, *cells]
 
     # -- reacting to choices

@@ -20,4 +20,3 @@ STANCE_LABELS = {
     Stance.CONTRASTING: "Contrasting",
     Stance.UNCLASSIFIED: "Unclassified",
 }
-

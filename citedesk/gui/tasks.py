@@ -85,24 +85,44 @@ class TaskRunner(QObject):
         self.running: set[Task] = set()
         self.closed = False  # after shutdown: results still on their way are dropped, not delivered
 
-    def read(self, work: Work, label: str, on_success: Callable[[Any], None] | None = None,
-             on_failure: Callable[[str], None] | None = None) -> Task:
+    def read(
+        self,
+        work: Work,
+        label: str,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> Task:
         """Run work that only reads the library (or the disk) beside other reads."""
         return self._start(self.readers, Task(work, label), on_success, on_failure)
 
-    def write(self, work: Work, label: str, on_success: Callable[[Any], None] | None = None,
-              on_failure: Callable[[str], None] | None = None) -> Task:
+    def write(
+        self,
+        work: Work,
+        label: str,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> Task:
         """Run work that writes the library, after every write asked for before it."""
         return self._start(self.writer, Task(work, label), on_success, on_failure)
 
-    def fetch(self, work: Work, label: str, on_success: Callable[[Any], None] | None = None,
-              on_failure: Callable[[str], None] | None = None) -> Task:
+    def fetch(
+        self,
+        work: Work,
+        label: str,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> Task:
         """Run a refresh: it waits on the network and stores in short transactions of its own,
         so it neither holds up nor waits for the other writes."""
         return self._start(self.network, Task(work, label), on_success, on_failure)
 
-    def classify(self, work: Work, label: str, on_success: Callable[[Any], None] | None = None,
-                 on_failure: Callable[[str], None] | None = None) -> Task:
+    def classify(
+        self,
+        work: Work,
+        label: str,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> Task:
         """Run the accurate classifier: minutes of work on a large library, in short transactions of its
         own, so that it holds up neither reads nor the person's edits."""
         return self._start(self.classifier, Task(work, label), on_success, on_failure)

@@ -22,8 +22,14 @@ def restore_papers(library: PathLike | None, removed: Removed) -> list[int]:
         return removal.restore_papers(db, removed)
 
 
-def edit_paper(library: PathLike | None, paper_id: int, *, fields: dict[str, str | None],
-               citekey: str | None = None, entry_type: str | None = None) -> EntryState:
+def edit_paper(
+    library: PathLike | None,
+    paper_id: int,
+    *,
+    fields: dict[str, str | None],
+    citekey: str | None = None,
+    entry_type: str | None = None,
+) -> EntryState:
     """Change an entry's fields, key or type, only their bytes (see `editing.edit_paper`); the result
     puts the entry back as it was with `restore_paper_edit`."""
     with opened(library) as db, writing(db):

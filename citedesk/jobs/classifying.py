@@ -67,9 +67,15 @@ def classifier_in_use(*, registry: Registry | None = None) -> str:
     return chosen_classifier(registry).name
 
 
-def classify(library: PathLike | None, *, progress: Progress = no_progress, cancelled: IsCancelled = never,
-             first: Callable[[], int | None] = lambda: None, first_done: Callable[[int], None] = lambda paper: None,
-             registry: Registry | None = None) -> ClassifyReport:
+def classify(
+    library: PathLike | None,
+    *,
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never,
+    first: Callable[[], int | None] = lambda: None,
+    first_done: Callable[[int], None] = lambda paper: None,
+    registry: Registry | None = None,
+) -> ClassifyReport:
     """Classify, with the chosen classifier, the statements it has not classified yet (all of them after a new
     model or another choice), the statements of the paper `first()` names before the others (`first_done(paper)`
     after them)."""
@@ -81,10 +87,17 @@ def label_new(library: PathLike | None) -> ClassifyReport:
     return classify_library(library, classifier=FAST, only_new=True)
 
 
-def classify_library(library: PathLike | None, progress: Progress = no_progress,
-                     cancelled: IsCancelled = never, *, classifier: StanceClassifier | None = None,
-                     registry: Registry | None = None, first: Callable[[], int | None] = lambda: None,
-                     only_new: bool = False, first_done: Callable[[int], None] = lambda paper: None) -> ClassifyReport:
+def classify_library(
+    library: PathLike | None,
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never,
+    *,
+    classifier: StanceClassifier | None = None,
+    registry: Registry | None = None,
+    first: Callable[[], int | None] = lambda: None,
+    only_new: bool = False,
+    first_done: Callable[[int], None] = lambda paper: None,
+) -> ClassifyReport:
     """Classify every statement `classifier` (the chosen one by default) has not labelled, a batch per
     transaction, so that a cancelled run keeps its work and the next one goes on from there. Before each
     batch, the statements of the paper `first()` names (the one open in the window) move to the front, and
@@ -154,11 +167,15 @@ def classify_sentences(classifier: StanceClassifier, sentences: list[Sentence]) 
     plug-in's) that answers anything else is a clear error, and nothing of the batch is stored."""
     verdicts = list(classifier.classify(sentences)) if sentences else []
     if len(verdicts) != len(sentences):
-        raise CitedeskError(f"The classifier {classifier.name} gave {len(verdicts)} labels for "
-                            f"{count(len(sentences), 'sentence')}")
+        raise CitedeskError(
+            f"The classifier {classifier.name} gave {len(verdicts)} labels for {count(len(sentences), 'sentence')}"
+        )
     for verdict in verdicts:
-        if not isinstance(verdict, Verdict) or not isinstance(verdict.label, Stance) or not (
-                isinstance(verdict.probability, int | float) and 0 <= verdict.probability <= 1):
+        if (
+            not isinstance(verdict, Verdict)
+            or not isinstance(verdict.label, Stance)
+            or not (isinstance(verdict.probability, int | float) and 0 <= verdict.probability <= 1)
+        ):
             raise CitedeskError(f"The classifier {classifier.name} gave {verdict!r}, not a stance with a probability")
     return verdicts
 
@@ -174,8 +191,13 @@ def classify_file(source: PathLike, target: PathLike, *, registry: Registry | No
     records = [_record(line, number, source) for number, line in _lines(lines)]
     verdicts = classify_sentences(classifier, [Sentence(r["text"], _marker_of(r)) for r in records])
     version = classifier.version
-    out = [json.dumps({**r, "label": v.label.value, "confidence": round(v.probability, 4), "classifier": version},
-                      ensure_ascii=False) for r, v in zip(records, verdicts)]
+    out = [
+        json.dumps(
+            {**r, "label": v.label.value, "confidence": round(v.probability, 4), "classifier": version},
+            ensure_ascii=False,
+        )
+        for r, v in zip(records, verdicts)
+    ]
     try:
         target.write_text("".join(line + "\n" for line in out), encoding="utf-8")
     except OSError as exc:
@@ -193,7 +215,7 @@ def _record(line: str, number: int, source: Path) -> dict:
     except ValueError:
         raise CitedeskError(f"{source}:{number}: not valid JSON") from None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-        raise CitedeskError(f"{source}:{number}: each line needs a \"text\" field with the citing sentence")
+        raise CitedeskError(f'{source}:{number}: each line needs a "text" field with the citing sentence')
     return record
 
 

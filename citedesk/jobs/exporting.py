@@ -56,8 +56,9 @@ def export_bibtex(
     return ExportResult(Path(output), count, len(data))
 
 
-def _papers_data(db: sqlite_utils.Database, ids: Sequence[int] | None, chosen: Format,
-                 seven_bit: bool) -> tuple[bytes, int]:
+def _papers_data(
+    db: sqlite_utils.Database, ids: Sequence[int] | None, chosen: Format, seven_bit: bool
+) -> tuple[bytes, int]:
     """The bytes of the papers (all when None) in a format, and how many they are: BibTeX as stored, another
     format from their records."""
     if chosen.name == BIBTEX:
@@ -72,22 +73,34 @@ def _papers_data(db: sqlite_utils.Database, ids: Sequence[int] | None, chosen: F
 def _check_rebuilds(db: sqlite_utils.Database, file_id: int, chosen: Format, registry: Registry | None) -> None:
     """Only a BibTeX file is rebuilt byte for byte, and only as BibTeX; say so in one sentence."""
     if chosen.name != BIBTEX:
-        raise CitedeskError(f"{chosen.label} does not rebuild imported files byte for byte; only a BibTeX file "
-                            "is exported as it was imported")
+        raise CitedeskError(
+            f"{chosen.label} does not rebuild imported files byte for byte; only a BibTeX file "
+            "is exported as it was imported"
+        )
     name, source_format = db.execute("SELECT name, format FROM source_files WHERE id = ?", [file_id]).fetchone()
     if source_format != BIBTEX:
         label = next((f.label for f in installed_formats(registry) if f.name == source_format), source_format)
-        raise CitedeskError(f"{name} was imported from {label}, and only BibTeX files are rebuilt byte for "
-                            "byte; export its papers instead")
+        raise CitedeskError(
+            f"{name} was imported from {label}, and only BibTeX files are rebuilt byte for "
+            "byte; export its papers instead"
+        )
 
 
-def export_listed(library: PathLike | None, output: PathLike, *, query: ListQuery, seven_bit: bool = False,
-                  format_name: str | None = BIBTEX, registry: Registry | None = None) -> ExportResult:
+def export_listed(
+    library: PathLike | None,
+    output: PathLike,
+    *,
+    query: ListQuery,
+    seven_bit: bool = False,
+    format_name: str | None = BIBTEX,
+    registry: Registry | None = None,
+) -> ExportResult:
     """Export the papers a list query shows (a search, a file, a tag), in list order, in a format."""
     with opened(library) as db:
         ids = listing.matching_ids(db, query)
-    return export_bibtex(library, output, seven_bit=seven_bit, paper_ids=ids, format_name=format_name,
-                         registry=registry)
+    return export_bibtex(
+        library, output, seven_bit=seven_bit, paper_ids=ids, format_name=format_name, registry=registry
+    )
 
 
 def bibtex_of(library: PathLike | None, paper_ids: Sequence[int]) -> str:

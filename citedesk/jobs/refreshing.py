@@ -61,7 +61,9 @@ class _Paused(Exception):
 class Refresh:
     """One refresh run: its plan, the shared report, and one writer at a time."""
 
-    def __init__(self, library, plans: list[Plan], settings: Settings, progress: Progress, cancelled: IsCancelled) -> None:
+    def __init__(
+        self, library, plans: list[Plan], settings: Settings, progress: Progress, cancelled: IsCancelled
+    ) -> None:
         self.library, self.plans, self.settings = library, plans, settings
         self.progress, self.cancelled = progress, cancelled
         self.report = RefreshReport()
@@ -79,8 +81,11 @@ class Refresh:
         """Ask every source in its own thread; Cancelled when the person cancelled (what is stored stays).
         On Ctrl-C the sources stop at once (their requests are left, not awaited) and KeyboardInterrupt goes on."""
         self.progress(0, self.total)
-        threads = [threading.Thread(target=self._run_source, args=(plan,), name=f"refresh-{plan.source.name}",
-                                    daemon=True) for plan in self.plans if plan.papers]
+        threads = [
+            threading.Thread(target=self._run_source, args=(plan,), name=f"refresh-{plan.source.name}", daemon=True)
+            for plan in self.plans
+            if plan.papers
+        ]
         for thread in threads:
             thread.start()
         try:
@@ -195,8 +200,9 @@ class Refresh:
         """Note the failed fetch (the next refresh asks again); a server error joins the run of failures."""
         with self.lock:
             with asking.db.atomic():
-                citation_store.note_fetch(asking.db, paper.paper_id, asking.source.name, "failed", str(exc),
-                                          citation_store.now())
+                citation_store.note_fetch(
+                    asking.db, paper.paper_id, asking.source.name, "failed", str(exc), citation_store.now()
+                )
         asking.settled += 1
         self._advance(1)
         if not isinstance(exc, ServerError):
@@ -216,8 +222,12 @@ class Refresh:
     def _pause(self, asking: Asking) -> None:
         """One problem for the run of failures and the papers left unasked (they are not "not found")."""
         label, reason = asking.source.label, asking.failing[-1][1].reason or "server errors"
-        self._problem(asking.source, None, f"{label} failed for {len(asking.failing)} papers in a row ({reason}); "
-                                           f"skipped for the remaining {asking.left:,} papers of this refresh")
+        self._problem(
+            asking.source,
+            None,
+            f"{label} failed for {len(asking.failing)} papers in a row ({reason}); "
+            f"skipped for the remaining {asking.left:,} papers of this refresh",
+        )
         asking.failing.clear()
         self._advance(asking.left)
 
@@ -244,17 +254,25 @@ def refresh(
 ) -> RefreshReport:
     """Fetch citation data for some papers (all when `keys` is None) from the registry's enabled or named
     sources, then label the new statements with the fast classifier (`classify` gives them the chosen one's labels)."""
-    report = fetch_citation_data(library, keys, source_names=sources, force=force, progress=progress,
-                                 cancelled=cancelled, registry=registry)
+    report = fetch_citation_data(
+        library, keys, source_names=sources, force=force, progress=progress, cancelled=cancelled, registry=registry
+    )
     if report.new_statements:
         label_new(library)
     return report
 
 
-def fetch_citation_data(library: PathLike | None, keys: Sequence[str] | None = None, *,
-                        source_names: Sequence[str] | None = None, force: bool = False,
-                        progress: Progress = no_progress, cancelled: IsCancelled = never,
-                        settings: Settings | None = None, registry: Registry | None = None) -> RefreshReport:
+def fetch_citation_data(
+    library: PathLike | None,
+    keys: Sequence[str] | None = None,
+    *,
+    source_names: Sequence[str] | None = None,
+    force: bool = False,
+    progress: Progress = no_progress,
+    cancelled: IsCancelled = never,
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+) -> RefreshReport:
     """Fetch citation data for the papers with these keys (all when None) from the chosen sources of the
     registry's (the enabled ones when None), skipping what was fetched within the settings' max age unless forced."""
     settings = settings or load_settings()

@@ -30,13 +30,28 @@ def describe_sources(*, registry: Registry | None = None) -> list[SourceRow]:
     rows = []
     for name, source in registry.sources.items():
         own = settings.source_settings(source)
-        rows.append(SourceRow(name, source.label, own.url, own.enabled, bool(own.key), source.key_help,
-                              registry.origin("sources", name)))
+        rows.append(
+            SourceRow(
+                name,
+                source.label,
+                own.url,
+                own.enabled,
+                bool(own.key),
+                source.key_help,
+                registry.origin("sources", name),
+            )
+        )
     return rows
 
 
-def change_settings(enable: Sequence[str] = (), disable: Sequence[str] = (), mailto: str | None = None,
-                    max_age_days: float | None = None, *, registry: Registry | None = None) -> list[str]:
+def change_settings(
+    enable: Sequence[str] = (),
+    disable: Sequence[str] = (),
+    mailto: str | None = None,
+    max_age_days: float | None = None,
+    *,
+    registry: Registry | None = None,
+) -> list[str]:
     """Enable or disable sources, set the e-mail and the maximum age; returns what changed, in words."""
     names = set((registry if registry is not None else build_registry()).sources)
     unknown = [name for name in [*enable, *disable] if name not in names]

@@ -6,7 +6,24 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "ter", "ten"}
+_PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "del",
+    "della",
+    "di",
+    "da",
+    "du",
+    "la",
+    "le",
+    "dos",
+    "das",
+    "ter",
+    "ten",
+}
 _NOT_LETTER = re.compile(r"[^\w\s,-]|_|\d")
 
 

@@ -49,8 +49,9 @@ def bare_works(db: sqlite_utils.Database, paper_ids: Iterable[int], kinds: Colle
     return list(found.values())
 
 
-def fill_bare_works(db: sqlite_utils.Database, described: Sequence[tuple[BareWork, WorkRecord]], source: str,
-                    fetched_at: str) -> int:
+def fill_bare_works(
+    db: sqlite_utils.Database, described: Sequence[tuple[BareWork, WorkRecord]], source: str, fetched_at: str
+) -> int:
     """Give each work what the source says of it, in one transaction; returns how many were filled in.
     See `fill_bare_work`; the tallies and self-citations of the papers around them are worked out again."""
     filled = 0
@@ -78,8 +79,10 @@ def fill_bare_work(graph: Graph, bare: BareWork, record: WorkRecord, source: str
         _move_citations(graph.db, bare.work_id, same)
         target = same
     else:
-        graph.db.execute("UPDATE works SET title = ?, source = ?, fetched_at = ? WHERE id = ?",
-                         [record.title, source, fetched_at, bare.work_id])
+        graph.db.execute(
+            "UPDATE works SET title = ?, source = ?, fetched_at = ? WHERE id = ?",
+            [record.title, source, fetched_at, bare.work_id],
+        )
         target = bare.work_id
     if bare.title:
         graph.db.execute("UPDATE works SET known_as = COALESCE(known_as, ?) WHERE id = ?", [bare.title, target])
@@ -99,8 +102,10 @@ def _work_with_ids(db: sqlite_utils.Database, record: WorkRecord, work_id: int) 
 
 def _cites_or_is_cited_by(db: sqlite_utils.Database, one: int, other: int) -> bool:
     """Whether the two works cite each other (then they are not one work, whatever the ids say)."""
-    sql = ("SELECT 1 FROM citations WHERE (citing_work_id = ? AND cited_work_id = ?) "
-           "OR (citing_work_id = ? AND cited_work_id = ?)")
+    sql = (
+        "SELECT 1 FROM citations WHERE (citing_work_id = ? AND cited_work_id = ?) "
+        "OR (citing_work_id = ? AND cited_work_id = ?)"
+    )
     return db.execute(sql, [one, other, other, one]).fetchone() is not None
 
 
@@ -110,8 +115,9 @@ def _move_citations(db: sqlite_utils.Database, from_id: int, into_id: int) -> No
     for mine, other in (("citing_work_id", "cited_work_id"), ("cited_work_id", "citing_work_id")):
         rows = db.execute(f"SELECT id, {other}, sources FROM citations WHERE {mine} = ?", [from_id]).fetchall()
         for citation_id, other_work, sources in rows:
-            kept = db.execute(f"SELECT id, sources FROM citations WHERE {mine} = ? AND {other} = ?",
-                              [into_id, other_work]).fetchone()
+            kept = db.execute(
+                f"SELECT id, sources FROM citations WHERE {mine} = ? AND {other} = ?", [into_id, other_work]
+            ).fetchone()
             if kept is None:
                 db.execute(f"UPDATE citations SET {mine} = ? WHERE id = ?", [into_id, citation_id])
                 continue
@@ -131,6 +137,8 @@ def _merged_sources(kept: str | None, moved: str | None) -> str:
 
 def _papers_around(db: sqlite_utils.Database, work_id: int) -> set[int]:
     """The library papers citing, or cited by, the work: their tallies change when it is merged."""
-    sql = ("SELECT w.paper_id FROM citations c JOIN works w ON w.id IN (c.citing_work_id, c.cited_work_id) "
-           "WHERE ? IN (c.citing_work_id, c.cited_work_id) AND w.paper_id IS NOT NULL")
+    sql = (
+        "SELECT w.paper_id FROM citations c JOIN works w ON w.id IN (c.citing_work_id, c.cited_work_id) "
+        "WHERE ? IN (c.citing_work_id, c.cited_work_id) AND w.paper_id IS NOT NULL"
+    )
     return {paper_id for (paper_id,) in db.execute(sql, [work_id])}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -13,8 +13,16 @@ from citedesk.library.graph import Graph
 from citedesk.library.tallies import mark_self_citations, update_tallies
 from citedesk.model import CitationRecord, Metrics, PaperRef, SourceResult, WorkRecord
 
-_METRIC_COLUMNS = ("cited_by", "citing_publications", "statements", "supporting", "mentioning", "contrasting",
-                   "unclassified", "references_count")
+_METRIC_COLUMNS = (
+    "cited_by",
+    "citing_publications",
+    "statements",
+    "supporting",
+    "mentioning",
+    "contrasting",
+    "unclassified",
+    "references_count",
+)
 
 
 @dataclass
@@ -27,7 +35,7 @@ class Stored:
 
 def now() -> str:
     """The current UTC time in ISO 8601, to the second."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def store_result(db: sqlite_utils.Database, paper: PaperRef, result: SourceResult, fetched_at: str) -> Stored:
@@ -60,8 +68,9 @@ def _ids_and_abstract(work: WorkRecord) -> dict[str, str | None]:
     return values
 
 
-def _store_citation(graph: Graph, record: CitationRecord, work_id: int, paper_side: str, source: str,
-                    fetched_at: str, stored: Stored) -> None:
+def _store_citation(
+    graph: Graph, record: CitationRecord, work_id: int, paper_side: str, source: str, fetched_at: str, stored: Stored
+) -> None:
     """One edge: the library paper on `paper_side` ("cited" or "citing"), the other work found or created."""
     other = record.citing if paper_side == "cited" else record.cited
     other_id = graph.work_for_record(other, source, fetched_at)
@@ -96,8 +105,9 @@ def _store_metrics(db: sqlite_utils.Database, work_id: int, source: str, metrics
     db.execute(sql, [work_id, source, *values.values(), fetched_at])
 
 
-def note_fetch(db: sqlite_utils.Database, paper_id: int, source: str, status: str, message: str | None,
-               fetched_at: str) -> None:
+def note_fetch(
+    db: sqlite_utils.Database, paper_id: int, source: str, status: str, message: str | None, fetched_at: str
+) -> None:
     """Remember when the paper was last fetched from the source, and how it went."""
     db.execute(
         "INSERT INTO fetches (paper_id, source, fetched_at, status, message) VALUES (?, ?, ?, ?, ?) "
@@ -109,7 +119,7 @@ def note_fetch(db: sqlite_utils.Database, paper_id: int, source: str, status: st
 
 def fetched_recently(db: sqlite_utils.Database, source: str, max_age_days: float) -> set[int]:
     """Papers fetched from the source (found or not) within the last `max_age_days`."""
-    cutoff = (datetime.now(timezone.utc) - timedelta(days=max_age_days)).isoformat(timespec="seconds")
+    cutoff = (datetime.now(UTC) - timedelta(days=max_age_days)).isoformat(timespec="seconds")
     rows = db.execute(
         "SELECT paper_id FROM fetches WHERE source = ? AND fetched_at >= ? AND status != 'failed'", [source, cutoff]
     )

@@ -33,8 +33,10 @@ class NotALibrary(CitedeskError):
     """The library path names a file that is not an SQLite database at all (a .bib given as --library)."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(f"Cannot open the library {path}: it is not a CiteDesk library (not an SQLite database "
-                         "file); name a library file with --library, or a new file to start one")
+        super().__init__(
+            f"Cannot open the library {path}: it is not a CiteDesk library (not an SQLite database "
+            "file); name a library file with --library, or a new file to start one"
+        )
 
 
 def repair_command(path: Path) -> str:

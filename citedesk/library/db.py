@@ -88,8 +88,10 @@ def begin_immediate(db: Library) -> None:
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise CitedeskError(f"Another program has been writing to the library {db.path} for more than "
-                            f"{WAIT_SECONDS} s; nothing was changed, try again when it is done") from exc
+        raise CitedeskError(
+            f"Another program has been writing to the library {db.path} for more than "
+            f"{WAIT_SECONDS} s; nothing was changed, try again when it is done"
+        ) from exc
 
 
 def commits_here() -> int:

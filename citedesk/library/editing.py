@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -67,7 +67,9 @@ def edit_paper(
         key if key != before.citekey else None, new_type if new_type != before.entry_type else None,
     )  # fmt: skip
     file_id = _file_of(db, paper_id)
-    columns = display_with_crossref(edited.fields, crossref_parent(db, edited.fields, file_id), _macros_of_file(db, file_id))
+    columns = display_with_crossref(
+        edited.fields, crossref_parent(db, edited.fields, file_id), _macros_of_file(db, file_id)
+    )
     values = {
         **dict(zip(DISPLAY_COLUMNS, columns)),
         "raw": edited.raw,
@@ -75,7 +77,7 @@ def edit_paper(
         "citekey": key,
         "entry_type": new_type,
         "modified": edited.modified,
-        "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     with db.atomic():
         db.table("papers").update(paper_id, values)
@@ -111,7 +113,9 @@ def edited_entry(
     return EditedEntry(text, new_fields, SPLICED)
 
 
-def written_values(raw: str, fields: Sequence[Sequence[str]], changes: Mapping[str, str | None]) -> dict[str, str | None]:
+def written_values(
+    raw: str, fields: Sequence[Sequence[str]], changes: Mapping[str, str | None]
+) -> dict[str, str | None]:
     """The changes as they will be written: line breaks as in the entry; text that is not a BibTeX value
     enclosed; one enclosed group in the delimiters of the value it replaces (of most of the entry's, for a new field)."""
     newline = "\r\n" if "\r\n" in raw else "\n"
@@ -144,16 +148,18 @@ def changed_fields(fields: list[list[str]], changes: Mapping[str, str | None]) -
     return kept
 
 
-def written_entry(raw: str, fields: Sequence[Sequence[str]], entry_type: str, citekey: str, modified: int,
-                  newline: str = "\n") -> str:
+def written_entry(
+    raw: str, fields: Sequence[Sequence[str]], entry_type: str, citekey: str, modified: int, newline: str = "\n"
+) -> str:
     """An entry as an export of papers writes it: its raw text under the library's key, or rewritten from its fields."""
     if modified == REWRITTEN:
         return serialize_entry(written_type(raw, entry_type), citekey, fields, newline)
     return with_key(raw, citekey).strip()
 
 
-def previewed_entry(paper: Paper, changes: Mapping[str, str | None], citekey: str | None = None,
-                    entry_type: str | None = None) -> str:
+def previewed_entry(
+    paper: Paper, changes: Mapping[str, str | None], citekey: str | None = None, entry_type: str | None = None
+) -> str:
     """The entry as an export will write it once these changes are saved: as it is while nothing changes, else
     changed where it was edited (or rewritten from its fields where its text cannot be, see `edited_entry`);
     with a value whose braces do not match yet (saving waits for them), rewritten from its fields as typed."""
@@ -173,8 +179,14 @@ def shown_type(paper: Paper) -> str:
     return written_type(paper.raw, paper.entry_type)
 
 
-def _spliced(raw: str, fields: list[list[str]], values: Mapping[str, str | None], citekey: str | None,
-             entry_type: str | None, expected: list[list[str]]) -> str | None:
+def _spliced(
+    raw: str,
+    fields: list[list[str]],
+    values: Mapping[str, str | None],
+    citekey: str | None,
+    entry_type: str | None,
+    expected: list[list[str]],
+) -> str | None:
     """The raw text with the changes made in place, or None where they cannot be made reliably: where `splice`
     does not find in the text the very fields bibtexparser read from it (a comment after a value, which
     bibtexparser reads into the value; commented-out fields; a missing comma), or where the result would not
@@ -273,11 +285,9 @@ def _file_of(db: sqlite_utils.Database, paper_id: int) -> int | None:
 
 
 def _check_key_free(db: sqlite_utils.Database, key: str, paper_id: int) -> None:
-    if not key.strip() or any(char in key for char in ",{}\" \t\n"):
+    if not key.strip() or any(char in key for char in ',{}" \t\n'):
         raise CitedeskError(f"{key!r} cannot be a citation key (no spaces, commas, braces or quotes)")
-    taken = db.execute(
-        "SELECT 1 FROM papers WHERE citekey = ? COLLATE NOCASE AND id != ?", [key, paper_id]
-    ).fetchone()
+    taken = db.execute("SELECT 1 FROM papers WHERE citekey = ? COLLATE NOCASE AND id != ?", [key, paper_id]).fetchone()
     if taken:
         raise CitedeskError(f"The citation key {key!r} is already used by another paper")
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from citedesk.library.bibtex.latex import latex_to_unicode
 from citedesk.library.bibtex.names import Name, short_authors, split_names
@@ -27,8 +27,21 @@ _VENUE_FIELDS = (
 )
 _INHERITED = ("year", "date", "booktitle", "editor", "publisher", "journal", "journaltitle", "series")
 _NEEDED = frozenset(
-    (*_VENUE_FIELDS, *_INHERITED, "title", "author", "doi", "url", "eprint", "archiveprefix")
-    + ("eprinttype", "arxiv", "abstract", "keywords", "crossref")
+    (
+        *_VENUE_FIELDS,
+        *_INHERITED,
+        "title",
+        "author",
+        "doi",
+        "url",
+        "eprint",
+        "archiveprefix",
+        "eprinttype",
+        "arxiv",
+        "abstract",
+        "keywords",
+        "crossref",
+    )
 )
 DISPLAY_COLUMNS = ("title", "authors", "authors_short", "year", "venue", "doi", "arxiv", "url", "abstract", "keywords")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")

@@ -28,9 +28,7 @@ ORDER BY position
 
 def file_bytes(db: sqlite_utils.Database, source_file_id: int) -> bytes:
     """The imported file as it was, with edited entries as edited and deleted ones left out."""
-    source = db.execute(
-        "SELECT encoding, bom, newline FROM source_files WHERE id = ?", [source_file_id]
-    ).fetchone()
+    source = db.execute("SELECT encoding, bom, newline FROM source_files WHERE id = ?", [source_file_id]).fetchone()
     if source is None:
         raise CitedeskError(f"No imported file with id {source_file_id} in the library")
     encoding, bom, newline = source
@@ -67,8 +65,9 @@ def paper_records(db: sqlite_utils.Database, paper_ids: Sequence[int] | None = N
     records = []
     for chunk in _batches(ids):
         marks = ",".join("?" * len(chunk))
-        rows = db.execute(f"SELECT id, fields, entry_type, citekey, source_file_id, line FROM papers "
-                          f"WHERE id IN ({marks})", chunk).fetchall()
+        rows = db.execute(
+            f"SELECT id, fields, entry_type, citekey, source_file_id, line FROM papers WHERE id IN ({marks})", chunk
+        ).fetchall()
         by_id = {row[0]: row for row in rows}
         records += [_record(db, by_id[paper_id], macros) for paper_id in chunk if paper_id in by_id]
     return records
@@ -95,8 +94,9 @@ def _evaluated(fields: list, macros: dict[str, str]) -> dict[str, str]:
 
 
 def _macros_of_file(db: sqlite_utils.Database, file_id: int | None) -> dict[str, str]:
-    rows = db.execute("SELECT raw FROM file_blocks WHERE source_file_id = ? AND kind = 'string' ORDER BY position",
-                      [file_id]).fetchall()
+    rows = db.execute(
+        "SELECT raw FROM file_blocks WHERE source_file_id = ? AND kind = 'string' ORDER BY position", [file_id]
+    ).fetchall()
     return read_macros("\n".join(raw for (raw,) in rows))
 
 
@@ -147,7 +147,9 @@ def _preambles_and_strings(db: sqlite_utils.Database, ids: list[int], every_macr
 
 
 def _macros_used(db: sqlite_utils.Database, ids: list[int]) -> set[str]:
-    return {name for _, _, fields, *_ in _paper_rows(db, ids) for _, raw in json.loads(fields) for name in macro_names(raw)}
+    return {
+        name for _, _, fields, *_ in _paper_rows(db, ids) for _, raw in json.loads(fields) for name in macro_names(raw)
+    }
 
 
 def _definitions(db: sqlite_utils.Database, file_id: int) -> list[tuple[str, str, str]]:
@@ -157,7 +159,11 @@ def _definitions(db: sqlite_utils.Database, file_id: int) -> list[tuple[str, str
 
 def _with_macros_they_use(needed: set[str], blocks: list[tuple[str, str, str]]) -> set[str]:
     """Add the macros that needed macros are defined with, until nothing new is found."""
-    values = {(key or "").lower(): raw.partition("=")[2].strip().rstrip(")}").strip() for kind, key, raw in blocks if kind == "string"}
+    values = {
+        (key or "").lower(): raw.partition("=")[2].strip().rstrip(")}").strip()
+        for kind, key, raw in blocks
+        if kind == "string"
+    }
     todo = list(needed)
     while todo:
         for name in macro_names(values.get(todo.pop(), "")):

@@ -90,8 +90,9 @@ BUILT_IN = (
     Facet("section", "Section", _section, section_label, order=10, listed=tuple(s.value for s in Section)),
     Facet("year", "Year", _year, year_label, order=20, of_work=True),
     Facet("type", "Type", _type, type_label, order=30, of_work=True),
-    Facet("relationship", "Relationship", _relationship, relationship_label, order=40,
-          listed=tuple(RELATIONSHIP_LABELS)),
+    Facet(
+        "relationship", "Relationship", _relationship, relationship_label, order=40, listed=tuple(RELATIONSHIP_LABELS)
+    ),
     Facet("author", "Authors", _authors, order=50, of_work=True, find_hint="Find a citing author\u2026"),
     Facet("venue", "Journals", _venue, venue_label, order=60, of_work=True, find_hint="Find a journal or venue\u2026"),
 )

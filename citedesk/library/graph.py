@@ -107,7 +107,9 @@ class Graph:
         """Fill the work's empty columns, leaving known values alone; ids already used elsewhere are skipped."""
         for name in ("doi", "s2_id", "openalex_id"):
             value = values.get(name)
-            if value is not None and self._scalar(f"SELECT 1 FROM works WHERE {name} = ? AND id != ?", [value, work_id]):
+            if value is not None and self._scalar(
+                f"SELECT 1 FROM works WHERE {name} = ? AND id != ?", [value, work_id]
+            ):
                 values = {**values, name: None}
         values = {name: value for name, value in values.items() if value is not None}
         if values:
@@ -143,15 +145,18 @@ class Graph:
         """Existing works without DOI by normalised (title, year), loaded once; a work a source described
         after it was known only by an id (`known_as`) is found by that id too, without a year."""
         if self._untitled is None:
-            sql = ("SELECT id, title, year FROM works WHERE doi IS NULL AND title IS NOT NULL "
-                   "UNION ALL SELECT id, known_as, NULL FROM works WHERE known_as IS NOT NULL ORDER BY id DESC")
+            sql = (
+                "SELECT id, title, year FROM works WHERE doi IS NULL AND title IS NOT NULL "
+                "UNION ALL SELECT id, known_as, NULL FROM works WHERE known_as IS NOT NULL ORDER BY id DESC"
+            )
             self._untitled = {title_key(t, y): i for i, t, y in self.db.execute(sql).fetchall()}
         return self._untitled
 
     # -- citations and statements
 
-    def citation(self, citing: int, cited: int, source: str, influential: bool | None = None,
-                 self_citation: bool | None = None) -> tuple[int, bool]:
+    def citation(
+        self, citing: int, cited: int, source: str, influential: bool | None = None, self_citation: bool | None = None
+    ) -> tuple[int, bool]:
         """The citation of `cited` by `citing`, created once, with the source added; (id, created)."""
         sql = "SELECT id, sources, is_influential, self_citation FROM citations WHERE citing_work_id = ? AND cited_work_id = ?"
         found = self.db.execute(sql, [citing, cited]).fetchone()
@@ -165,7 +170,13 @@ class Graph:
         self._update_citation(found, source, influential_flag, self_citation)
         return int(found[0]), False
 
-    def _update_citation(self, found: tuple[int, str | None, int | None, int | None], source: str, influential: int | None, self_citation: bool | None) -> None:
+    def _update_citation(
+        self,
+        found: tuple[int, str | None, int | None, int | None],
+        source: str,
+        influential: int | None,
+        self_citation: bool | None,
+    ) -> None:
         """Add the source; raise is_influential if the source says so; take a source's self-citation flag."""
         citation_id, sources, was_influential, was_self = found
         known = json.loads(sources) if sources else []
@@ -180,16 +191,28 @@ class Graph:
         """Insert a statement unless (citation, text) is already there; True if it was new.
         `values` has text, marker_start, marker_end, section, raw_section, intents (a list), stance,
         confidence, source, fetched_at and classifier_version ("given" for a stance that came with it)."""
-        row = [citation_id, values["text"], values.get("marker_start"), values.get("marker_end"),
-               values.get("section", "unknown"), values.get("raw_section"), json.dumps(values.get("intents") or []),
-               values.get("stance", "unclassified"), values.get("confidence"), values["source"], values["fetched_at"],
-               values.get("classifier_version")]
+        row = [
+            citation_id,
+            values["text"],
+            values.get("marker_start"),
+            values.get("marker_end"),
+            values.get("section", "unknown"),
+            values.get("raw_section"),
+            json.dumps(values.get("intents") or []),
+            values.get("stance", "unclassified"),
+            values.get("confidence"),
+            values["source"],
+            values["fetched_at"],
+            values.get("classifier_version"),
+        ]
         return self.db.execute(_INSERT_STATEMENT, row).rowcount == 1
 
     def _touch(self, *work_ids: int) -> None:
         """Remember the library papers behind these works: their tallies need counting again."""
         marks = ",".join("?" * len(work_ids))
-        for (paper_id,) in self.db.execute(f"SELECT paper_id FROM works WHERE id IN ({marks}) AND paper_id IS NOT NULL", work_ids):
+        for (paper_id,) in self.db.execute(
+            f"SELECT paper_id FROM works WHERE id IN ({marks}) AND paper_id IS NOT NULL", work_ids
+        ):
             self.touched_papers.add(paper_id)
 
     def _scalar(self, sql: str, params: list[Any]) -> Any:

@@ -7,9 +7,7 @@ from urllib.parse import unquote
 
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/[^\s?#]+")
-_DOI_PREFIX = re.compile(
-    r"^(?:doi\s*:\s*|doi\s+|(?:https?://)?(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE
-)
+_DOI_PREFIX = re.compile(r"^(?:doi\s*:\s*|doi\s+|(?:https?://)?(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE)
 _LATEX_ESCAPE = re.compile(r"\\([_&%#$])")
 
 _ARXIV_NEW = r"\d{2}(?:0[1-9]|1[0-2])\.\d{4,5}"

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -20,7 +20,7 @@ PAPER_COLUMNS = (
     "citekey",
     "entry_type",
     *DISPLAY_COLUMNS,
-    *"fields raw modified source_file_id position line added_at updated_at".split(),
+    *["fields", "raw", "modified", "source_file_id", "position", "line", "added_at", "updated_at"],
 )
 _DOI = DISPLAY_COLUMNS.index("doi")
 _AUTHORS_SHORT = DISPLAY_COLUMNS.index("authors_short")
@@ -109,7 +109,7 @@ def store_file(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> None:
     """Insert one file's papers and blocks; the caller holds the transaction."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     file_id = _insert_source_file(db, item, now)
     position = 0
     for blocks in item.pieces:
@@ -172,7 +172,9 @@ def _insert_source_file(db: sqlite_utils.Database, item: FileImport, now: str) -
     return db["source_files"].insert(row).last_pk
 
 
-def _key_to_store(block: Block, source: str, known: KnownIds, report: ImportReport, allow_duplicates: bool) -> str | None:
+def _key_to_store(
+    block: Block, source: str, known: KnownIds, report: ImportReport, allow_duplicates: bool
+) -> str | None:
     """The citation key to store an entry under, or None if the block is not stored as a paper."""
     if block.kind != "entry":
         return None

@@ -159,8 +159,10 @@ def page(db: sqlite_utils.Database, query: ListQuery, after: SortKey | None = No
     if after is not None:
         where += f" AND {query.after_sql()}"
         params += [after.value, after.value, after.id]
-    sql = (f"SELECT {query.key} AS sort_key, papers.id AS id, {ROW_VALUES} FROM papers WHERE {where} "
-           f"ORDER BY {query.order_sql()} LIMIT ?")
+    sql = (
+        f"SELECT {query.key} AS sort_key, papers.id AS id, {ROW_VALUES} FROM papers WHERE {where} "
+        f"ORDER BY {query.order_sql()} LIMIT ?"
+    )
     cursor = db.execute(sql, [*params, limit + 1])
     key_of, row_of = column_picker(cursor, ("sort_key", "id")), record_maker(cursor, ListRow)
     found = cursor.fetchall()
@@ -175,7 +177,11 @@ def count(db: sqlite_utils.Database, query: ListQuery) -> int:
         return int(db.execute(f"SELECT count(*) FROM papers WHERE {where}", params).fetchone()[0])
     where, params = query.where(with_fts=False)
     if not params and where == "1 AND 1":
-        return int(db.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", [query.parsed.fts_query]).fetchone()[0])
+        return int(
+            db.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", [query.parsed.fts_query]).fetchone()[
+                0
+            ]
+        )
     sql = f"SELECT count(*) FROM papers_fts JOIN papers ON papers.id = papers_fts.rowid WHERE papers_fts MATCH ? AND {where}"
     return int(db.execute(sql, [query.parsed.fts_query, *params]).fetchone()[0])
 
@@ -221,15 +227,25 @@ class Sidebar:
 
 def sidebar(db: sqlite_utils.Database) -> Sidebar:
     """The sidebar's entries and counts, in one pass over small tables and two indexed counts."""
-    files = list(records(db.execute(
-        "SELECT f.id AS id, f.name AS name, count(p.id) AS papers FROM source_files f "
-        "LEFT JOIN papers p ON p.source_file_id = f.id GROUP BY f.id HAVING count(p.id) > 0 "
-        "ORDER BY f.name COLLATE NOCASE, f.id"
-    ), SidebarEntry))
-    tags = list(records(db.execute(
-        "SELECT tags.id AS id, tags.name AS name, count(pt.paper_id) AS papers FROM tags "
-        "LEFT JOIN paper_tags pt ON pt.tag_id = tags.id GROUP BY tags.id ORDER BY tags.name COLLATE NOCASE"
-    ), SidebarEntry))
+    files = list(
+        records(
+            db.execute(
+                "SELECT f.id AS id, f.name AS name, count(p.id) AS papers FROM source_files f "
+                "LEFT JOIN papers p ON p.source_file_id = f.id GROUP BY f.id HAVING count(p.id) > 0 "
+                "ORDER BY f.name COLLATE NOCASE, f.id"
+            ),
+            SidebarEntry,
+        )
+    )
+    tags = list(
+        records(
+            db.execute(
+                "SELECT tags.id AS id, tags.name AS name, count(pt.paper_id) AS papers FROM tags "
+                "LEFT JOIN paper_tags pt ON pt.tag_id = tags.id GROUP BY tags.id ORDER BY tags.name COLLATE NOCASE"
+            ),
+            SidebarEntry,
+        )
+    )
     total = db.execute("SELECT count(*) FROM papers").fetchone()[0]
     recent = db.execute("SELECT count(*) FROM papers WHERE added_at >= ?", [recent_cutoff()]).fetchone()[0]
     return Sidebar(total, recent, files, tags)

@@ -24,8 +24,15 @@ from citedesk.library.tags import tags_of
 from citedesk.model import Stance
 
 # the counts of another source shown beside ours, in this order
-SOURCE_COUNTS = ("supporting", "mentioning", "contrasting", "unclassified", "cited_by", "citing_publications",
-                 "references_count")
+SOURCE_COUNTS = (
+    "supporting",
+    "mentioning",
+    "contrasting",
+    "unclassified",
+    "cited_by",
+    "citing_publications",
+    "references_count",
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,13 @@ class PaperReport(PaperSummary):
 
 def load_summary(db: sqlite_utils.Database, paper_id: int) -> PaperSummary:
     """What the details and report panes show, without reading the statements themselves."""
-    return PaperSummary(paper_by_id(db, paper_id), tuple(tags_of(db, paper_id)), paper_counts(db, paper_id),
-                        statements_per_year(db, paper_id), source_counts(db, paper_id))
+    return PaperSummary(
+        paper_by_id(db, paper_id),
+        tuple(tags_of(db, paper_id)),
+        paper_counts(db, paper_id),
+        statements_per_year(db, paper_id),
+        source_counts(db, paper_id),
+    )
 
 
 def load_report(db: sqlite_utils.Database, paper_id: int, order: Order = Order.RELEVANCE) -> PaperReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import itertools
 import json
 import os
 import signal
@@ -10,7 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from multiprocessing import get_context, resource_tracker
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -22,8 +23,8 @@ from bibtexparser import model
 from citedesk.library.bibtex.encoding import shown
 from citedesk.library.bibtex.reader import Segment, block_starts, split_segments, string_blocks
 from citedesk.library.bibtex.values import evaluate, strip_enclosing
-from citedesk.library.visible import has_hidden, visible
 from citedesk.library.entries import DISPLAY_COLUMNS, Fields, display_columns, evaluated_fields, inherit_crossref
+from citedesk.library.visible import has_hidden, visible
 
 PARALLEL_MIN_CHARS = 1_000_000
 _PR_SET_PDEATHSIG = 1
@@ -156,10 +157,8 @@ def _start_worker(parent: int) -> None:
     when the parent ends, even by kill -9: at once on Linux (PR_SET_PDEATHSIG), else within half a second."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
-        try:
+        with suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
@@ -184,7 +183,7 @@ def read_macros(text: str) -> dict[str, str]:
 def _pieces(text: str, cuts: list[int], macros: dict[str, str]) -> list[tuple[str, int, dict[str, str]]]:
     bounds = [0, *cuts, len(text)]
     pieces, line = [], 0
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in itertools.pairwise(bounds):
         pieces.append((text[start:end], line, macros))
         line += text.count("\n", start, end)
     return pieces
@@ -197,8 +196,11 @@ def _parse_piece(piece: tuple[str, int, dict[str, str]]) -> list[Block]:
 
 def _block_of(segment: Segment, macros: dict[str, str]) -> Block:
     if segment.kind == "entry" and has_hidden(segment.key):
-        segment = segment._replace(kind="failed", error=f"the citation key '{visible(segment.key)}' holds control "
-                                   "characters; a key is letters, digits and punctuation")
+        segment = segment._replace(
+            kind="failed",
+            error=f"the citation key '{visible(segment.key)}' holds control "
+            "characters; a key is letters, digits and punctuation",
+        )
     columns = None
     if segment.kind == "entry":
         columns = _column_values(evaluated_fields(segment.fields, macros))

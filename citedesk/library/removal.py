@@ -36,7 +36,9 @@ def remove_papers(db: sqlite_utils.Database, paper_ids: Iterable[int]) -> Remove
             cursor = db.execute(f"SELECT * FROM papers WHERE id IN ({marks})", chunk)
             names = [column[0] for column in cursor.description]
             removed.papers += [dict(zip(names, row)) for row in cursor.fetchall()]
-            removed.tags += db.execute(f"SELECT paper_id, tag_id FROM paper_tags WHERE paper_id IN ({marks})", chunk).fetchall()
+            removed.tags += db.execute(
+                f"SELECT paper_id, tag_id FROM paper_tags WHERE paper_id IN ({marks})", chunk
+            ).fetchall()
             removed.works += db.execute(f"SELECT id, paper_id FROM works WHERE paper_id IN ({marks})", chunk).fetchall()
             db.execute(f"DELETE FROM paper_tags WHERE paper_id IN ({marks})", chunk)
             db.execute(f"UPDATE works SET paper_id = NULL WHERE paper_id IN ({marks})", chunk)

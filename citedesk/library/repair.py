@@ -49,19 +49,29 @@ class Repaired:
 
     def summary(self) -> str:
         """What the person is told after a repair: what came back, where, and where the damaged file is."""
-        skipped = (f", stepping over {count(self.skipped_ranges, 'unreadable stretch', 'unreadable stretches')}"
-                   if self.skipped_ranges else "")
-        recovered = (f"Recovered {count(self.papers, 'paper')} and {count(self.statements, 'statement')} "
-                     f"into {self.library} ({self.method}{skipped})")
+        skipped = (
+            f", stepping over {count(self.skipped_ranges, 'unreadable stretch', 'unreadable stretches')}"
+            if self.skipped_ranges
+            else ""
+        )
+        recovered = (
+            f"Recovered {count(self.papers, 'paper')} and {count(self.statements, 'statement')} "
+            f"into {self.library} ({self.method}{skipped})"
+        )
         if self.in_place:
             return f"{recovered}; the damaged file is kept as {self.damaged}."
-        return (f"{recovered}; the damaged library {self.damaged} is as it was: open the new one with "
-                f"--library {shlex.quote(str(self.library))}, or move it in the damaged one's place.")
+        return (
+            f"{recovered}; the damaged library {self.damaged} is as it was: open the new one with "
+            f"--library {shlex.quote(str(self.library))}, or move it in the damaged one's place."
+        )
 
 
-def repair_library(library: str | os.PathLike[str] | None, output: str | os.PathLike[str] | None = None,
-                   progress: Progress = lambda done, total: None,
-                   shell: str | None | bool = True) -> Repaired:
+def repair_library(
+    library: str | os.PathLike[str] | None,
+    output: str | os.PathLike[str] | None = None,
+    progress: Progress = lambda done, total: None,
+    shell: str | bool | None = True,
+) -> Repaired:
     """Recover the damaged library into a new file. Without `output` the new file takes the library's place and
     the damaged one is renamed library.damaged-<date>.sqlite beside it; with `output` the new library is
     written there and the damaged one is left where it is. `shell`: True finds sqlite3 on the PATH, a path
@@ -121,11 +131,20 @@ def recover(damaged: Path, output: Path, shell: str | None, progress: Progress) 
 def _recover_with_shell(shell: str, damaged: Path, output: Path) -> None:
     """Pipe `.recover`'s SQL from the damaged file (opened read-only) into a new database."""
     with tempfile.TemporaryFile() as dump_errors, tempfile.TemporaryFile() as load_errors:
-        dump = subprocess.Popen([shell, "-readonly", os.path.abspath(damaged), ".recover"], stdout=subprocess.PIPE,
-                                stderr=dump_errors, stdin=subprocess.DEVNULL)
+        dump = subprocess.Popen(
+            [shell, "-readonly", os.path.abspath(damaged), ".recover"],
+            stdout=subprocess.PIPE,
+            stderr=dump_errors,
+            stdin=subprocess.DEVNULL,
+        )
         try:
-            load = subprocess.run([shell, "-bail", os.path.abspath(output)], stdin=dump.stdout,
-                                  stdout=subprocess.DEVNULL, stderr=load_errors, check=False)
+            load = subprocess.run(
+                [shell, "-bail", os.path.abspath(output)],
+                stdin=dump.stdout,
+                stdout=subprocess.DEVNULL,
+                stderr=load_errors,
+                check=False,
+            )
         finally:
             if dump.stdout is not None:
                 dump.stdout.close()
@@ -164,9 +183,11 @@ def _recover_row_by_row(damaged: Path, output: Path, progress: Progress) -> int:
         try:
             present = {row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as exc:
-            raise CitedeskError(f"Nothing could be read from the damaged library {damaged} ({exc}): even its list "
-                                "of tables is damaged; where the sqlite3 shell has a working .recover, repair uses "
-                                "it and may read more") from None
+            raise CitedeskError(
+                f"Nothing could be read from the damaged library {damaged} ({exc}): even its list "
+                "of tables is damaged; where the sqlite3 shell has a working .recover, repair uses "
+                "it and may read more"
+            ) from None
         tables = [table for table in _copied_tables(db.conn) if table in present]
         db.execute("PRAGMA foreign_keys = OFF")
         with db.atomic(), fts_deferred(db, "papers"), fts_deferred(db, "statements"):
@@ -183,9 +204,13 @@ def _copied_tables(conn: sqlite3.Connection) -> list[str]:
     """The tables a repair copies: all but SQLite's, the migrations' record, and full-text indexes (rebuilt)."""
     rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rootpage").fetchall()
     virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
-    return [name for name, _ in rows
-            if not name.startswith(("sqlite_", "_sqlite_")) and name not in virtual
-            and not any(name.startswith(f"{table}_") for table in virtual)]
+    return [
+        name
+        for name, _ in rows
+        if not name.startswith(("sqlite_", "_sqlite_"))
+        and name not in virtual
+        and not any(name.startswith(f"{table}_") for table in virtual)
+    ]
 
 
 def _copy_table(source: sqlite3.Connection, target: sqlite3.Connection, table: str) -> int:
@@ -296,16 +321,21 @@ def _drop_dangling(conn: sqlite3.Connection) -> None:
             columns = [row[3] for row in conn.execute(f"PRAGMA foreign_key_list([{table}])") if row[0] == key]
             info = {row[1]: row for row in conn.execute(f"PRAGMA table_info([{table}])")}
             if all(not info[column][3] and not info[column][5] for column in columns):  # nullable, not in the key
-                conn.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = NULL' for c in columns)} WHERE rowid = ?",
-                             [rowid])
+                conn.execute(
+                    f"UPDATE [{table}] SET {', '.join(f'[{c}] = NULL' for c in columns)} WHERE rowid = ?", [rowid]
+                )
             else:
                 conn.execute(f"DELETE FROM [{table}] WHERE rowid = ?", [rowid])
     raise CitedeskError("The recovered library still has rows that point at lost ones")
 
 
 def _full_text_tables(conn: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND upper(sql) LIKE 'CREATE VIRTUAL TABLE%USING FTS5%'")]
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND upper(sql) LIKE 'CREATE VIRTUAL TABLE%USING FTS5%'"
+        )
+    ]
 
 
 def _counts(path: Path) -> tuple[int, int]:

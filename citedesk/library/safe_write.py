@@ -61,7 +61,9 @@ def _existing_regular(target: Path, named: Path) -> os.stat_result | None:
     except OSError as exc:
         raise CitedeskError(f"Cannot write {named}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(status.st_mode):
-        raise CitedeskError(f"{named} is {kind_of(status.st_mode)}, not a regular file: choose a file to write the export to")
+        raise CitedeskError(
+            f"{named} is {kind_of(status.st_mode)}, not a regular file: choose a file to write the export to"
+        )
     return status
 
 
@@ -198,6 +200,8 @@ def _remove(path: str) -> bool:
 
 def _untouched_for(entry: os.DirEntry[str], seconds: float) -> bool:
     try:
-        return entry.is_file(follow_symlinks=False) and time.time() - entry.stat(follow_symlinks=False).st_mtime > seconds
+        return (
+            entry.is_file(follow_symlinks=False) and time.time() - entry.stat(follow_symlinks=False).st_mtime > seconds
+        )
     except OSError:
         return False

@@ -10,9 +10,24 @@ from pathlib import Path
 from citedesk.model import CitedeskError
 
 FIELDS = (
-    "text", "cited_key", "cited_doi", "citing_key", "citing_doi", "citing_title", "citing_authors", "citing_year",
-    "citing_venue", "citing_type", "marker_start", "marker_end", "section", "label", "confidence", "intents",
-    "is_influential", "source",
+    "text",
+    "cited_key",
+    "cited_doi",
+    "citing_key",
+    "citing_doi",
+    "citing_title",
+    "citing_authors",
+    "citing_year",
+    "citing_venue",
+    "citing_type",
+    "marker_start",
+    "marker_end",
+    "section",
+    "label",
+    "confidence",
+    "intents",
+    "is_influential",
+    "source",
 )
 FORMATS = ("jsonl", "csv", "tsv")
 FORMAT_NAMES = {"jsonl": "JSON Lines", "csv": "CSV", "tsv": "TSV"}
@@ -104,7 +119,9 @@ def _sniffed_format(path: Path) -> str:
         return "tsv"
     if "," in line:
         return "csv"
-    raise CitedeskError(f"Cannot tell from its first line whether {path.name} is JSON Lines, CSV or TSV: name its format")
+    raise CitedeskError(
+        f"Cannot tell from its first line whether {path.name} is JSON Lines, CSV or TSV: name its format"
+    )
 
 
 # ---------------------------------------------------------------- CSV and TSV columns
@@ -133,8 +150,11 @@ def resolve_columns(
     """The column number of each field that is read, from the mapping and (in a file with a header) the
     columns named like fields that the mapping leaves alone; raises CitedeskError for a mapping that
     names no such column, or (when `required`) one that leaves no text or cited paper."""
-    picks = {field: _column_number(field, column, names, width, file_name)
-             for field, column in layout.columns if column is not None}
+    picks = {
+        field: _column_number(field, column, names, width, file_name)
+        for field, column in layout.columns
+        if column is not None
+    }
     if names is None and not layout.columns and required:
         raise CitedeskError(
             f"{file_name} has no header line naming its columns (its first row has {width}): "

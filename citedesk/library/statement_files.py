@@ -56,7 +56,8 @@ class RowError(ValueError):
 
 
 def read_statement_rows(
-    path: str | os.PathLike[str], layout: StatementLayout = StatementLayout()  # noqa: B008 (frozen)
+    path: str | os.PathLike[str],
+    layout: StatementLayout = StatementLayout(),  # noqa: B008 (frozen)
 ) -> Iterator[tuple[int, RawRow]]:
     """Yield (line number, row by field name) from a JSON Lines, CSV or TSV file read as `layout` says;
     unreadable rows as MalformedRow. Errors of the file itself are raised at once, those of its header
@@ -111,8 +112,10 @@ def _not_utf8(raw: str) -> MalformedRow | None:
     bad = next((i for i, ch in enumerate(raw) if "\udc80" <= ch <= "\udcff"), None)
     if bad is None:
         return None
-    return MalformedRow(f"not UTF-8 text (byte 0x{ord(raw[bad]) - 0xDC00:02x} at column {bad + 1})",
-                        raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    return MalformedRow(
+        f"not UTF-8 text (byte 0x{ord(raw[bad]) - 0xDC00:02x} at column {bad + 1})",
+        raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+    )
 
 
 def _json_object(line: str) -> RawRow:
@@ -162,7 +165,9 @@ def _first_record(reader: CsvReader) -> tuple[int, list[str]]:
     return previous + 1, []
 
 
-def _csv_row(columns: tuple[tuple[str, int], ...], values: list[str], delimiter: str, names: list[str] | None) -> RawRow:
+def _csv_row(
+    columns: tuple[tuple[str, int], ...], values: list[str], delimiter: str, names: list[str] | None
+) -> RawRow:
     """The values of the columns read, by field name; a row with more values than the header has columns,
     or (without a header) fewer than the mapping reads, is malformed."""
     bad = _not_utf8(delimiter.join(values))
@@ -173,8 +178,11 @@ def _csv_row(columns: tuple[tuple[str, int], ...], values: list[str], delimiter:
     if names is None:
         field, last = max(columns, key=lambda pair: pair[1])
         if last >= len(values):
-            return MalformedRow(f"{len(values)} field{'s' if len(values) != 1 else ''}, but the mapping "
-                                f"reads column {last} for {field}", delimiter.join(values))
+            return MalformedRow(
+                f"{len(values)} field{'s' if len(values) != 1 else ''}, but the mapping "
+                f"reads column {last} for {field}",
+                delimiter.join(values),
+            )
     return {field: values[number] for field, number in columns if number < len(values)}
 
 
@@ -228,7 +236,7 @@ def parse_row(raw: RawRow, default_source: str) -> StatementInput:
         stance=Stance.UNCLASSIFIED if sentiment else _stance(raw.get("label")),
         label_given=not _is_missing(raw.get("label")) and sentiment is None,
         confidence=_confidence(raw.get("confidence")),
-        intents=intents + [sentiment] if sentiment and sentiment not in intents else intents,
+        intents=[*intents, sentiment] if sentiment and sentiment not in intents else intents,
         is_influential=_flag(raw.get("is_influential"), "is_influential"),
         source=_string(raw, "source") or default_source,
     )
@@ -458,8 +466,10 @@ def preview_statements(
     except CitedeskError as exc:
         return StatementPreview(str(path), file_format, header, choices, (), (), str(exc))
     try:
-        rows = tuple(_preview_row(line, raw, path.name, cited_known)
-                     for line, raw in islice(_rows(path, file_format, layout), limit))
+        rows = tuple(
+            _preview_row(line, raw, path.name, cited_known)
+            for line, raw in islice(_rows(path, file_format, layout), limit)
+        )
     except CitedeskError as exc:  # the mapping leaves no text or cited paper: the rest of it is still shown
         return StatementPreview(str(path), file_format, header, choices, mapping, (), str(exc))
     return StatementPreview(str(path), file_format, header, choices, mapping, rows)
@@ -501,8 +511,10 @@ def _choices(file_format: str, start: _FirstRecords, header: bool) -> tuple[Colu
         return ()
     width = len(rows[0]) if header else max(len(values) for values in rows)
     first = rows[0]
-    return tuple(ColumnChoice(number, f"{number}: {_sample(first[number] if number < len(first) else '')}")
-                 for number in range(width))
+    return tuple(
+        ColumnChoice(number, f"{number}: {_sample(first[number] if number < len(first) else '')}")
+        for number in range(width)
+    )
 
 
 def _sample(value: str) -> str:
@@ -511,8 +523,9 @@ def _sample(value: str) -> str:
     return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 1] + "…"
 
 
-def _mapping(path: Path, file_format: str, layout: StatementLayout, start: _FirstRecords, header: bool
-             ) -> tuple[tuple[str, int | str], ...]:
+def _mapping(
+    path: Path, file_format: str, layout: StatementLayout, start: _FirstRecords, header: bool
+) -> tuple[tuple[str, int | str], ...]:
     """The column (or key) each field is read from, whether or not that gives every row its text and cited paper."""
     if file_format == "jsonl":
         return resolve_keys(layout, path.name, required=False)
@@ -522,8 +535,9 @@ def _mapping(path: Path, file_format: str, layout: StatementLayout, start: _Firs
     return resolve_columns(layout, names, len(start.rows[0]), path.name, required=False)
 
 
-def _preview_row(line: int, raw: RawRow, default_source: str,
-                 cited_known: Callable[[StatementInput], bool] | None) -> PreviewRow:
+def _preview_row(
+    line: int, raw: RawRow, default_source: str, cited_known: Callable[[StatementInput], bool] | None
+) -> PreviewRow:
     """A row as it would be stored, or as it was read with the reason it would not be."""
     if isinstance(raw, MalformedRow):
         return PreviewRow(line, (), raw.reason)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from citedesk.library.graph import Graph, LibraryPaper
-from citedesk.library.tallies import mark_self_citations, update_tallies
 from citedesk.library.statement_columns import StatementLayout
 from citedesk.library.statement_files import (
     PREVIEW_ROWS,
@@ -26,6 +25,7 @@ from citedesk.library.statement_files import (
     read_statement_rows,
     unmatched_reason,
 )
+from citedesk.library.tallies import mark_self_citations, update_tallies
 from citedesk.model import GIVEN_STANCE, Cancelled, Problem, StatementImportReport
 
 PROGRESS_EVERY = 200
@@ -81,7 +81,7 @@ def _cited_paper(graph: Graph, row: StatementInput) -> LibraryPaper | None:
 
 def _now() -> str:
     """The current UTC time in ISO 8601, to the second."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _StatementWriter:

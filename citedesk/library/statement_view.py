@@ -105,7 +105,7 @@ class Item:
     cited: tuple[str | None, int | None] | None = None  # the cited work's authors and year, to find the marker
     _folded: str | None = field(default=None, repr=False, compare=False)
     _values: tuple[tuple[Facet, ...], tuple[Values, ...]] | None = field(default=None, repr=False, compare=False)
-    _marker: tuple[int, int] | None | bool = field(default=False, repr=False, compare=False)
+    _marker: tuple[int, int] | bool | None = field(default=False, repr=False, compare=False)
 
     @property
     def marker(self) -> tuple[int, int] | None:
@@ -130,8 +130,9 @@ class Item:
             object.__setattr__(self, "_folded", fold(self.text))
         return self._folded  # type: ignore[return-value]
 
-    def values_for(self, facets: tuple[Facet, ...],
-                   of_works: dict[int, tuple[Values | None, ...]]) -> tuple[Values, ...]:
+    def values_for(
+        self, facets: tuple[Facet, ...], of_works: dict[int, tuple[Values | None, ...]]
+    ) -> tuple[Values, ...]:
         """The values this statement counts under, one tuple per facet (the stance's first), worked out once
         for these facets; `of_works` keeps each work's values for the facets whose values come from the work
         alone, shared by its statements."""
@@ -141,8 +142,13 @@ class Item:
         own = of_works.get(self.work.id)
         if own is None:
             own = of_works[self.work.id] = tuple(values_of(facet, self) if facet.of_work else None for facet in facets)
-        values = ((self.stance.value,), *(values_of(facet, self) if work is None else work  # computed per work
-                                          for facet, work in zip(facets, own)))
+        values = (
+            (self.stance.value,),
+            *(
+                values_of(facet, self) if work is None else work  # computed per work
+                for facet, work in zip(facets, own)
+            ),
+        )
         object.__setattr__(self, "_values", (facets, values))
         return values
 
@@ -172,10 +178,25 @@ LEFT JOIN papers p ON p.id = w.paper_id
 WHERE me.paper_id = ?
 """
 # the columns of _LOAD_SQL an Item is made of, in the order `_item` takes them; a Work's are "work_" + its field
-_ITEM_COLUMNS = ("id", "text", "marker_start", "marker_end", "section", "raw_section", "stance", "confidence",
-                 "intents", "source", "self_citation", "influential")
+_ITEM_COLUMNS = (
+    "id",
+    "text",
+    "marker_start",
+    "marker_end",
+    "section",
+    "raw_section",
+    "stance",
+    "confidence",
+    "intents",
+    "source",
+    "self_citation",
+    "influential",
+)
 _WORK_FIELDS = field_names(Work)
-_SIDES = {Direction.CITED_BY: ("cited_work_id", "citing_work_id"), Direction.REFERENCES: ("citing_work_id", "cited_work_id")}
+_SIDES = {
+    Direction.CITED_BY: ("cited_work_id", "citing_work_id"),
+    Direction.REFERENCES: ("citing_work_id", "cited_work_id"),
+}
 _SECTIONS = {section.value: section for section in Section}
 _STANCES = {stance.value: stance for stance in Stance}
 
@@ -246,12 +267,25 @@ class Filters:
     text: str
     order: Order
 
-    def __init__(self, chosen: Iterable[tuple[str, Iterable[Hashable]]] = (), year_from: int | None = None,
-                 year_to: int | None = None, undated: bool = False, text: str = "", order: Order = Order.RELEVANCE,
-                 **values: Iterable[Hashable]) -> None:
+    def __init__(
+        self,
+        chosen: Iterable[tuple[str, Iterable[Hashable]]] = (),
+        year_from: int | None = None,
+        year_to: int | None = None,
+        undated: bool = False,
+        text: str = "",
+        order: Order = Order.RELEVANCE,
+        **values: Iterable[Hashable],
+    ) -> None:
         by_name = {**dict(chosen), **values}
-        fields = {"chosen": tuple(sorted((name, frozenset(wanted)) for name, wanted in by_name.items() if wanted)),
-                  "year_from": year_from, "year_to": year_to, "undated": undated, "text": text, "order": order}
+        fields = {
+            "chosen": tuple(sorted((name, frozenset(wanted)) for name, wanted in by_name.items() if wanted)),
+            "year_from": year_from,
+            "year_to": year_to,
+            "undated": undated,
+            "text": text,
+            "order": order,
+        }
         for name, value in fields.items():
             object.__setattr__(self, name, value)  # frozen
 
@@ -285,8 +319,9 @@ class Filters:
         ranged = self.year_from is not None or self.year_to is not None
         low, high = self.year_from or 1, self.year_to or 9999
         undated = self.undated
-        return lambda values: bool(values) and ((undated and values[0] == UNKNOWN_YEAR) or (
-            ranged and low <= values[0] <= high))  # type: ignore[operator]
+        return lambda values: (
+            bool(values) and ((undated and values[0] == UNKNOWN_YEAR) or (ranged and low <= values[0] <= high))
+        )  # type: ignore[operator]
 
     def text_score(self, item: Item) -> int:
         """How many times the search terms occur in the item; 0 means it does not match."""

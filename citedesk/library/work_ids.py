@@ -50,8 +50,14 @@ def recognise_id(text: str | None) -> WorkId | None:
     return None
 
 
-def stand_in_id(title: str | None, authors: str | None = None, year: int | None = None, doi: str | None = None,
-                s2_id: str | None = None, openalex_id: str | None = None) -> WorkId | None:
+def stand_in_id(
+    title: str | None,
+    authors: str | None = None,
+    year: int | None = None,
+    doi: str | None = None,
+    s2_id: str | None = None,
+    openalex_id: str | None = None,
+) -> WorkId | None:
     """The identifier a work is known by when that is all there is: a title that is an identifier (the key a
     statement file gave instead of a title), a key-like word with neither authors nor year, or, with no title,
     the work's DOI, Semantic Scholar or OpenAlex id. None for a work with a real title (or nothing at all)."""

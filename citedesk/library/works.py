@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
@@ -38,7 +38,7 @@ def add_work_to_library(db: sqlite_utils.Database, work_id: int) -> str:
     entry_type, fields = entry_fields(work)
     key = KnownIds.of_library(db).free_key(generated_key(work))
     block = next(block for block in parse_text(serialize_entry(entry_type, key, fields)) if block.kind == "entry")
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     row = (key, entry_type, *(block.columns or ()), block.fields_json, block.raw, 0, None, None, None, now, now)
     with db.atomic():
         sql = f"INSERT INTO papers ({', '.join(PAPER_COLUMNS)}) VALUES ({', '.join('?' * len(PAPER_COLUMNS))})"

@@ -9,23 +9,59 @@ from typing import Any
 from citedesk.model import CitationRecord, Metrics, PaperRef, SourceResult, WorkRecord
 from citedesk.sources.base import IsCancelled, Source
 from citedesk.sources.errors import NotFound
-from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, normalize_doi, quote_path,
-                                  text_or_none, type_in, year_from)
+from citedesk.sources.ids import (
+    check_cancelled,
+    dict_or_empty,
+    int_or_none,
+    normalize_doi,
+    quote_path,
+    text_or_none,
+    type_in,
+    year_from,
+)
 
 _COMMENT = re.compile(r"<!--.*?-->|<!\[CDATA\[|\]\]>", re.DOTALL)
 _TAG = re.compile(r"<(/?)(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)(?:\s[^<>]*)?/?>")
-_BLOCKS = {"p", "sec", "abstract", "trans-abstract", "list", "list-item", "def-list", "disp-quote", "boxed-text",
-           "caption", "fig", "table-wrap", "statement"}
+_BLOCKS = {
+    "p",
+    "sec",
+    "abstract",
+    "trans-abstract",
+    "list",
+    "list-item",
+    "def-list",
+    "disp-quote",
+    "boxed-text",
+    "caption",
+    "fig",
+    "table-wrap",
+    "statement",
+}
 _UNTITLED = {"abstract", "summary", "graphical abstract"}  # headings that only repeat what the text is
 _NEWLINE_GAP = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 TYPES = {  # Crossref's types in CiteDesk's vocabulary
-    "journal-article": "journal-article", "proceedings-article": "conference-paper", "proceedings": "proceedings",
-    "proceedings-series": "proceedings", "book": "book", "monograph": "book", "edited-book": "book",
-    "reference-book": "book", "book-set": "book", "book-series": "book", "book-chapter": "book-chapter",
-    "book-section": "book-chapter", "book-part": "book-chapter", "reference-entry": "book-chapter",
-    "dissertation": "thesis", "report": "report", "report-component": "report", "report-series": "report",
-    "posted-content": "preprint", "dataset": "dataset", "database": "dataset",
+    "journal-article": "journal-article",
+    "proceedings-article": "conference-paper",
+    "proceedings": "proceedings",
+    "proceedings-series": "proceedings",
+    "book": "book",
+    "monograph": "book",
+    "edited-book": "book",
+    "reference-book": "book",
+    "book-set": "book",
+    "book-series": "book",
+    "book-chapter": "book-chapter",
+    "book-section": "book-chapter",
+    "book-part": "book-chapter",
+    "reference-entry": "book-chapter",
+    "dissertation": "thesis",
+    "report": "report",
+    "report-component": "report",
+    "report-series": "report",
+    "posted-content": "preprint",
+    "dataset": "dataset",
+    "database": "dataset",
 }
 
 
@@ -36,8 +72,10 @@ class Crossref(Source):
     label = "Crossref"
     default_url = "https://api.crossref.org"
     requests_per_second = 5.0  # the public pool's limit for single records since December 2025
-    key_help = ("Not needed: give your e-mail address instead to use Crossref's faster polite pool. "
-                "Metadata Plus subscribers may paste their Plus token here.")
+    key_help = (
+        "Not needed: give your e-mail address instead to use Crossref's faster polite pool. "
+        "Metadata Plus subscribers may paste their Plus token here."
+    )
 
     def headers(self) -> dict[str, str]:
         """The Metadata Plus token, when there is one."""
@@ -77,8 +115,9 @@ def parse_work_message(data: Any) -> tuple[WorkRecord, Metrics]:
         abstract=clean_text(message.get("abstract")),
     )
     references_count = message.get("references-count", message.get("reference-count"))
-    metrics = Metrics(cited_by=int_or_none(message.get("is-referenced-by-count")),
-                      references_count=int_or_none(references_count))
+    metrics = Metrics(
+        cited_by=int_or_none(message.get("is-referenced-by-count")), references_count=int_or_none(references_count)
+    )
     return work, metrics
 
 
@@ -111,15 +150,18 @@ def parse_reference(entry: Any) -> WorkRecord | None:
         return None
     venue = clean_text(entry.get("journal-title")) or (clean_text(entry.get("volume-title")) if article_title else None)
     author = clean_text(entry.get("author"))
-    return WorkRecord(doi=doi, title=title, authors=[author] if author else [], year=year_from(entry.get("year")),
-                      venue=venue)
+    return WorkRecord(
+        doi=doi, title=title, authors=[author] if author else [], year=year_from(entry.get("year")), venue=venue
+    )
 
 
 def parse_work_list(data: Any) -> tuple[list[WorkRecord], str | None]:
     """The works of a list answer (`/works?…&cursor=*`) and the cursor of the next page (None after the last)."""
     message = work_message(data)
     items = message.get("items")
-    works = [parse_work_message(item)[0] for item in (items if isinstance(items, list) else []) if isinstance(item, dict)]
+    works = [
+        parse_work_message(item)[0] for item in (items if isinstance(items, list) else []) if isinstance(item, dict)
+    ]
     return works, text_or_none(message.get("next-cursor")) if works else None
 
 
@@ -130,7 +172,7 @@ def jats_to_text(markup: str | None) -> str:
     paragraphs = _Paragraphs()
     position = 0
     for tag in _TAG.finditer(text):
-        paragraphs.add_text(text[position:tag.start()])
+        paragraphs.add_text(text[position : tag.start()])
         paragraphs.add_tag(tag[2].lower(), closing=bool(tag[1]))
         position = tag.end()
     paragraphs.add_text(text[position:])
@@ -213,7 +255,7 @@ def first_text(values: Any) -> str | None:
 
 
 def author_names(authors: Any) -> list[str]:
-    """"Given Family" for each author; organisations by their `name`."""
+    """ "Given Family" for each author; organisations by their `name`."""
     names = []
     for author in authors if isinstance(authors, list) else []:
         author = dict_or_empty(author)

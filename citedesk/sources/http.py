@@ -3,6 +3,7 @@ error per failure."""
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -276,8 +277,16 @@ def describe_connection_error(exc: Exception, host: str) -> str:
         return "the server closed the connection without answering"
     if "refused" in text:
         return "no network connection (connection refused)"
-    if any(words in text for words in ("name or service", "nodename nor servname", "name resolution",
-                                       "getaddrinfo", "no address associated")):
+    if any(
+        words in text
+        for words in (
+            "name or service",
+            "nodename nor servname",
+            "name resolution",
+            "getaddrinfo",
+            "no address associated",
+        )
+    ):
         return f"no network connection, or {host} is unknown (name lookup failed)"
     if "unreachable" in text:
         return "no network connection (network unreachable)"
@@ -432,15 +441,13 @@ class Exchange:
         with self._lock:
             sock, self._socket = self._socket, None
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:  # already closed
-                pass
 
     def _run(self) -> None:
         try:
             self._received = self._exchange()
-        except BaseException as exc:  # noqa: BLE001 (handed to the caller, who raises it unless it has left)
+        except BaseException as exc:
             self._error = exc
         finally:
             self._done.set()
@@ -499,14 +506,32 @@ class HttpClient:
     is looked at every 0.1 s too; `timeout` bounds each read, `deadline` the whole request (a server that
     drips its answer is given up on, not retried), and `max_bytes` the answer (a larger one is refused)."""
 
-    def __init__(self, label: str, base_url: str, *, requests_per_second: float = 1.0, timeout: float = 20.0,
-                 retries: int = 4, headers: dict[str, str] | None = None, params: dict[str, str] | None = None,
-                 secrets: list[str] | None = None, cancelled: Callable[[], bool] = lambda: False,
-                 connect_timeout: float = 10.0, mailto: str | None = None, user_agent: str | None = None,
-                 max_wait: float = MAX_WAIT, backoff: float = 1.0, max_backoff: float = 30.0,
-                 deadline: float = DEFAULT_DEADLINE, max_bytes: int = DEFAULT_MAX_BYTES,
-                 sleep: Sleep | None = None, clock: Clock = time.monotonic, rng: random.Random | None = None,
-                 transport: httpx.BaseTransport | None = None, host_limits: HostLimits | None = None) -> None:
+    def __init__(
+        self,
+        label: str,
+        base_url: str,
+        *,
+        requests_per_second: float = 1.0,
+        timeout: float = 20.0,
+        retries: int = 4,
+        headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+        secrets: list[str] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+        connect_timeout: float = 10.0,
+        mailto: str | None = None,
+        user_agent: str | None = None,
+        max_wait: float = MAX_WAIT,
+        backoff: float = 1.0,
+        max_backoff: float = 30.0,
+        deadline: float = DEFAULT_DEADLINE,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        sleep: Sleep | None = None,
+        clock: Clock = time.monotonic,
+        rng: random.Random | None = None,
+        transport: httpx.BaseTransport | None = None,
+        host_limits: HostLimits | None = None,
+    ) -> None:
         self.label = label
         self.base_url = base_url.rstrip("/")
         self.requests_per_second = requests_per_second
@@ -543,8 +568,9 @@ class HttpClient:
         `max_bytes` replaces the client's cap for this request."""
         return self._request("GET", path, params, None, max_bytes or self.max_bytes)
 
-    def post_json(self, path: str, body: Any, params: dict[str, Any] | None = None, *,
-                  max_bytes: int | None = None) -> Any:
+    def post_json(
+        self, path: str, body: Any, params: dict[str, Any] | None = None, *, max_bytes: int | None = None
+    ) -> Any:
         """POST `body` as JSON to base_url + path and return the decoded JSON answer."""
         return self._request("POST", path, params, body, max_bytes or self.max_bytes)
 
@@ -605,8 +631,9 @@ class HttpClient:
         except _Truncated as exc:
             return self._truncated_failure(exc.__cause__ or exc)
         except _TooSlow:
-            raise Offline(f"{self.label} took longer than {self.deadline:g} s to answer; "
-                          "the request was given up") from None
+            raise Offline(
+                f"{self.label} took longer than {self.deadline:g} s to answer; the request was given up"
+            ) from None
         except _TooLarge as exc:
             raise self._too_large_error(exc.declared, max_bytes) from None
         except httpx.TooManyRedirects:
@@ -635,12 +662,18 @@ class HttpClient:
         return exchange.result()
 
     def _pause_before_retry(self, failure: Failure, attempt: int, method: str, path: str) -> None:
-        if failure.retry_after is not None:
-            wait = failure.retry_after  # the limiter makes the next turn wait this long
-        else:
-            wait = self._backoff_delay(attempt)
-        log.info("%s: %s on %s %s; retry %d of %d in %s", self.label, failure.reason, method, self.redact(path),
-                 attempt + 1, self.retries, describe_duration(wait) if wait >= 1 else f"{wait:.2f} s")
+        # a Retry-After is waited for as it says (the limiter makes the next turn wait this long)
+        wait = failure.retry_after if failure.retry_after is not None else self._backoff_delay(attempt)
+        log.info(
+            "%s: %s on %s %s; retry %d of %d in %s",
+            self.label,
+            failure.reason,
+            method,
+            self.redact(path),
+            attempt + 1,
+            self.retries,
+            describe_duration(wait) if wait >= 1 else f"{wait:.2f} s",
+        )
         if failure.retry_after is None:
             self._wait(wait)
 
@@ -722,8 +755,9 @@ class HttpClient:
     def _key_error(self, status: int, phrase: str, message: str) -> BadKey:
         detail = f": {message}" if message and message.lower() != phrase.lower() else ""
         if self.secrets:
-            return BadKey(f"{self.label} refused the API key ({status} {phrase}{detail}): "
-                          "check the key in the settings")
+            return BadKey(
+                f"{self.label} refused the API key ({status} {phrase}{detail}): check the key in the settings"
+            )
         return BadKey(f"{self.label} needs an API key ({status} {phrase}{detail}): add one in the settings")
 
     def _retryable_failure(self, response: Received, status: int, phrase: str) -> Failure:
@@ -735,23 +769,29 @@ class HttpClient:
         if status in (429, 403):
             error: SourceError = RateLimited(
                 f"{self.label}: too many requests ({status}) — still limited{retries_done(self.retries)}; "
-                "try again in a few minutes")
+                "try again in a few minutes"
+            )
         else:
             error = ServerError(
                 f"{self.label} had a server error ({status} {phrase})"
-                + (f" — still failing{retries_done(self.retries)}" if self.retries else "") + "; try again later",
-                reason=f"{status} {phrase}".rstrip())
+                + (f" — still failing{retries_done(self.retries)}" if self.retries else "")
+                + "; try again later",
+                reason=f"{status} {phrase}".rstrip(),
+            )
         return Failure(f"{status} {phrase}", error, retry_after)
 
     def _long_wait_error(self, status: int, seconds: float) -> RateLimited:
         what = "too many requests (429)" if status == 429 else f"unavailable ({status})"
-        return RateLimited(f"{self.label}: {what} — the server asks to wait {describe_duration(seconds)} "
-                           f"(until {describe_clock_time(seconds)}); try again then")
+        return RateLimited(
+            f"{self.label}: {what} — the server asks to wait {describe_duration(seconds)} "
+            f"(until {describe_clock_time(seconds)}); try again then"
+        )
 
     def _too_large_error(self, declared: int | None, max_bytes: int) -> BadResponse:
         size = f"{describe_size(declared)}, more" if declared is not None else "more"
-        return BadResponse(f"{self.label} answered with {size} than the {describe_size(max_bytes)} allowed; "
-                           "the answer was refused")
+        return BadResponse(
+            f"{self.label} answered with {size} than the {describe_size(max_bytes)} allowed; the answer was refused"
+        )
 
     def _decode_json(self, response: Received) -> Any:
         content = response.content
@@ -764,17 +804,21 @@ class HttpClient:
         except ValueError as exc:
             raise BadResponse(self._not_json_message(response, exc)) from None
         except RecursionError:
-            raise BadResponse(f"{self.label} answered with JSON nested too deeply to read; "
-                              "the answer was refused") from None
+            raise BadResponse(
+                f"{self.label} answered with JSON nested too deeply to read; the answer was refused"
+            ) from None
 
     def _not_json_message(self, response: Received, exc: ValueError) -> str:
         start = response.content.lstrip()[:1]
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         if start == b"<" or "html" in content_type:
-            return (f"{self.label} answered with an HTML page instead of JSON "
-                    f"({response.status_code}, {content_type or 'no content type'})")
-        if isinstance(exc, json.JSONDecodeError) and (exc.pos >= len(exc.doc.rstrip()) - 1
-                                                      or exc.msg.startswith("Unterminated")):
+            return (
+                f"{self.label} answered with an HTML page instead of JSON "
+                f"({response.status_code}, {content_type or 'no content type'})"
+            )
+        if isinstance(exc, json.JSONDecodeError) and (
+            exc.pos >= len(exc.doc.rstrip()) - 1 or exc.msg.startswith("Unterminated")
+        ):
             return f"{self.label} answered with malformed JSON (truncated?)"
         where = f" at character {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
         return f"{self.label} answered with malformed JSON (invalid{where})"

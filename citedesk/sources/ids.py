@@ -16,8 +16,19 @@ _OPENALEX_ID = re.compile(r"([WASIPCFTK]\d+)$", re.IGNORECASE)
 _PID_SCHEMES = {"omid", "doi", "pmid", "pmcid", "issn", "isbn", "openalex", "wikidata", "arxiv"}
 _PATH_SAFE = "/:@!$&'()*+,;="  # RFC 3986 pchar: everything else in a DOI is %-encoded in a URL path
 
-TYPES = ("journal-article", "conference-paper", "proceedings", "book", "book-chapter", "thesis", "report",
-         "preprint", "review", "dataset", "other")
+TYPES = (
+    "journal-article",
+    "conference-paper",
+    "proceedings",
+    "book",
+    "book-chapter",
+    "thesis",
+    "report",
+    "preprint",
+    "review",
+    "dataset",
+    "other",
+)
 
 
 def normalize_doi(value: str | None) -> str | None:

@@ -7,14 +7,31 @@ from typing import Any
 from citedesk.model import Metrics, PaperRef, SourceResult, WorkRecord
 from citedesk.sources.base import IsCancelled, Source
 from citedesk.sources.errors import NotFound
-from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, normalize_doi, openalex_key,
-                                  quote_path, text_or_none, type_in, year_from)
+from citedesk.sources.ids import (
+    check_cancelled,
+    dict_or_empty,
+    int_or_none,
+    normalize_doi,
+    openalex_key,
+    quote_path,
+    text_or_none,
+    type_in,
+    year_from,
+)
 
-SELECT = ("id,doi,title,display_name,publication_year,type,type_crossref,authorships,primary_location,"
-          "cited_by_count,counts_by_year,referenced_works_count,abstract_inverted_index")
+SELECT = (
+    "id,doi,title,display_name,publication_year,type,type_crossref,authorships,primary_location,"
+    "cited_by_count,counts_by_year,referenced_works_count,abstract_inverted_index"
+)
 TYPES = {  # OpenAlex's types in CiteDesk's vocabulary
-    "article": "journal-article", "preprint": "preprint", "review": "review", "book-chapter": "book-chapter",
-    "book": "book", "dissertation": "thesis", "report": "report", "dataset": "dataset",
+    "article": "journal-article",
+    "preprint": "preprint",
+    "review": "review",
+    "book-chapter": "book-chapter",
+    "book": "book",
+    "dissertation": "thesis",
+    "report": "report",
+    "dataset": "dataset",
 }
 
 
@@ -25,9 +42,11 @@ class OpenAlex(Source):
     label = "OpenAlex"
     default_url = "https://api.openalex.org"
     requests_per_second = 10.0  # OpenAlex allows 100 per second to everyone; a tenth of that is polite
-    key_help = ("Since 13 February 2026 OpenAlex asks for a free API key: without one you get only a small "
-                "daily testing budget. Create a key with a free OpenAlex account "
-                "(https://developers.openalex.org/api-reference/authentication) and paste it here.")
+    key_help = (
+        "Since 13 February 2026 OpenAlex asks for a free API key: without one you get only a small "
+        "daily testing budget. Create a key with a free OpenAlex account "
+        "(https://developers.openalex.org/api-reference/authentication) and paste it here."
+    )
 
     def params(self) -> dict[str, str]:
         """The key and the e-mail address (polite pool), when set."""
@@ -39,8 +58,11 @@ class OpenAlex(Source):
         """["doi:10.1/x", "doi:10.48550/arxiv.1706.03762"]: every arXiv paper also has a DataCite DOI
         10.48550/arXiv.<id>, which OpenAlex holds."""
         doi, arxiv = normalize_doi(paper.doi), (paper.arxiv or "").strip().lower()
-        return [work_id for work_id in (f"doi:{doi}" if doi else "", f"doi:10.48550/arxiv.{arxiv}" if arxiv else "")
-                if work_id]
+        return [
+            work_id
+            for work_id in (f"doi:{doi}" if doi else "", f"doi:10.48550/arxiv.{arxiv}" if arxiv else "")
+            if work_id
+        ]
 
     def fetch(self, paper: PaperRef, cancelled: IsCancelled) -> SourceResult:
         """The work and its metrics, found by DOI (or arXiv DOI); `citations` stays empty."""
@@ -75,9 +97,11 @@ def parse_work(data: Any) -> tuple[WorkRecord, Metrics]:
         publication_type=work_type(data),
         abstract=rebuild_abstract(data.get("abstract_inverted_index")),
     )
-    metrics = Metrics(cited_by=int_or_none(data.get("cited_by_count")),
-                      references_count=int_or_none(data.get("referenced_works_count")),
-                      counts_by_year=counts_by_year(data.get("counts_by_year")))
+    metrics = Metrics(
+        cited_by=int_or_none(data.get("cited_by_count")),
+        references_count=int_or_none(data.get("referenced_works_count")),
+        counts_by_year=counts_by_year(data.get("counts_by_year")),
+    )
     return work, metrics
 
 
@@ -85,8 +109,13 @@ def rebuild_abstract(index: Any) -> str | None:
     """The abstract text from an inverted index {word: [positions]}; None when there is none."""
     if not isinstance(index, dict):
         return None
-    placed = [(position, word) for word, positions in index.items() if isinstance(positions, list)
-              for position in positions if isinstance(position, int) and not isinstance(position, bool)]
+    placed = [
+        (position, word)
+        for word, positions in index.items()
+        if isinstance(positions, list)
+        for position in positions
+        if isinstance(position, int) and not isinstance(position, bool)
+    ]
     return " ".join(word for _, word in sorted(placed)) or None
 
 
@@ -123,8 +152,9 @@ def author_names(authorships: Any) -> list[str]:
 def venue_name(location: Any) -> str | None:
     """The name of the primary location's source, else the raw source name the publisher gave."""
     location = dict_or_empty(location)
-    return (text_or_none(dict_or_empty(location.get("source")).get("display_name"))
-            or text_or_none(location.get("raw_source_name")))
+    return text_or_none(dict_or_empty(location.get("source")).get("display_name")) or text_or_none(
+        location.get("raw_source_name")
+    )
 
 
 def parse_error(data: Any) -> str | None:

@@ -21,8 +21,10 @@ class OpenCitations(Source):
     label = "OpenCitations"
     default_url = "https://api.opencitations.net/index/v2"
     requests_per_second = 1.0  # no documented limit: stay conservative
-    key_help = ("Optional. OpenCitations asks applications for a free access token "
-                "(https://opencitations.net/accesstoken); it is sent in the authorization header.")
+    key_help = (
+        "Optional. OpenCitations asks applications for a free access token "
+        "(https://opencitations.net/accesstoken); it is sent in the authorization header."
+    )
 
     def headers(self) -> dict[str, str]:
         """The access token, when there is one."""
@@ -43,10 +45,13 @@ class OpenCitations(Source):
         if not citing_rows and not reference_rows:  # unknown DOIs also answer []
             return SourceResult(source=self.name, found=False)
         work = WorkRecord(doi=pid.removeprefix("doi:"), year=creation_year(reference_rows))
-        return SourceResult(source=self.name, work=work,
-                            citations=parse_rows(citing_rows, "citations", work),
-                            references=parse_rows(reference_rows, "references", work),
-                            metrics=Metrics(cited_by=len(citing_rows), references_count=len(reference_rows)))
+        return SourceResult(
+            source=self.name,
+            work=work,
+            citations=parse_rows(citing_rows, "citations", work),
+            references=parse_rows(reference_rows, "references", work),
+            metrics=Metrics(cited_by=len(citing_rows), references_count=len(reference_rows)),
+        )
 
     def fetch_rows(self, side: str, pid: str, cancelled: IsCancelled) -> list[Any]:
         """The rows of /citations/{pid} or /references/{pid}; [] when OpenCitations answers 404 or not a list."""
@@ -76,8 +81,9 @@ def parse_rows(data: Any, side: str, paper: WorkRecord | None = None) -> list[Ci
 
 def parse_row(row: dict[str, Any], side: str, paper: WorkRecord | None) -> CitationRecord | None:
     """One citation row; None when the other side has no DOI."""
-    citing = WorkRecord(doi=parse_pids(field_value(row.get("citing"))).get("doi"),
-                        year=year_from(field_value(row.get("creation"))))
+    citing = WorkRecord(
+        doi=parse_pids(field_value(row.get("citing"))).get("doi"), year=year_from(field_value(row.get("creation")))
+    )
     cited = WorkRecord(doi=parse_pids(field_value(row.get("cited"))).get("doi"))
     other = citing if side == "citations" else cited
     if other.doi is None:

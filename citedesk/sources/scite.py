@@ -44,7 +44,7 @@ class Scite(Source):
         tallies: dict[str, Metrics] = {}
         for start in range(0, len(wanted), self.batch_size):
             check_cancelled(cancelled)
-            tallies.update(self.fetch_batch(wanted[start:start + self.batch_size]))
+            tallies.update(self.fetch_batch(wanted[start : start + self.batch_size]))
         return {paper_id: self.result_for(doi, tallies) for paper_id, doi in dois.items()}
 
     def fetch_batch(self, dois: list[str]) -> dict[str, Metrics]:

@@ -8,11 +8,22 @@ from typing import Any
 from citedesk.model import CitationRecord, Context, IdKind, Metrics, PaperRef, SourceResult, WorkId, WorkRecord
 from citedesk.sources.base import IsCancelled, Source
 from citedesk.sources.errors import NotFound
-from citedesk.sources.ids import (check_cancelled, dict_or_empty, int_or_none, normalize_doi, quote_path, same_title,
-                                  string_list, text_or_none, year_from)
+from citedesk.sources.ids import (
+    check_cancelled,
+    dict_or_empty,
+    int_or_none,
+    normalize_doi,
+    quote_path,
+    same_title,
+    string_list,
+    text_or_none,
+    year_from,
+)
 
-PAPER_FIELDS = ("paperId,externalIds,title,year,venue,publicationTypes,authors,abstract,"
-                "citationCount,referenceCount,influentialCitationCount")
+PAPER_FIELDS = (
+    "paperId,externalIds,title,year,venue,publicationTypes,authors,abstract,"
+    "citationCount,referenceCount,influentialCitationCount"
+)
 EDGE_FIELDS = "contextsWithIntent,isInfluential,paperId,externalIds,title,year,venue,publicationTypes,authors,abstract"
 PAGE_SIZE = 1000  # the largest `limit` the citations and references routes accept
 MAX_EDGES = 9999  # S2 refuses offset + limit >= 10000: it serves at most 9,999 citations (or references) per paper
@@ -23,10 +34,19 @@ BATCH_SIZE = 500  # the most ids /paper/batch takes
 ID_PREFIXES = {IdKind.ACL: "ACL:", IdKind.DOI: "DOI:", IdKind.ARXIV: "ARXIV:", IdKind.S2: ""}
 # Semantic Scholar gives a list of types; the first of this order that the list holds wins.
 TYPES = {
-    "Review": "review", "MetaAnalysis": "review", "Conference": "conference-paper", "Book": "book",
-    "BookSection": "book-chapter", "Dataset": "dataset", "JournalArticle": "journal-article",
-    "CaseReport": "journal-article", "ClinicalTrial": "journal-article", "Study": "journal-article",
-    "Editorial": "other", "LettersAndComments": "other", "News": "other",
+    "Review": "review",
+    "MetaAnalysis": "review",
+    "Conference": "conference-paper",
+    "Book": "book",
+    "BookSection": "book-chapter",
+    "Dataset": "dataset",
+    "JournalArticle": "journal-article",
+    "CaseReport": "journal-article",
+    "ClinicalTrial": "journal-article",
+    "Study": "journal-article",
+    "Editorial": "other",
+    "LettersAndComments": "other",
+    "News": "other",
 }
 
 
@@ -37,9 +57,11 @@ class SemanticScholar(Source):
     label = "Semantic Scholar"
     default_url = "https://api.semanticscholar.org/graph/v1"
     requests_per_second = 1.0
-    key_help = ("Optional. Semantic Scholar gives personal API keys on request at "
-                "https://www.semanticscholar.org/product/api#api-key-form (not to free e-mail domains); "
-                "without one, requests share a public pool and are often slowed down.")
+    key_help = (
+        "Optional. Semantic Scholar gives personal API keys on request at "
+        "https://www.semanticscholar.org/product/api#api-key-form (not to free e-mail domains); "
+        "without one, requests share a public pool and are often slowed down."
+    )
     describes = frozenset(ID_PREFIXES)
     describe_batch = BATCH_SIZE
 
@@ -54,7 +76,9 @@ class SemanticScholar(Source):
             return SourceResult(source=self.name, found=False)
         work = parse_paper(found)
         return SourceResult(
-            source=self.name, work=work, metrics=parse_metrics(found),
+            source=self.name,
+            work=work,
+            metrics=parse_metrics(found),
             citations=self.fetch_edges(found["paperId"], "citations", work, cancelled),
             references=self.fetch_edges(found["paperId"], "references", work, cancelled),
         )
@@ -83,8 +107,9 @@ class SemanticScholar(Source):
             return None
         check_cancelled(cancelled)
         try:
-            match = self.client.get_json("/paper/search/match",
-                                         self.request_params(query=match_query(paper.title), fields=PAPER_FIELDS))
+            match = self.client.get_json(
+                "/paper/search/match", self.request_params(query=match_query(paper.title), fields=PAPER_FIELDS)
+            )
         except NotFound:  # "Title match not found"
             return None
         best = first_match(match)
@@ -96,8 +121,10 @@ class SemanticScholar(Source):
         offset: int | None = 0
         while offset is not None and (limit := min(PAGE_SIZE, MAX_EDGES - offset)) > 0:
             check_cancelled(cancelled)
-            page = self.client.get_json(f"/paper/{quote_path(paper_id)}/{side}",
-                                        self.request_params(fields=EDGE_FIELDS, offset=offset, limit=limit))
+            page = self.client.get_json(
+                f"/paper/{quote_path(paper_id)}/{side}",
+                self.request_params(fields=EDGE_FIELDS, offset=offset, limit=limit),
+            )
             page_records, next_offset = parse_citation_page(page, side, work)
             records.extend(page_records)
             offset = next_offset if next_offset is not None and next_offset > offset else None
@@ -115,8 +142,11 @@ class SemanticScholar(Source):
             return {}
         check_cancelled(cancelled)
         try:
-            data = self.client.post_json("/paper/batch", {"ids": [s2_id_of(work_id) for work_id in asked]},
-                                         self.request_params(fields=DESCRIBE_FIELDS))
+            data = self.client.post_json(
+                "/paper/batch",
+                {"ids": [s2_id_of(work_id) for work_id in asked]},
+                self.request_params(fields=DESCRIBE_FIELDS),
+            )
         except NotFound:  # none of the ids is known
             return {}
         return {work_id: record for work_id, record in zip(asked, parse_batch(data)) if record is not None}
@@ -165,8 +195,9 @@ def paper_type(values: Any) -> str | None:
 def parse_metrics(data: Any) -> Metrics:
     """The counts of a paper object (S2's influentialCitationCount has no field in Metrics yet)."""
     data = dict_or_empty(data)
-    return Metrics(cited_by=int_or_none(data.get("citationCount")),
-                   references_count=int_or_none(data.get("referenceCount")))
+    return Metrics(
+        cited_by=int_or_none(data.get("citationCount")), references_count=int_or_none(data.get("referenceCount"))
+    )
 
 
 def parse_match(data: Any) -> WorkRecord | None:
@@ -182,8 +213,9 @@ def parse_batch(data: Any) -> list[WorkRecord | None]:
     return [parse_paper(item) if isinstance(item, dict) else None for item in data]
 
 
-def parse_citation_page(data: Any, side: str, paper: WorkRecord | None = None
-                        ) -> tuple[list[CitationRecord], int | None]:
+def parse_citation_page(
+    data: Any, side: str, paper: WorkRecord | None = None
+) -> tuple[list[CitationRecord], int | None]:
     """The edges of one /citations or /references page (`side`), with the next offset (None on the last page).
     The other end of each record is `paper`, the looked-up paper."""
     if side not in SIDES:
@@ -208,8 +240,12 @@ def parse_edge(item: Any, side: str, paper: WorkRecord) -> CitationRecord | None
     other_work = parse_paper(other)
     citing, cited = (other_work, paper) if side == "citations" else (paper, other_work)
     influential = item.get("isInfluential")
-    return CitationRecord(citing=citing, cited=cited, contexts=parse_contexts(item),
-                          is_influential=influential if isinstance(influential, bool) else None)
+    return CitationRecord(
+        citing=citing,
+        cited=cited,
+        contexts=parse_contexts(item),
+        is_influential=influential if isinstance(influential, bool) else None,
+    )
 
 
 def parse_contexts(item: dict[str, Any]) -> list[Context]:
@@ -217,8 +253,11 @@ def parse_contexts(item: dict[str, Any]) -> list[Context]:
     the edge's `intents`, so those are given to a sentence only when it is the only one."""
     paired = item.get("contextsWithIntent")
     if isinstance(paired, list):
-        return [Context(text=entry["context"], intents=string_list(entry.get("intents")))
-                for entry in paired if isinstance(entry, dict) and text_or_none(entry.get("context"))]
+        return [
+            Context(text=entry["context"], intents=string_list(entry.get("intents")))
+            for entry in paired
+            if isinstance(entry, dict) and text_or_none(entry.get("context"))
+        ]
     texts = string_list(item.get("contexts"))
     intents = string_list(item.get("intents")) if len(texts) == 1 else []
     return [Context(text=text, intents=list(intents)) for text in texts]

@@ -41,7 +41,9 @@ class Settings:
             url=os.environ.get(prefix + "URL") or own.get("url") or source.default_url,
             key=api_key(source.name),
             mailto=os.environ.get("CITEDESK_MAILTO") or self.mailto,
-            requests_per_second=_number(os.environ.get(prefix + "RATE"), own.get("requests_per_second"), source.requests_per_second),
+            requests_per_second=_number(
+                os.environ.get(prefix + "RATE"), own.get("requests_per_second"), source.requests_per_second
+            ),
             enabled=self.is_enabled(source.name),
             timeout=_number(os.environ.get(prefix + "TIMEOUT"), own.get("timeout"), 20.0),
             retries=int(_number(os.environ.get(prefix + "RETRIES"), own.get("retries"), 4)),
@@ -90,8 +92,9 @@ def load_settings() -> Settings:
 def save_settings(settings: Settings) -> None:
     """Write the settings file (never an API key: those live in the keyring)."""
     path = settings_path()
-    write_settings_file(path, {"max_age_days": settings.max_age_days, "mailto": settings.mailto,
-                               "sources": settings.sources})
+    write_settings_file(
+        path, {"max_age_days": settings.max_age_days, "mailto": settings.mailto, "sources": settings.sources}
+    )
 
 
 def write_settings_file(path: Path, data: dict[str, Any]) -> None:

@@ -25,8 +25,10 @@ def evaluate():
 
 @pytest.fixture(scope="module")
 def stance_test(evaluate):
-    return {who.split(" (")[0]: result for who, result in
-            ((who, evaluate.stance_test(predict)) for who, predict in evaluate.classifiers().items())}
+    return {
+        who.split(" (")[0]: result
+        for who, result in ((who, evaluate.stance_test(predict)) for who, predict in evaluate.classifiers().items())
+    }
 
 
 def test_the_stance_test_set_is_the_fixed_one():
@@ -35,15 +37,19 @@ def test_the_stance_test_set_is_the_fixed_one():
     counts = {stance: sum(item.stance is stance for item in test) for stance in Stance}
     assert len(test) >= 500 and counts[Stance.SUPPORTING] >= 100 and counts[Stance.CONTRASTING] >= 50
     held = {item.sentence.cited for item in test}
-    assert not any(item.sentence.cited in held or item.sentence.id.startswith("scicite-test:")
-                   for item in stance_data.training_set())
+    assert not any(
+        item.sentence.cited in held or item.sentence.id.startswith("scicite-test:")
+        for item in stance_data.training_set()
+    )
 
 
 def test_the_accurate_layer_on_the_stance_test_set(stance_test):
     accurate = stance_test["accurate layer"]
     assert accurate["macro_f1"] >= FLOORS["accurate_macro_f1"]
     assert accurate["classes"]["supporting"]["f1"] >= FLOORS["accurate_supporting_f1"]
-    assert accurate["macro_f1"] > max(stance_test["majority"]["macro_f1"], stance_test["fast layer = previous model"]["macro_f1"])
+    assert accurate["macro_f1"] > max(
+        stance_test["majority"]["macro_f1"], stance_test["fast layer = previous model"]["macro_f1"]
+    )
 
 
 def test_the_accurate_layer_is_calibrated_on_held_out_papers(evaluate):
@@ -62,8 +68,11 @@ def test_sentences_semantic_scholar_calls_background_or_method_are_mentions(eval
     assert s2ag["called_mentioning"] >= FLOORS["s2ag_called_mentioning"]
 
 
-CONTRASTING_MISSED = pytest.mark.xfail(strict=True, reason="the accurate layer does not yet call contrasting "
-                                       "sentences contrasting (too few to learn from; see the README)")
+CONTRASTING_MISSED = pytest.mark.xfail(
+    strict=True,
+    reason="the accurate layer does not yet call contrasting "
+    "sentences contrasting (too few to learn from; see the README)",
+)
 
 
 @pytest.mark.parametrize("number", [0, 1, 2, 3], ids=["agree", "could-not-reproduce", "consistent", "in-contrast"])

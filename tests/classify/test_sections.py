@@ -11,22 +11,50 @@ from corpora import SCICITE
 from citedesk.classify.sections import normalize_section
 from citedesk.model import Section
 
-I, M, R, D, O, U = (Section.INTRODUCTION, Section.METHODS, Section.RESULTS, Section.DISCUSSION, Section.OTHER,
-                    Section.UNKNOWN)
+I, M, R, D, O, U = (  # noqa: E741 (one letter per section keeps the tables below readable)
+    Section.INTRODUCTION,
+    Section.METHODS,
+    Section.RESULTS,
+    Section.DISCUSSION,
+    Section.OTHER,
+    Section.UNKNOWN,
+)
 
 
 @pytest.mark.parametrize(
     "title, section",
     [
-        ("1 Introduction", I), ("Related Work", I), ("II. RELATED WORK", I), ("1. Background", I), ("A. Motivation", I),
-        ("Materials and Methods", M), ("Experimental Setup", M), ("4.1 Experimental Settings", M), ("METHODOLOGY", M),
-        ("2. Method", M), ("Implementation details", M), ("2.1. Experimental design", M),
-        ("Results and Discussion", R), ("3. RESULTS AND DISCUSSION", R), ("ResUlTs", R), ("3 Experiments", R),
-        ("7 Experimental Results", R), ("5 | RESULTS", R),
-        ("Conclusions", D), ("Discussion and conclusions", D), (". 6 Discussion", D), ("7. Summary and conclusions", D),
+        ("1 Introduction", I),
+        ("Related Work", I),
+        ("II. RELATED WORK", I),
+        ("1. Background", I),
+        ("A. Motivation", I),
+        ("Materials and Methods", M),
+        ("Experimental Setup", M),
+        ("4.1 Experimental Settings", M),
+        ("METHODOLOGY", M),
+        ("2. Method", M),
+        ("Implementation details", M),
+        ("2.1. Experimental design", M),
+        ("Results and Discussion", R),
+        ("3. RESULTS AND DISCUSSION", R),
+        ("ResUlTs", R),
+        ("3 Experiments", R),
+        ("7 Experimental Results", R),
+        ("5 | RESULTS", R),
+        ("Conclusions", D),
+        ("Discussion and conclusions", D),
+        (". 6 Discussion", D),
+        ("7. Summary and conclusions", D),
         ("General Discussion", D),
-        ("Acknowledgments", O), ("ABSTRACT", O), ("Western blotting", O), ("Phylogenetic analysis", O),
-        ("", U), ("   ", U), ("nan", U), (None, U),
+        ("Acknowledgments", O),
+        ("ABSTRACT", O),
+        ("Western blotting", O),
+        ("Phylogenetic analysis", O),
+        ("", U),
+        ("   ", U),
+        ("nan", U),
+        (None, U),
     ],
 )
 def test_titles(title, section):

@@ -33,10 +33,16 @@ def test_probabilities_are_a_distribution(model):
 @pytest.mark.parametrize(
     "text, more, than",
     [
-        ("Unlike Smith et al. (2010), we found no improvement at all; their method fails on long sentences.",
-         Stance.CONTRASTING, Stance.SUPPORTING),
-        ("Our results are consistent with Smith et al. (2010), confirming their finding.", Stance.SUPPORTING,
-         Stance.CONTRASTING),
+        (
+            "Unlike Smith et al. (2010), we found no improvement at all; their method fails on long sentences.",
+            Stance.CONTRASTING,
+            Stance.SUPPORTING,
+        ),
+        (
+            "Our results are consistent with Smith et al. (2010), confirming their finding.",
+            Stance.SUPPORTING,
+            Stance.CONTRASTING,
+        ),
         ("The corpus was tokenised with the tool of Smith et al. (2010).", Stance.MENTIONING, Stance.CONTRASTING),
     ],
 )
@@ -69,8 +75,10 @@ def test_a_broken_weights_file_is_a_clear_error(tmp_path):
 
 
 def test_the_app_classifies_without_scikit_learn_or_numpy():
-    code = ("import sys; sys.modules['sklearn'] = sys.modules['numpy'] = sys.modules['scipy'] = None\n"
-            "from citedesk.classify.model import load_model\n"
-            "print(load_model().predict('We thank Smith (2010).').stance)")
+    code = (
+        "import sys; sys.modules['sklearn'] = sys.modules['numpy'] = sys.modules['scipy'] = None\n"
+        "from citedesk.classify.model import load_model\n"
+        "print(load_model().predict('We thank Smith (2010).').stance)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

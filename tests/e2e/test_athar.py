@@ -27,8 +27,14 @@ pytestmark = pytest.mark.slow
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 ACL_BIBS = SHARED / "corpus" / "bibtex" / "acl-anthology-split" / "outputs" / "bibs"
 ATHAR = (
-    SHARED / "corpus" / "citations" / "athar-citation-sentiment" / "impactcite-mirror"
-    / "ImpactCite_Sentiment" / "data" / "complete_corpus.txt"
+    SHARED
+    / "corpus"
+    / "citations"
+    / "athar-citation-sentiment"
+    / "impactcite-mirror"
+    / "ImpactCite_Sentiment"
+    / "data"
+    / "complete_corpus.txt"
 )
 ATHAR_COLUMNS = "cited_key=1,citing_key=0,label=2,text=3"  # citing, cited, sentiment, sentence; no header
 SENTIMENTS = {"o": "objective", "p": "positive", "n": "negative"}
@@ -136,8 +142,12 @@ def test_the_rest_is_reported_as_unmatched(imported, athar):
 
 
 def test_sentiment_label_is_kept_as_intent_and_the_classifier_gives_the_stance(imported, athar):
-    matched = {(row.citing, row.cited, row.text): SENTIMENTS[row.sentiment] for row in athar if row.cited in imported.keys}
-    stored = imported.db.execute("SELECT intents, stance, source, classifier_version, confidence FROM statements").fetchall()
+    matched = {
+        (row.citing, row.cited, row.text): SENTIMENTS[row.sentiment] for row in athar if row.cited in imported.keys
+    }
+    stored = imported.db.execute(
+        "SELECT intents, stance, source, classifier_version, confidence FROM statements"
+    ).fetchall()
     assert Counter(json.loads(intents)[0] for intents, *_ in stored) == Counter(matched.values())
     assert {(source, version) for _, _, source, version, _ in stored} == {("complete_corpus.txt", load_model().version)}
     assert {stance for _, stance, *_ in stored} <= {stance.value for stance in Stance}
@@ -163,8 +173,12 @@ def test_citing_works_in_the_library_are_linked(imported, athar):
     works = [group.work for group in works_newest_first(load_items(imported.db, paper_id(imported.db, BLEU)))]
     linked = {work.paper_key for work in works if work.paper_key}
     assert linked == {row.citing for row in bleu} & imported.keys
-    titles = dict(imported.db.execute("SELECT citekey, title FROM papers WHERE citekey IN (SELECT value FROM json_each(?))",
-                                      [json.dumps(sorted(linked))]).fetchall())
+    titles = dict(
+        imported.db.execute(
+            "SELECT citekey, title FROM papers WHERE citekey IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(linked))],
+        ).fetchall()
+    )
     assert all(work.title == titles[work.paper_key] for work in works if work.paper_key)
     years = [work.year for work in works if work.year is not None]
     assert years == sorted(years, reverse=True)
@@ -180,13 +194,35 @@ def test_importing_the_file_again_adds_nothing(imported):
 
 def test_the_command_previews_the_corpus_file_against_the_library(imported, athar, capsys):
     library = imported.db.execute("PRAGMA database_list").fetchone()[2]
-    assert cli.main(["--library", library, "import-statements", str(ATHAR), "--columns", ATHAR_COLUMNS, "--preview", "--preview-rows", "12"]) == 0
+    assert (
+        cli.main(
+            [
+                "--library",
+                library,
+                "import-statements",
+                str(ATHAR),
+                "--columns",
+                ATHAR_COLUMNS,
+                "--preview",
+                "--preview-rows",
+                "12",
+            ]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "complete_corpus.txt: TSV without a header line; read as --columns text=3,cited_key=1,citing_key=0,label=2"
+    assert (
+        lines[0]
+        == "complete_corpus.txt: TSV without a header line; read as --columns text=3,cited_key=1,citing_key=0,label=2"
+    )
     expected = []
     for row in athar[:12]:
         problem = "" if row.cited in imported.keys else f" (not stored: cites {row.cited}, which is not in the library)"
-        expected += [f"line {row.line}{problem}", f"  {'text:':<16}{textwrap.shorten(row.text, 100, placeholder=' …')}",
-                     f"  {'cited_key:':<16}{row.cited}", f"  {'citing_key:':<16}{row.citing}",
-                     f"  {'label:':<16}{SENTIMENTS[row.sentiment]} (sentiment)"]
+        expected += [
+            f"line {row.line}{problem}",
+            f"  {'text:':<16}{textwrap.shorten(row.text, 100, placeholder=' …')}",
+            f"  {'cited_key:':<16}{row.cited}",
+            f"  {'citing_key:':<16}{row.citing}",
+            f"  {'label:':<16}{SENTIMENTS[row.sentiment]} (sentiment)",
+        ]
     assert lines[1:] == expected

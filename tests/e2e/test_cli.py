@@ -21,7 +21,16 @@ CP1252 = JABREF / "importer" / "fileformat" / "encoding-windows-1252-with-header
 LATIN1 = BIBTEX / "biber" / "t" / "tdata" / "encoding3.bib"  # latin-1 without header: test1, "Söme title"
 ERRORS = BIBTEX / "text-bibtex-btparse" / "t" / "errors.bib"  # one block that fails, at line 1
 JABREF_META = (
-    BIBTEX / "jabref" / "jabkit" / "src" / "test" / "resources" / "org" / "jabref" / "toolkit" / "commands"
+    BIBTEX
+    / "jabref"
+    / "jabkit"
+    / "src"
+    / "test"
+    / "resources"
+    / "org"
+    / "jabref"
+    / "toolkit"
+    / "commands"
     / "ArgumentProcessorTestExportMatches.bib"
 )  # Einstein1920 and @Comment{jabref-meta: ...}
 ACCENTS = JABREF / "importer" / "fileformat" / "BibtexImporter.examples.bib"  # aksin: {\"O}zge; Preissel2016
@@ -35,7 +44,9 @@ ALL_ENTRIES = len(ALL_KEYS) + 1  # and the keyless entry of CP1252
 HOSTILE_QUERIES = ['"', "AND(", "*", 'title:"unbalanced', "NEAR(a b", "-"]
 
 
-def run(*args: object, env: dict[str, str], check_ok: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(
+    *args: object, env: dict[str, str], check_ok: bool = True, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """Run `python -m citedesk ARGS`; never a traceback, and exit 0 unless check_ok is False."""
     result = subprocess.run(
         [sys.executable, "-m", "citedesk", *map(str, args)],
@@ -95,8 +106,7 @@ def filled_env(filled) -> dict[str, str]:
 def test_import_prints_summary_and_reports_failed_blocks(filled) -> None:
     _, result = filled
     assert result.stdout.splitlines() == [
-        f"Imported {ALL_ENTRIES} entries from {len(ALL_FILES)} files; "
-        "0 duplicates skipped, 1 block failed to parse."
+        f"Imported {ALL_ENTRIES} entries from {len(ALL_FILES)} files; 0 duplicates skipped, 1 block failed to parse."
     ]
     problems = [line for line in result.stderr.splitlines() if "without a key" not in line]
     assert len(problems) == 1, result.stderr
@@ -364,7 +374,12 @@ STATEMENTS = [
         "label": "contrasting",
         "confidence": 0.8,
     },
-    {"cited_key": "aksin", "citing_key": "test1", "text": "We follow the protocol of Aksın et al. [3].", "section": "methods"},
+    {
+        "cited_key": "aksin",
+        "citing_key": "test1",
+        "text": "We follow the protocol of Aksın et al. [3].",
+        "section": "methods",
+    },
     {"cited_doi": "10.1000/none", "cited_key": "NoSuchKey", "citing_title": "Elsewhere", "text": "Something [1]."},
 ]
 
@@ -411,9 +426,18 @@ def test_import_statements_then_show_groups_them_by_citing_paper(env, tmp_path) 
 def test_show_names_a_work_known_only_by_an_acl_id_as_the_statements_pane_does(env, tmp_path) -> None:
     run("import", ACCENTS, env=env, cwd=tmp_path)
     path = tmp_path / "acl.jsonl"
-    path.write_text(json.dumps({"cited_key": "aksin", "citing_key": "W06-3112", "label": "mentioning",
-                                "text": "As reported by Aksın et al. (2006), the catalysts were reused."}) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "cited_key": "aksin",
+                "citing_key": "W06-3112",
+                "label": "mentioning",
+                "text": "As reported by Aksın et al. (2006), the catalysts were reused.",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     run("import-statements", path, env=env, cwd=tmp_path)
 
     lines = run("show", "aksin", env=env).stdout.splitlines()

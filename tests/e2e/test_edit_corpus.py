@@ -64,7 +64,9 @@ def test_one_edited_field_changes_only_its_own_bytes(corpus_library, tmp_path):
         entry = entry_at(decode_bytes(exported).text, entry_start)
         if title is None:
             inserted = only_insertion(original, exported, path)
-            assert re.fullmatch(rf'\s*,?\s*note\s*=\s*({{{NEW_TEXT}}}|"{NEW_TEXT}"),?\s*', inserted.decode(decoded.encoding)), path
+            assert re.fullmatch(
+                rf'\s*,?\s*note\s*=\s*({{{NEW_TEXT}}}|"{NEW_TEXT}"),?\s*', inserted.decode(decoded.encoding)
+            ), path
             assert entry.fields[:-1] == tuple(map(tuple, fields)) and entry.fields[-1][0] == "note", path
             continue
         start, end = value_span(entry_start, raw, *title)

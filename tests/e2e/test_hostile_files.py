@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_cli import JABREF, make_env, one_error_line, run
 
 from citedesk import jobs
 from citedesk.library.bibtex.encoding import decode_bytes
@@ -16,12 +17,13 @@ from citedesk.library.db import open_library
 from citedesk.library.queries import paper_by_key
 from citedesk.model import CitedeskError
 
-from test_cli import JABREF, make_env, one_error_line, run
-
 FILEFORMAT = JABREF / "importer" / "fileformat"
-JABREF_ENCODINGS = sorted([*FILEFORMAT.glob("encoding-*.bib"), *FILEFORMAT.glob("tiny-*.bib"),
-                           *(JABREF / "exporter").glob("encoding-*.bib")])
-UMLAUT_ENTRY = "@article{muller2019,\n  author = {Jürgen Müller},\n  title = {Caf\N{LATIN SMALL LETTER E WITH ACUTE} Olé},\n}\n"
+JABREF_ENCODINGS = sorted(
+    [*FILEFORMAT.glob("encoding-*.bib"), *FILEFORMAT.glob("tiny-*.bib"), *(JABREF / "exporter").glob("encoding-*.bib")]
+)
+UMLAUT_ENTRY = (
+    "@article{muller2019,\n  author = {Jürgen Müller},\n  title = {Caf\N{LATIN SMALL LETTER E WITH ACUTE} Olé},\n}\n"
+)
 
 
 @pytest.fixture
@@ -46,7 +48,11 @@ def png_bytes() -> bytes:
         ("ls.bib", None, "it holds binary data, not text"),
         ("picture.png", png_bytes(), "it holds binary data, not text"),
         ("empty.bib", b"", "it is empty"),
-        ("notes.bib", b"Just some notes about papers I should read.\nNone of it is BibTeX.\n", "there is no BibTeX in it"),
+        (
+            "notes.bib",
+            b"Just some notes about papers I should read.\nNone of it is BibTeX.\n",
+            "there is no BibTeX in it",
+        ),
     ],
 )
 def test_a_file_without_bibtex_is_refused_in_one_sentence_and_exits_non_zero(env, tmp_path, name, content, reason):
@@ -72,7 +78,10 @@ def test_a_refused_file_among_good_ones_is_named_and_the_others_are_imported(env
 
     assert result.returncode == 1
     assert f"{bad} is not a BibTeX file: it holds binary data, not text" in result.stderr.splitlines()
-    assert result.stdout.strip() == "Imported 1 entry from 1 file; 0 duplicates skipped, 0 blocks failed to parse; 1 file refused."
+    assert (
+        result.stdout.strip()
+        == "Imported 1 entry from 1 file; 0 duplicates skipped, 0 blocks failed to parse; 1 file refused."
+    )
     assert stats_papers(env) == "1"
 
 
@@ -87,7 +96,10 @@ def test_a_fifo_is_refused_without_blocking(env, tmp_path):
     fifo = tmp_path / "pipe.bib"
     os.mkfifo(fifo)
     result = run("import", fifo, env=env, check_ok=False)  # `run` times out after 60 s if it blocks
-    assert one_error_line(result) == f"citedesk: {fifo} is a FIFO (named pipe), not a regular file; only files can be imported"
+    assert (
+        one_error_line(result)
+        == f"citedesk: {fifo} is a FIFO (named pipe), not a regular file; only files can be imported"
+    )
 
 
 def test_a_file_larger_than_a_bibliography_is_refused_unless_asked(env, tmp_path):

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_cli import BIBTEX, make_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")]
@@ -50,9 +49,14 @@ def alive(pid: int) -> bool:
 
 def start_import(acl_bib: Path, tmp_path: Path) -> tuple[subprocess.Popen, list[int]]:
     """Start `citedesk import` and return once its parsing workers run."""
-    command = subprocess.Popen([sys.executable, "-m", "citedesk", "import", str(acl_bib)],
-                               env=make_env(tmp_path / "library.sqlite"), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    command = subprocess.Popen(
+        [sys.executable, "-m", "citedesk", "import", str(acl_bib)],
+        env=make_env(tmp_path / "library.sqlite"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         workers = [pid for pid in children_of(command.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]

@@ -8,16 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_cli import BIBTEX, make_env, run
+from writers import hold_write_lock
 
 from citedesk import jobs
 from citedesk.library.db import open_library
 
-from test_cli import BIBTEX, make_env, run
-from writers import hold_write_lock
-
 COLING = BIBTEX / "acl-anthology-split" / "outputs" / "bibs" / "bibs_C_coling" / "all_C_coling.bib.gz"
 STRINGS_FILE = BIBTEX / "biber" / "t" / "tdata" / "encoding3.bib"  # one entry, test1
 GRAL = BIBTEX / "typst-biblatex" / "tests" / "fixtures" / "valid" / "gral.bib"
+
 
 def paper_count(library: Path) -> int:
     db = open_library(library)
@@ -50,8 +50,13 @@ def test_two_imports_at_once_both_succeed(library, tmp_path):
     acl.write_bytes(gzip.decompress(COLING.read_bytes()))
     before = paper_count(library)
     env = make_env(library)
-    first = subprocess.Popen([sys.executable, "-m", "citedesk", "import", str(acl)], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "citedesk", "import", str(acl)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     second = run("import", STRINGS_FILE, env=env)
     out, err = first.communicate(timeout=120)
 
@@ -64,8 +69,7 @@ def test_a_writer_that_waits_too_long_gives_up_in_one_sentence(library, monkeypa
     monkeypatch.setattr("citedesk.library.db.WAIT_SECONDS", 1)
     holder = hold_write_lock(library, 4.0)
     try:
-        with pytest.raises(Exception, match="Another program has been writing to the library .* for more than 1 s"):
+        with pytest.raises(Exception, match=r"Another program has been writing to the library .* for more than 1 s"):
             jobs.tag_papers(library, [1], name="reading")
     finally:
         holder.communicate(timeout=10)
-

@@ -29,16 +29,7 @@ JABREF_RIS = (
 )
 BBT = CORPUS / "csl-json" / "zotero-better-bibtex" / "test" / "fixtures" / "export"
 CSL = BBT / "Date export to Better CSL-JSON #360 #811.csl.json"  # 15 items
-BIB = (
-    CORPUS
-    / "bibtex"
-    / "python-bibtexparser"
-    / "v1"
-    / "bibtexparser"
-    / "tests"
-    / "data"
-    / "article_with_strings.bib"
-)
+BIB = CORPUS / "bibtex" / "python-bibtexparser" / "v1" / "bibtexparser" / "tests" / "data" / "article_with_strings.bib"
 
 
 @pytest.fixture
@@ -50,9 +41,7 @@ def env(tmp_path) -> dict[str, str]:
     }
 
 
-def run(
-    *args: object, env: dict[str, str], ok: bool = True
-) -> subprocess.CompletedProcess:
+def run(*args: object, env: dict[str, str], ok: bool = True) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [sys.executable, "-m", "citedesk", *map(str, args)],
         env=env,
@@ -69,20 +58,14 @@ def run(
 
 def test_import_says_which_formats_it_reads(env):
     help_text = " ".join(run("import", "--help", env=env).stdout.split())
-    assert (
-        "BibTeX (.bib, .bibtex, .biblatex), RIS (.ris), CSL JSON (.json)" in help_text
-    )
+    assert "BibTeX (.bib, .bibtex, .biblatex), RIS (.ris), CSL JSON (.json)" in help_text
 
 
-def test_import_reads_ris_and_csl_json_beside_bibtex_whatever_their_names(
-    env, tmp_path
-):
+def test_import_reads_ris_and_csl_json_beside_bibtex_whatever_their_names(env, tmp_path):
     disguised = tmp_path / "from-pubmed.txt"
     disguised.write_bytes((JABREF_RIS / "RisImporterTestDOI.ris").read_bytes())
     result = run("import", RISPY / "example_full.ris", disguised, CSL, BIB, env=env)
-    assert result.stdout.startswith(
-        "Imported 18 entries from 4 files; 1 duplicate skipped"
-    )
+    assert result.stdout.startswith("Imported 18 entries from 4 files; 1 duplicate skipped")
     listed = run("list", "smartphone", env=env).stdout
     assert "Jung et al." in listed and "The effect of smartphone usage time" in listed
 
@@ -115,9 +98,7 @@ def test_export_writes_the_format_named_or_the_one_of_the_extension(env, tmp_pat
     assert (tmp_path / "all.ris").read_text(encoding="utf-8").count("TY  - ") == 15
     items = json.loads((tmp_path / "all.txt").read_text(encoding="utf-8"))
     assert len(items) == 15 and items[0]["id"] == "doe10_edtf_2011"
-    assert "@online{doe10_edtf_2011," in (tmp_path / "all.bib").read_text(
-        encoding="utf-8"
-    )
+    assert "@online{doe10_edtf_2011," in (tmp_path / "all.bib").read_text(encoding="utf-8")
 
 
 def test_byte_for_byte_export_is_bibtex_only_and_says_so(env, tmp_path):
@@ -134,8 +115,7 @@ def test_byte_for_byte_export_is_bibtex_only_and_says_so(env, tmp_path):
         ok=False,
     )
     assert refused.stderr.strip() == (
-        "citedesk: RIS does not rebuild imported files byte for byte; only a BibTeX "
-        "file is exported as it was imported"
+        "citedesk: RIS does not rebuild imported files byte for byte; only a BibTeX file is exported as it was imported"
     )
     refused = run(
         "export",
@@ -153,7 +133,4 @@ def test_byte_for_byte_export_is_bibtex_only_and_says_so(env, tmp_path):
     run("export", "-o", tmp_path / "same.bib", "--file-of", BIB.name, env=env)
     assert (tmp_path / "same.bib").read_bytes() == BIB.read_bytes()
     latex = run("export", "-o", tmp_path / "x.json", "--latex", env=env, ok=False)
-    assert (
-        latex.stderr.strip()
-        == "citedesk: Writing letters as LaTeX is for BibTeX, not CSL JSON"
-    )
+    assert latex.stderr.strip() == "citedesk: Writing letters as LaTeX is for BibTeX, not CSL JSON"

@@ -21,23 +21,14 @@ pytestmark = pytest.mark.slow
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 RIS_FILES = sorted((CORPUS / "ris").rglob("*.ris"))
 CSL_FILES = sorted((CORPUS / "csl-json").rglob("*.json"))
-BBT_BIBLATEX = (
-    CORPUS / "bibtex" / "zotero-better-bibtex" / "test" / "fixtures" / "export"
-)
-NO_RECORD = {
-    "RisImporterCorrupted.ris"
-}  # JabRef's corrupted case: tag lines but no TY line
+BBT_BIBLATEX = CORPUS / "bibtex" / "zotero-better-bibtex" / "test" / "fixtures" / "export"
+NO_RECORD = {"RisImporterCorrupted.ris"}  # JabRef's corrupted case: tag lines but no TY line
 
 
 def library_records(path: Path) -> list[Record]:
     db = open_library(path)
     try:
-        ids = [
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM papers ORDER BY source_file_id, position"
-            )
-        ]
+        ids = [row[0] for row in db.execute("SELECT id FROM papers ORDER BY source_file_id, position")]
         return exporter.paper_records(db, ids)
     finally:
         db.close()
@@ -54,16 +45,10 @@ def test_the_corpus_is_there():
     assert len(RIS_FILES) >= 30 and len(CSL_FILES) >= 20
 
 
-@pytest.mark.parametrize(
-    ("files", "name"), [(RIS_FILES, "ris"), (CSL_FILES, "csljson")]
-)
+@pytest.mark.parametrize(("files", "name"), [(RIS_FILES, "ris"), (CSL_FILES, "csljson")])
 def test_every_file_imports_with_its_problems_reported(tmp_path, files, name):
-    report = jobs.import_bibtex(
-        tmp_path / "library.sqlite", files, allow_duplicates=True
-    )
-    assert {Path(problem.source).name for problem in report.refused} == NO_RECORD & {
-        path.name for path in files
-    }
+    report = jobs.import_bibtex(tmp_path / "library.sqlite", files, allow_duplicates=True)
+    assert {Path(problem.source).name for problem in report.refused} == NO_RECORD & {path.name for path in files}
     assert all(problem.line > 0 and problem.reason for problem in report.failed)
     db = open_library(tmp_path / "library.sqlite")
     try:
@@ -77,9 +62,7 @@ def test_every_file_imports_with_its_problems_reported(tmp_path, files, name):
     ("files", "name", "suffix"),
     [(RIS_FILES, "ris", ".ris"), (CSL_FILES, "csljson", ".json")],
 )
-def test_exported_records_import_again_as_the_same_records(
-    tmp_path, files, name, suffix
-):
+def test_exported_records_import_again_as_the_same_records(tmp_path, files, name, suffix):
     first, second, exported = (
         tmp_path / "first.sqlite",
         tmp_path / "second.sqlite",
@@ -87,12 +70,8 @@ def test_exported_records_import_again_as_the_same_records(
     )
     jobs.import_bibtex(first, files, allow_duplicates=True)
     result = jobs.export_bibtex(first, exported, format_name=name)
-    report = jobs.import_bibtex(
-        second, [exported], allow_duplicates=True
-    )  # the corpus repeats some DOIs
-    assert (
-        report.imported == result.entries and not report.failed and not report.renamed
-    )
+    report = jobs.import_bibtex(second, [exported], allow_duplicates=True)  # the corpus repeats some DOIs
+    assert report.imported == result.entries and not report.failed and not report.renamed
     assert library_records(second) == library_records(first)
 
 
@@ -100,19 +79,12 @@ def test_exported_records_import_again_as_the_same_records(
 def test_every_record_read_is_stored_as_it_was_read(tmp_path, path):
     """No mapped field is lost on the way through the library's BibTeX."""
     chosen = RIS() if path.suffix == ".ris" else CSLJSON()
-    records = [
-        as_stored(record)
-        for record in chosen.read(path.read_bytes(), str(path)).records
-    ]
+    records = [as_stored(record) for record in chosen.read(path.read_bytes(), str(path)).records]
     if path.name in NO_RECORD:
         assert records == []
         return
-    report = jobs.import_bibtex(
-        tmp_path / "library.sqlite", [path], allow_duplicates=True
-    )
-    renamed = {
-        new: old for old, new in report.renamed
-    }  # a key repeated in the file is stored as KEY-2
+    report = jobs.import_bibtex(tmp_path / "library.sqlite", [path], allow_duplicates=True)
+    renamed = {new: old for old, new in report.renamed}  # a key repeated in the file is stored as KEY-2
     stored = [
         dataclasses.replace(record, key=renamed.get(record.key, record.key))
         for record in library_records(tmp_path / "library.sqlite")
@@ -142,10 +114,7 @@ COMPARED = (
 
 
 def bbt_pairs() -> list[tuple[Path, Path]]:
-    pairs = [
-        (path, BBT_BIBLATEX / path.name.replace(".csl.json", ".biblatex"))
-        for path in CSL_FILES
-    ]
+    pairs = [(path, BBT_BIBLATEX / path.name.replace(".csl.json", ".biblatex")) for path in CSL_FILES]
     return [(csl_path, bib_path) for csl_path, bib_path in pairs if bib_path.exists()]
 
 
@@ -153,27 +122,16 @@ def test_there_are_pairs():
     assert len(bbt_pairs()) >= 4
 
 
-@pytest.mark.parametrize(
-    ("csl_path", "bib_path"), bbt_pairs(), ids=lambda path: path.name[:40]
-)
+@pytest.mark.parametrize(("csl_path", "bib_path"), bbt_pairs(), ids=lambda path: path.name[:40])
 def test_the_csl_mapping_agrees_with_better_bibtexs_biblatex(csl_path, bib_path):
     """The same Zotero items as CSL JSON and as BibLaTeX give the same records: types, authors, dates (BC
     years included), and titles (BBT title-cases its BibLaTeX: compared without case), venues, pages, ids."""
-    from_csl = {
-        record.key: record
-        for record in CSLJSON().read(csl_path.read_bytes(), str(csl_path)).records
-    }
-    from_bib = {
-        record.key: record
-        for record in BibTeX().read(bib_path.read_bytes(), str(bib_path)).records
-    }
+    from_csl = {record.key: record for record in CSLJSON().read(csl_path.read_bytes(), str(csl_path)).records}
+    from_bib = {record.key: record for record in BibTeX().read(bib_path.read_bytes(), str(bib_path)).records}
     assert from_csl.keys() == from_bib.keys()
     for key, csl_record in from_csl.items():
         bib_record = from_bib[key]
-        assert (
-            csl_record.type == bib_record.type
-            or (csl_record.type, bib_record.type) in BBT_TYPES
-        ), key
+        assert csl_record.type == bib_record.type or (csl_record.type, bib_record.type) in BBT_TYPES, key
         assert csl_record.names_of("author") == bib_record.names_of("author"), key
         for variable in ("issued", "original-date", "event-date"):
             if bib_record.date(variable) is not None:
@@ -183,7 +141,4 @@ def test_the_csl_mapping_agrees_with_better_bibtexs_biblatex(csl_path, bib_path)
                 )
         for variable in COMPARED:
             if csl_record.get(variable) and bib_record.get(variable):
-                assert (
-                    csl_record.get(variable).casefold()
-                    == bib_record.get(variable).casefold()
-                ), (key, variable)
+                assert csl_record.get(variable).casefold() == bib_record.get(variable).casefold(), (key, variable)

@@ -47,10 +47,7 @@ def through_bibtex(records) -> tuple[Record, ...]:
 def test_the_built_in_formats_are_registered():
     registry = build_registry()
     assert list(registry.formats)[:3] == ["bibtex", "ris", "csljson"]
-    assert (
-        registry.formats["bibtex"].rebuilds_files
-        and not registry.formats["ris"].rebuilds_files
-    )
+    assert registry.formats["bibtex"].rebuilds_files and not registry.formats["ris"].rebuilds_files
 
 
 def test_a_file_is_known_by_its_content_whatever_its_name():
@@ -66,16 +63,12 @@ def test_bibtex_is_not_fooled_by_an_at_sign_in_ris_or_json():
     bibtex = BibTeX()
     assert not bibtex.sniff(RIS_TEXT)
     assert not bibtex.sniff(b'[{"type": "book", "note": "@article{x, title={y}}"}]')
-    assert bibtex.sniff(
-        b"Some notes first.\n\n@comment{jabref-meta: x}\n"
-    ) and bibtex.sniff(b"@string{a = {b}}")
+    assert bibtex.sniff(b"Some notes first.\n\n@comment{jabref-meta: x}\n") and bibtex.sniff(b"@string{a = {b}}")
 
 
 def test_without_a_sniff_the_extension_decides_and_else_nothing():
     formats = built_in_formats()
-    assert (
-        recognise(b"JF  - Journal only\nER  -\n", "broken.ris", formats).name == "ris"
-    )
+    assert recognise(b"JF  - Journal only\nER  -\n", "broken.ris", formats).name == "ris"
     assert recognise(b"just some words\n", "notes.txt", formats) is None
     assert not CSLJSON().sniff(b'{"name": "citedesk", "version": "1"}')
 
@@ -145,9 +138,7 @@ def test_types_survive_bibtex_with_entrysubtype_where_needed():
     ):
         record = Record(record_type, "k", (("title", "T"),))
         assert through_bibtex([record])[0].type == record_type
-    assert entry_of_record(Record("article-newspaper", "k"))[2] == [
-        ("entrysubtype", "{newspaper}")
-    ]
+    assert entry_of_record(Record("article-newspaper", "k"))[2] == [("entrysubtype", "{newspaper}")]
 
 
 def test_issued_is_year_and_month_when_it_can_be():
@@ -165,9 +156,7 @@ def test_the_key_loses_what_bibtex_cannot_hold():
 
 
 def test_edtf_dates():
-    assert parse_edtf("2011-05-25~/2012-06-26~") == Date(
-        ((2011, 5, 25), (2012, 6, 26)), circa=True
-    )
+    assert parse_edtf("2011-05-25~/2012-06-26~") == Date(((2011, 5, 25), (2012, 6, 26)), circa=True)
     assert parse_edtf("2014-12-31/") == Date(((2014, 12, 31), (0,)))
     assert parse_edtf("1993-00-00") == Date(((1993,),))
     assert parse_edtf("2017-13") == Date(((2017, 21),))  # CSL's spring is EDTF's
@@ -192,10 +181,7 @@ def test_ris_reads_the_mapped_tags():
     record = RIS().read(RIS_TEXT, "x.ris").records[0]
     assert record.type == "article-journal"
     assert record.names_of("author") == (Name("Shannon", "Claude E."),)
-    assert (
-        record.get("page") == "379-423"
-        and record.get("DOI") == "10.1002/j.1538-7305.1948.tb01338.x"
-    )
+    assert record.get("page") == "379-423" and record.get("DOI") == "10.1002/j.1538-7305.1948.tb01338.x"
     assert record.get("container-title") == "Bell System Technical Journal"
     assert record.date() == Date(((1948, 7),))
 
@@ -207,9 +193,9 @@ def test_ris_lines_outside_a_record_are_one_problem_with_their_line():
         "First",
         "Last",
     ]  # the last lacks its ER
-    assert [
-        (problem.line, problem.reason.split(" (")[0]) for problem in result.problems
-    ] == [(6, "RIS lines outside a record")]
+    assert [(problem.line, problem.reason.split(" (")[0]) for problem in result.problems] == [
+        (6, "RIS lines outside a record")
+    ]
 
 
 def test_broken_json_is_a_problem_at_its_line_and_the_items_before_it_are_read():
@@ -226,8 +212,6 @@ def test_csl_json_markup_is_dropped_and_seasons_are_months():
         b' "issued": {"date-parts": [[2017]], "season": 4}}]'
     )
     record = CSLJSON().read(data, "x.json").records[0]
-    assert record.get("title") == "Frithuswith (d. 727)" and record.date() == Date(
-        ((2017, 24),)
-    )
+    assert record.get("title") == "Frithuswith (d. 727)" and record.date() == Date(((2017, 24),))
     assert b'"date-parts": [\n' in CSLJSON().write([record])
     assert CSLJSON().read(CSLJSON().write([record]), "y.json").records == (record,)

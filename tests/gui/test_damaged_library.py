@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from damaged import clean, damaged  # noqa: F401 (fixtures)
 from damaged import AUTHORS_BIB, papers
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -15,8 +14,6 @@ from citedesk.gui.damaged_dialog import DamagedLibraryDialog
 from citedesk.library.damage import LibraryDamaged
 
 pytestmark = [pytest.mark.gui, pytest.mark.skipif(not AUTHORS_BIB.exists(), reason="needs the shared corpus")]
-
-
 
 
 @pytest.fixture
@@ -46,8 +43,9 @@ def test_building_the_window_on_a_damaged_library_raises_library_damaged(qtbot, 
     assert caught.value.path == damaged
 
 
-def test_the_window_opens_on_the_dialog_and_repairs_in_the_background(qtbot, damaged: Path, clean: Path,
-                                                                        settings) -> None:
+def test_the_window_opens_on_the_dialog_and_repairs_in_the_background(
+    qtbot, damaged: Path, clean: Path, settings
+) -> None:
     told: dict[str, object] = {}
 
     def repair(dialog: DamagedLibraryDialog) -> None:
@@ -62,9 +60,11 @@ def test_the_window_opens_on_the_dialog_and_repairs_in_the_background(qtbot, dam
     qtbot.addWidget(window)
     assert len(seen) == 1
     assert told["title"] == "The library is damaged — CiteDesk"
-    assert told["text"] == (f"The library file {damaged} is damaged (database disk image is malformed): "
-                            f"`citedesk repair --library {damaged}` copies what can still be read into a new library "
-                            "in its place and keeps the damaged file beside it.")
+    assert told["text"] == (
+        f"The library file {damaged} is damaged (database disk image is malformed): "
+        f"`citedesk repair --library {damaged}` copies what can still be read into a new library "
+        "in its place and keeps the damaged file beside it."
+    )
     assert told["while_repairing"] == (None, False, False)  # the click returned while the work went on
     [kept] = damaged.parent.glob("library.damaged-*.sqlite")
     recovered = papers(damaged)
@@ -80,7 +80,9 @@ def test_quit_leaves_the_library_as_it_was(qtbot, damaged: Path, settings) -> No
     assert app.open_window(damaged, settings) is None
     assert len(seen) == 1
     assert damaged.read_bytes() == before
-    assert sorted(path.name for path in damaged.parent.iterdir() if "damaged" in path.name or "repair" in path.name) == []
+    assert (
+        sorted(path.name for path in damaged.parent.iterdir() if "damaged" in path.name or "repair" in path.name) == []
+    )
 
 
 def test_a_failed_repair_says_why_and_offers_only_quit(qtbot, damaged: Path, settings) -> None:

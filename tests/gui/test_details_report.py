@@ -163,8 +163,10 @@ def test_untrusted_text_shows_literally(qtbot, opened):
 
 def test_missing_values_are_not_shown(qtbot):
     pane = shown(qtbot, DetailsPane())
-    pane.show_paper(record("bare", "misc", title="Bare", authors=None, year=None, doi=None, abstract=None,
-                           keywords=None, url=None), [])
+    pane.show_paper(
+        record("bare", "misc", title="Bare", authors=None, year=None, doi=None, abstract=None, keywords=None, url=None),
+        [],
+    )
     assert [text for text in visible_texts(pane) if text] == ["Bare", "Other", "Key", "bare"]
     assert not pane.abstract.isVisible()
     assert not pane.links_label.isVisible()
@@ -252,8 +254,16 @@ def test_one_publication_is_singular(qtbot, db):
 
 def test_big_numbers_have_thousands_separators(qtbot):
     pane = shown(qtbot, ReportPane())
-    counts = Counts(cited_by=12345, citation_statements=23456, references=1, reference_statements=1,
-                    supporting=1000, mentioning=22000, contrasting=6, unclassified=450)
+    counts = Counts(
+        cited_by=12345,
+        citation_statements=23456,
+        references=1,
+        reference_statements=1,
+        supporting=1000,
+        mentioning=22000,
+        contrasting=6,
+        unclassified=450,
+    )
     pane.show_report(counts, {2020: Counter({M: 3})})
     assert plain(pane.cited_by_label) == "Cited by 12,345 publications (23,456 citation statements)"
     assert plain(pane.references_label) == "References 1 publication (1 reference statement)"
@@ -392,4 +402,3 @@ def test_chart_tooltip_names_the_year_under_the_mouse(qtbot):
 
 def test_chart_size_hint_is_about_120_px_high():
     assert 100 <= YearChart().sizeHint().height() <= 140
-

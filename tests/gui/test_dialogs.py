@@ -428,8 +428,11 @@ def test_open_bib_files_remembers_the_folder(monkeypatch, dialogs, tmp_path):
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", fake_open)
     assert dialogs.open_bib_files(None, jobs.installed_formats()) == [folder / "a.bib", folder / "b.bibtex"]
     dialogs.open_bib_files(None, jobs.installed_formats())
-    assert calls[0] == (str(Path.home()), "Bibliography files (*.bib *.bibtex *.biblatex *.ris *.json);;"
-                        "BibTeX files (*.bib *.bibtex *.biblatex);;RIS files (*.ris);;CSL JSON files (*.json);;All files (*)")
+    assert calls[0] == (
+        str(Path.home()),
+        "Bibliography files (*.bib *.bibtex *.biblatex *.ris *.json);;"
+        "BibTeX files (*.bib *.bibtex *.biblatex);;RIS files (*.ris);;CSL JSON files (*.json);;All files (*)",
+    )
     assert calls[1][0] == str(folder)
 
 

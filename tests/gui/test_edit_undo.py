@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from test_main_window import make_window, select
 
 from citedesk import jobs
 from citedesk.gui.entry_editor import EntryChanges
-from test_main_window import make_window, select
 
 pytestmark = pytest.mark.gui
 
@@ -26,8 +26,9 @@ def both_exports(library, tmp_path, key: str) -> tuple[bytes, bytes]:
 
 
 def row_of(window, paper_id: int) -> tuple:
-    return window.reads.db.execute("SELECT citekey, entry_type, raw, fields, modified, title FROM papers WHERE id = ?",
-                             [paper_id]).fetchone()
+    return window.reads.db.execute(
+        "SELECT citekey, entry_type, raw, fields, modified, title FROM papers WHERE id = ?", [paper_id]
+    ).fetchone()
 
 
 def test_an_edit_is_undone_and_redone_from_the_keyboard(qtbot, small_library, tmp_path):
@@ -35,8 +36,9 @@ def test_an_edit_is_undone_and_redone_from_the_keyboard(qtbot, small_library, tm
     select(qtbot, window, "nolan2015")
     paper_id = window.current_paper
     before, before_row = both_exports(small_library, tmp_path, "nolan2015"), row_of(window, paper_id)
-    changes = EntryChanges("nolan2015b", "misc", {"title": "{Recovery Stories, Revised}", "publisher": None,
-                                                   "note": "{Read twice}"})
+    changes = EntryChanges(
+        "nolan2015b", "misc", {"title": "{Recovery Stories, Revised}", "publisher": None, "note": "{Read twice}"}
+    )
     window.dialogs.answer("edit_entry", changes)
     window.commands.edit_entry.trigger()
     qtbot.waitUntil(lambda: window.details.title_label.text() == "Recovery Stories, Revised", timeout=10_000)

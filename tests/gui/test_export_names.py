@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from test_main_window import make_window, select
 
 from citedesk import jobs
 from citedesk.gui.export_dialog import ExportChoice, suggested_name
 
-from test_main_window import make_window, select
-
 pytestmark = pytest.mark.gui
 
-ENTRIES = "".join(f"@article{{{key},\n  title = {{Paper {key}}},\n  year = {{2001}},\n}}\n"
-                  for key in ("Papineni:2002", "other2001"))
+ENTRIES = "".join(
+    f"@article{{{key},\n  title = {{Paper {key}}},\n  year = {{2001}},\n}}\n" for key in ("Papineni:2002", "other2001")
+)
 
 
 @pytest.fixture
@@ -39,13 +39,16 @@ def test_the_whole_library_is_offered_under_the_librarys_name(qtbot, window):
     assert window.dialogs.suggested_names == ["library.bib"]
 
 
-@pytest.mark.parametrize(("scope", "keys", "name"), [
-    ("selection", ["smith2019"], "smith2019.bib"),
-    ("selection", ["a", "b"], "lab-selection.bib"),
-    ("selection", ["../../etc/passwd"], "etc_passwd.bib"),
-    ("selection", ["..."], "lab.bib"),
-    ("search", [], "lab-search.bib"),
-    ("library", ["smith2019"], "lab.bib"),
-])
+@pytest.mark.parametrize(
+    ("scope", "keys", "name"),
+    [
+        ("selection", ["smith2019"], "smith2019.bib"),
+        ("selection", ["a", "b"], "lab-selection.bib"),
+        ("selection", ["../../etc/passwd"], "etc_passwd.bib"),
+        ("selection", ["..."], "lab.bib"),
+        ("search", [], "lab-search.bib"),
+        ("library", ["smith2019"], "lab.bib"),
+    ],
+)
 def test_suggested_names(scope, keys, name):
     assert suggested_name(scope, "lab", keys) == name

@@ -60,8 +60,10 @@ def test_actions_and_sections_come_from_the_plug_ins_and_a_failing_one_is_one_li
     extensions = load_extensions(build_registry([GoodPlugin(), BadPlugin()], load_entry_points=False), window, window)
     assert [action.text() for action in extensions.actions] == ["Count words"]
     assert [type(section) for section in extensions.sections] == [WordCount, Broken]
-    assert extensions.broken == ["bad: citedesk_window_actions failed (ValueError: no actions today)",
-                                 "bad: 'not a widget' is not a ReportSection"]
+    assert extensions.broken == [
+        "bad: citedesk_window_actions failed (ValueError: no actions today)",
+        "bad: 'not a widget' is not a ReportSection",
+    ]
     extensions.show_report("three short words")
     word_count, broken = extensions.sections
     assert word_count.label.text() == "3 words" and not word_count.isHidden()
@@ -110,7 +112,9 @@ def test_the_window_shows_the_plug_ins_actions_and_sections_and_names_a_failing_
     from citedesk.gui.app import build_window
 
     registry = build_registry([WindowPlugin(), BadPlugin()], load_entry_points=False)
-    window = build_window(small_library, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), registry)
+    window = build_window(
+        small_library, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat), registry
+    )
     qtbot.addWidget(window)
     window.show()
     menus = {action.text(): action.menu() for action in window.menuBar().actions()}

@@ -17,9 +17,7 @@ from citedesk.gui.export_dialog import ExportChoice, ExportDialog
 pytestmark = pytest.mark.gui
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-RIS = (
-    CORPUS / "ris" / "rispy" / "tests" / "data" / "example_basic.ris"
-)  # one record: Shannon 1948
+RIS = CORPUS / "ris" / "rispy" / "tests" / "data" / "example_basic.ris"  # one record: Shannon 1948
 CSL = (
     CORPUS
     / "csl-json"
@@ -52,9 +50,7 @@ def drop(window, *paths: Path) -> QDropEvent:
     return event
 
 
-def test_the_import_dialog_lists_every_installed_format_and_all_files(
-    monkeypatch, qtbot, window, tmp_path
-):
+def test_the_import_dialog_lists_every_installed_format_and_all_files(monkeypatch, qtbot, window, tmp_path):
     window.commands.import_bib.trigger()
     assert [f.name for f in window.dialogs.import_formats] == [
         "bibtex",
@@ -67,9 +63,9 @@ def test_the_import_dialog_lists_every_installed_format_and_all_files(
         "getOpenFileNames",
         lambda parent, caption, folder, wanted: (filters.append(wanted), ([], ""))[1],
     )
-    Dialogs(
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    ).open_bib_files(None, window.dialogs.import_formats)
+    Dialogs(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)).open_bib_files(
+        None, window.dialogs.import_formats
+    )
     assert filters == [
         (
             "Bibliography files (*.bib *.bibtex *.biblatex *.ris *.json);;BibTeX files (*.bib *.bibtex "
@@ -78,9 +74,7 @@ def test_the_import_dialog_lists_every_installed_format_and_all_files(
     ]
 
 
-def test_dropped_ris_and_csl_json_files_are_imported_a_txt_one_by_its_content(
-    qtbot, window, tmp_path
-):
+def test_dropped_ris_and_csl_json_files_are_imported_a_txt_one_by_its_content(qtbot, window, tmp_path):
     disguised = tmp_path / "exported.txt"
     disguised.write_bytes(RIS.read_bytes().replace(b"Shannon", b"Weaver"))
     notes = tmp_path / "notes.txt"
@@ -93,13 +87,13 @@ def test_dropped_ris_and_csl_json_files_are_imported_a_txt_one_by_its_content(
 
 
 def test_the_export_dialog_offers_every_format_and_latex_only_for_bibtex(qtbot):
-    dialog = ExportDialog(
-        {"selection": 0, "search": 3, "library": 3}, None, jobs.installed_formats()
-    )
+    dialog = ExportDialog({"selection": 0, "search": 3, "library": 3}, None, jobs.installed_formats())
     qtbot.addWidget(dialog)
-    assert [
-        dialog.format_box.itemData(index) for index in range(dialog.format_box.count())
-    ] == ["bibtex", "ris", "csljson"]
+    assert [dialog.format_box.itemData(index) for index in range(dialog.format_box.count())] == [
+        "bibtex",
+        "ris",
+        "csljson",
+    ]
     dialog.seven_bit_box.setChecked(True)
     dialog.format_box.setCurrentIndex(1)
     assert not dialog.seven_bit_box.isEnabled()
@@ -111,9 +105,7 @@ def test_an_export_in_another_format_writes_it(qtbot, window, tmp_path):
     window.reload_library()
     qtbot.waitUntil(lambda: window.model.total == 15)
     target = tmp_path / "out.json"
-    window.dialogs.answer(
-        "ask_export", ExportChoice("library", False, "csljson", ".json")
-    )
+    window.dialogs.answer("ask_export", ExportChoice("library", False, "csljson", ".json"))
     window.dialogs.answer("save_bib_file", target)
     window.commands.export.trigger()
     qtbot.waitUntil(target.exists, timeout=10_000)
@@ -122,8 +114,5 @@ def test_an_export_in_another_format_writes_it(qtbot, window, tmp_path):
         "ris",
         "csljson",
     ]
-    assert (
-        window.dialogs.suggested_names == ["library.json"]
-        and window.dialogs.saved_as.name == "csljson"
-    )
+    assert window.dialogs.suggested_names == ["library.json"] and window.dialogs.saved_as.name == "csljson"
     assert target.read_text(encoding="utf-8").count('"citation-key"') == 15

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_main_window import make_window, select
 
 from citedesk import jobs
 from citedesk.library.listing import COLUMN_NAMES
-
-from test_main_window import make_window, select
 
 pytestmark = pytest.mark.gui
 
@@ -20,8 +19,11 @@ ENTRY = "@article{bidi,\n  title = {Invoice \u202egnp.exe \x1b[2J},\n  author = 
 def test_titles_authors_and_statements_show_hidden_characters_as_symbols(qtbot, tmp_path):
     (tmp_path / "hostile.bib").write_text(ENTRY, encoding="utf-8")
     statements = tmp_path / "statements.jsonl"
-    statements.write_text(json.dumps({"cited_key": "bidi", "citing_key": "W1",
-                                      "text": "As shown by Eve \u202e(2020)\u202c, it works."}) + "\n", encoding="utf-8")
+    statements.write_text(
+        json.dumps({"cited_key": "bidi", "citing_key": "W1", "text": "As shown by Eve \u202e(2020)\u202c, it works."})
+        + "\n",
+        encoding="utf-8",
+    )
     library = tmp_path / "library.sqlite"
     jobs.import_bibtex(library, [tmp_path / "hostile.bib"])
     jobs.import_statements(library, statements)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, QPointF, QSettings, Qt, QUrl, Slot
+from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QUrl, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QIcon
 from PySide6.QtWidgets import QLabel, QListView, QToolButton
 
@@ -20,8 +20,8 @@ from citedesk.gui.widgets.statements_pane import StatementsPane
 from citedesk.library.db import open_library
 from citedesk.library.statement_view import UNKNOWN_YEAR, Direction, load_items
 from citedesk.library.statements import paper_counts, statements_per_year
-from citedesk.reads import Reads
 from citedesk.model import Stance
+from citedesk.reads import Reads
 
 pytestmark = pytest.mark.gui
 
@@ -34,8 +34,10 @@ UNDATED_TEXT = "BLEU-like overlap with Tse et al. (2017) is reported for the pee
 def library(small_library: Path) -> Path:
     """The small library, with one more statement citing tse2017 from a work known only by its ACL id."""
     extra = small_library.parent / "acl.jsonl"
-    extra.write_text(json.dumps({"cited_key": "tse2017", "citing_key": ACL_ID, "text": UNDATED_TEXT,
-                                 "label": "mentioning"}) + "\n", encoding="utf-8")
+    extra.write_text(
+        json.dumps({"cited_key": "tse2017", "citing_key": ACL_ID, "text": UNDATED_TEXT, "label": "mentioning"}) + "\n",
+        encoding="utf-8",
+    )
     jobs.import_statements(small_library, extra)
     return small_library
 
@@ -76,14 +78,20 @@ def list_of(pane: StatementsPane) -> QListView:
 
 
 def header_row(model: StatementsModel, title: str) -> int:
-    return next(row for row in range(model.rowCount())
-                if model.index(row).data(Role.KIND) == RowKind.HEADER and model.index(row).data() == title)
+    return next(
+        row
+        for row in range(model.rowCount())
+        if model.index(row).data(Role.KIND) == RowKind.HEADER and model.index(row).data() == title
+    )
 
 
 def shown_texts(pane: StatementsPane) -> list[str]:
     model = list_of(pane).model()
-    return [model.index(row).data() for row in range(model.rowCount())
-            if model.index(row).data(Role.KIND) == RowKind.STATEMENT]
+    return [
+        model.index(row).data()
+        for row in range(model.rowCount())
+        if model.index(row).data(Role.KIND) == RowKind.STATEMENT
+    ]
 
 
 def summary(pane: StatementsPane) -> str:
@@ -148,7 +156,7 @@ def test_unknown_year_is_chosen_in_the_year_menu_like_any_year(pane):
 
 
 def test_the_chart_counts_works_without_a_year_in_an_unknown_bar(qtbot, items):
-    cited_by, counts, years = items
+    _cited_by, counts, years = items
     report = ReportPane()
     qtbot.addWidget(report)
     report.resize(480, 400)
@@ -159,7 +167,7 @@ def test_the_chart_counts_works_without_a_year_in_an_unknown_bar(qtbot, items):
     assert chart.years() == [2019, 2020, 2021, 2022] and chart.has_unknown()
     assert chart.counts(UNKNOWN_YEAR) == {Stance.MENTIONING: 1}
     assert not report.undated_label.isVisible()  # none left out
-    (_, bar), = chart.bar_rects(UNKNOWN_YEAR)
+    ((_, bar),) = chart.bar_rects(UNKNOWN_YEAR)
     assert bar.left() > chart.slot_rect(2022).right()
     assert chart.rect().contains(bar.toAlignedRect())
     assert chart.tooltip_text(UNKNOWN_YEAR) == "Unknown year: 1 citing statement\nMentioning: 1"
@@ -181,7 +189,7 @@ def test_clicking_a_bar_of_the_chart_shows_that_years_statements(qtbot, library,
         assert window.select_key("tse2017")
     chart, pane = window.report_pane.chart, window.statements
     qtbot.waitUntil(lambda: chart.isVisible() and chart.has_unknown())
-    (_, bar), = chart.bar_rects(UNKNOWN_YEAR)
+    ((_, bar),) = chart.bar_rects(UNKNOWN_YEAR)
     qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=bar.center().toPoint())
     assert summary(pane) == "Showing 1 of 6 statements from 1 publication"
     assert shown_texts(pane) == [UNDATED_TEXT]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import subprocess
 import sys
 import time
@@ -20,8 +21,8 @@ from citedesk.gui.mainwindow import MainWindow
 from citedesk.library import listing
 from citedesk.library.db import open_library
 from citedesk.library.listing import COLUMN_NAMES
-from citedesk.reads import Reads
 from citedesk.model import Stance
+from citedesk.reads import Reads
 
 pytestmark = pytest.mark.gui
 
@@ -182,7 +183,7 @@ def test_the_window_stays_responsive_while_importing_and_cancel_changes_nothing(
     window.progress.cancel.click()
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=60_000)
     timer.stop()
-    gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
     # Parsing this file on the window's thread would stop the timer for the whole parse (seconds); 2 s leaves
     # room for a machine busy with other work (a loaded 2-core CI runner has shown 0.7 s gaps) without hiding it.
     assert max(gaps) < 2.0, f"the window froze for {max(gaps):.2f} s"
@@ -210,8 +211,9 @@ def test_import_reports_duplicates(qtbot, window):
 def test_dropping_a_bib_file_imports_it(qtbot, window):
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(GRAL)), QUrl.fromLocalFile("/tmp/notes.txt")])
-    drop = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(300, 300), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     window.dropEvent(drop)
     qtbot.waitUntil(lambda: bool(window.dialogs.reports))
     assert window.dialogs.reports[0].files == [str(GRAL)]
@@ -249,7 +251,7 @@ def test_tags_in_the_sidebar_and_the_search(qtbot, small_library):
     window.commands.add_tag.trigger()
     qtbot.waitUntil(lambda: window.sidebar.model().rowCount() == 3)
     assert window.sidebar.model().item(2).child(0).text() == "to read  (4)"
-    window.search.setText("tag:\"to read\" year:2019")
+    window.search.setText('tag:"to read" year:2019')
     window.search.emit_now()
     assert window.model.total == 1
     window.close()
@@ -306,8 +308,20 @@ def test_layout_is_remembered(qtbot, tmp_path, small_library):
 def test_screenshot_from_the_command_line(tmp_path, small_library):
     png = tmp_path / "window.png"
     done = subprocess.run(
-        [sys.executable, "-m", "citedesk", "--library", str(small_library), "--screenshot", str(png), "--select", "tse2017"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "citedesk",
+            "--library",
+            str(small_library),
+            "--screenshot",
+            str(png),
+            "--select",
+            "tse2017",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -316,8 +330,20 @@ def test_screenshot_from_the_command_line(tmp_path, small_library):
     image = QImage(str(png))
     assert (image.width(), image.height()) == (1600, 1000)
     missing = subprocess.run(
-        [sys.executable, "-m", "citedesk", "--library", str(small_library), "--screenshot", str(png), "--select", "nope"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "citedesk",
+            "--library",
+            str(small_library),
+            "--screenshot",
+            str(png),
+            "--select",
+            "nope",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert missing.returncode == 1 and missing.stderr.startswith("citedesk: No paper with the key 'nope'")
 

@@ -8,21 +8,30 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from citedesk.gui.watcher import waiting_message
-
 from test_main_window import make_window
 from writers import hold_write_lock
 
-STRINGS_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "bibtex" / "biber" / "t" / "tdata" / "encoding3.bib"
+from citedesk.gui.watcher import waiting_message
+
+STRINGS_FILE = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "corpus"
+    / "bibtex"
+    / "biber"
+    / "t"
+    / "tdata"
+    / "encoding3.bib"
+)
 
 pytestmark = pytest.mark.gui
 
 
 def cli(library: Path, *args: object) -> subprocess.CompletedProcess:
     env = {**os.environ, "CITEDESK_LIBRARY": str(library)}
-    return subprocess.run([sys.executable, "-m", "citedesk", *map(str, args)], env=env, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "citedesk", *map(str, args)], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def tag_rows(window) -> list[str]:
@@ -49,8 +58,9 @@ def test_add_tag_during_another_process_write_waits_and_then_succeeds(qtbot, sma
         window.table.selectAll()
         window.dialogs.answer("ask_text", "to read")
         window.commands.add_tag.trigger()
-        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == waiting_message(str(small_library)),
-                        timeout=5000)
+        qtbot.waitUntil(
+            lambda: window.statusBar().currentMessage() == waiting_message(str(small_library)), timeout=5000
+        )
         assert window.isVisible() and not window.dialogs.errors  # responsive, nothing refused
         qtbot.waitUntil(lambda: "to read  (4)" in tag_rows(window), timeout=15_000)
     finally:

@@ -90,4 +90,6 @@ def test_display_values(model):
     assert row["authors"] == "Author0"
     assert row["type"] == "article" and row["cited_by"] is None
     assert len(row["added"]) == 10  # a date
-    assert model.index(0, COLUMN_NAMES.index("year")).data(Qt.ItemDataRole.TextAlignmentRole) & int(Qt.AlignmentFlag.AlignRight)
+    assert model.index(0, COLUMN_NAMES.index("year")).data(Qt.ItemDataRole.TextAlignmentRole) & int(
+        Qt.AlignmentFlag.AlignRight
+    )

@@ -22,7 +22,11 @@ from citedesk.plugins import build_registry
 pytestmark = pytest.mark.gui
 
 UNLABELLED = [
-    {"cited_key": "tse2017", "citing_title": "A replication", "text": "We could not find the effect of Tse et al. (2017)."},
+    {
+        "cited_key": "tse2017",
+        "citing_title": "A replication",
+        "text": "We could not find the effect of Tse et al. (2017).",
+    },
     {"cited_key": "tse2017", "citing_title": "A survey", "text": "Tse et al. (2017) interviewed peer workers."},
 ]
 
@@ -73,8 +77,9 @@ def test_choosing_the_plug_ins_classifier_labels_the_statements_in_the_backgroun
     assert entries[f"classifier-{CLASSIFIER}"].isChecked() and jobs.classifier_in_use() == CLASSIFIER
     db = open_library(window.library)
     try:
-        stances = db.execute(f"SELECT stance FROM statements WHERE classifier_version = '{CLASSIFIER_VERSION}' "
-                             "ORDER BY id").fetchall()
+        stances = db.execute(
+            f"SELECT stance FROM statements WHERE classifier_version = '{CLASSIFIER_VERSION}' ORDER BY id"
+        ).fetchall()
     finally:
         db.close()
     assert [stance for (stance,) in stances] == ["contrasting", "mentioning"]
@@ -83,12 +88,14 @@ def test_choosing_the_plug_ins_classifier_labels_the_statements_in_the_backgroun
 def test_help_about_names_the_plug_ins_that_could_not_be_loaded(qtbot, window, monkeypatch):
     window.registry.broken.append("crashes: could not be loaded (ImportError: No module named 'numpy2')")
     shown = []
-    monkeypatch.setattr(window.dialogs, "about", lambda parent, library_path=None, broken=(): shown.append(broken),
-                        raising=False)
+    monkeypatch.setattr(
+        window.dialogs, "about", lambda parent, library_path=None, broken=(): shown.append(broken), raising=False
+    )
     window.commands.about.trigger()
     assert shown == [window.registry.broken]
     dialog = AboutDialog(window.library, window, shown[0])
     qtbot.addWidget(dialog)
     assert dialog.findChild(QLabel, "broken-plugins").text() == (
-        "crashes: could not be loaded (ImportError: No module named 'numpy2')")
+        "crashes: could not be loaded (ImportError: No module named 'numpy2')"
+    )
     assert AboutDialog(window.library, window).findChild(QLabel, "broken-plugins") is None

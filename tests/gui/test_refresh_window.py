@@ -1,18 +1,20 @@
-"""Refresh from the window: the report fills from the (local) services, the window stays responsive, Cancel works."""
+"""Refresh from the window: the report fills from the (local) services, the window stays responsive, Cancel works,
+and closing it while a server never finishes answering does not wait for the server."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
 from cassettes import load_cassette, load_json
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
+from test_main_window import StubDialogs
 
 from citedesk import jobs
 from citedesk.gui.mainwindow import MainWindow
 from citedesk.reads import Reads
-from test_main_window import StubDialogs
 
 pytestmark = pytest.mark.gui
 TURING = "10.1093/mind/lix.236.433"
@@ -27,7 +29,9 @@ def window(qtbot, tmp_path, api_server, monkeypatch):
         monkeypatch.delenv(f"CITEDESK_{name.upper()}_KEY", raising=False)
     (tmp_path / "l.bib").write_text(
         f"@article{{turing1950, title={{Computing Machinery and Intelligence}}, author={{Turing, Alan}}, year=1950, "
-        f"doi={{{TURING}}}}}\n", encoding="utf-8")
+        f"doi={{{TURING}}}}}\n",
+        encoding="utf-8",
+    )
     library = tmp_path / "l.sqlite"
     jobs.import_bibtex(library, [tmp_path / "l.bib"], workers=1)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -44,8 +48,10 @@ def window(qtbot, tmp_path, api_server, monkeypatch):
 def serve_turing(server, delay: float = 0.0) -> None:
     turing = load_cassette("semanticscholar/test_get_paper.yaml")[0].json()
     server.route(f"/semanticscholar/paper/DOI:{TURING}", server.delay(delay, turing) if delay else turing)
-    server.route(f"/semanticscholar/paper/{turing['paperId']}/citations",
-                 {"offset": 0, "data": [load_json("semanticscholar/Citation.json")]})
+    server.route(
+        f"/semanticscholar/paper/{turing['paperId']}/citations",
+        {"offset": 0, "data": [load_json("semanticscholar/Citation.json")]},
+    )
     server.route(f"/semanticscholar/paper/{turing['paperId']}/references", {"offset": 0, "data": []})
     # scite has no recorded response (fixtures/api/SOURCES.md): a tally in the shape APIS.md documents
     tally = {"doi": TURING, "total": 51, "supporting": 3, "contradicting": 0, "mentioning": 47, "unclassified": 1}
@@ -56,7 +62,9 @@ def test_refresh_fills_the_report_and_the_statements(qtbot, window, api_server):
     serve_turing(api_server, delay=0.8)
     assert window.report_pane.showing() == "no data"
     assert [button.defaultAction() for button in window.report_pane.action_buttons] == [
-        window.commands.refresh, window.commands.import_statements]
+        window.commands.refresh,
+        window.commands.import_statements,
+    ]
     ticks: list[float] = []
     timer = QTimer(window, interval=20)
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
@@ -64,7 +72,7 @@ def test_refresh_fills_the_report_and_the_statements(qtbot, window, api_server):
     window.commands.refresh.trigger()
     qtbot.waitUntil(lambda: window.report_pane.showing() == "report", timeout=20_000)
     timer.stop()
-    assert max(later - earlier for earlier, later in zip(ticks, ticks[1:])) < 0.5  # never froze
+    assert max(later - earlier for earlier, later in itertools.pairwise(ticks)) < 0.5  # never froze
     assert window.report_pane.cited_by_label.text().startswith("Cited by <b>1</b> publication (<b>4</b>")
     assert len(window.reports.report.cited_by) == 4
     scite = [label for name, label in window.report_pane.external_labels.items() if name.startswith("scite")]
@@ -81,3 +89,16 @@ def test_cancel_keeps_the_library_as_far_as_it_got(qtbot, window, api_server):
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=20_000)
     assert "cancelled" in window.statusBar().currentMessage().lower()
     assert window.dialogs.errors == []
+
+
+def test_closing_during_a_dripping_refresh_does_not_wait_for_the_server(qtbot, window, api_server):
+    # Semantic Scholar sends its answer one byte every 2 s: minutes for the whole of it
+    api_server.route(f"/semanticscholar/paper/DOI:{TURING}", api_server.drip({"paperId": None, "title": "x" * 60}))
+    window.commands.refresh.trigger()
+    qtbot.waitUntil(lambda: bool(api_server.requests_to(f"/semanticscholar/paper/DOI:{TURING}")), timeout=20_000)
+    qtbot.wait(300)  # the answer is dripping now
+    assert window.runner.busy
+    started = time.monotonic()
+    window.close()
+    assert time.monotonic() - started < 5  # it waited 15 s for the network before
+    assert window.runner.wait(0)  # the refresh's worker has ended, not been left running

@@ -5,19 +5,22 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QScrollArea, QWidget
+from test_main_window import make_window, select
 
 from citedesk import jobs
-
-from test_main_window import make_window, select
 
 pytestmark = pytest.mark.gui
 
 TITLE = " ".join(["A very long title about citation analysis and the reproducibility of results"] * 5)
 AUTHORS = " and ".join(f"Author{n}, Given{n}" for n in range(11))
 KEYWORDS = ", ".join(f"keyword number {n}" for n in range(60))
-ABSTRACT = " ".join(f"Sentence {n} of a long abstract about peer support and recovery in communities." for n in range(60))
-ENTRY = f"@article{{long2020,\n  title = {{{TITLE}}},\n  author = {{{AUTHORS}}},\n  journal = {{Journal}},\n" \
-        f"  year = {{2020}},\n  keywords = {{{KEYWORDS}}},\n  abstract = {{{ABSTRACT}}},\n}}\n"
+ABSTRACT = " ".join(
+    f"Sentence {n} of a long abstract about peer support and recovery in communities." for n in range(60)
+)
+ENTRY = (
+    f"@article{{long2020,\n  title = {{{TITLE}}},\n  author = {{{AUTHORS}}},\n  journal = {{Journal}},\n"
+    f"  year = {{2020}},\n  keywords = {{{KEYWORDS}}},\n  abstract = {{{ABSTRACT}}},\n}}\n"
+)
 
 
 def bottom_in(widget: QWidget, ancestor: QWidget) -> int:
@@ -54,7 +57,8 @@ def test_after_show_more_the_whole_abstract_lies_inside_the_details(qtbot, windo
 def test_one_scrollbar_serves_the_whole_right_column(qtbot, window):
     assert not window.details.findChildren(QScrollArea)
     scrolls = [area for area in window.right.findChildren(QScrollArea)] + (
-        [window.right] if isinstance(window.right, QScrollArea) else [])
+        [window.right] if isinstance(window.right, QScrollArea) else []
+    )
     assert len(scrolls) == 1
     [column] = scrolls
     assert column.widget().isAncestorOf(window.details) and column.widget().isAncestorOf(window.report_pane)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
+from test_main_window import StubDialogs
 
 from citedesk.gui.import_report import StatementReportDialog
 from citedesk.gui.mainwindow import MainWindow
@@ -16,9 +17,8 @@ from citedesk.gui.statement_import_dialog import NOT_READ, StatementImportDialog
 from citedesk.library.db import open_library
 from citedesk.library.statement_columns import StatementLayout
 from citedesk.library.statement_store import preview_statement_import, store_statements
-from citedesk.reads import Reads
 from citedesk.model import Problem, StatementImportReport
-from test_main_window import StubDialogs
+from citedesk.reads import Reads
 
 pytestmark = pytest.mark.gui
 
@@ -63,17 +63,26 @@ def dialog(qtbot, db, statements_file) -> StatementImportDialog:
 def test_the_dialog_shows_the_format_found_and_asks_for_the_columns(dialog):
     assert dialog.format_box.currentText() == "TSV"
     assert not dialog.header_box.isChecked() and dialog.header_box.isEnabled()
-    assert dialog.problem_label.text().startswith("corpus.txt has no header line naming its columns (its first row has 4)")
+    assert dialog.problem_label.text().startswith(
+        "corpus.txt has no header line naming its columns (its first row has 4)"
+    )
     assert not dialog.import_button.isEnabled()
     box = dialog.field_boxes["text"]
     assert [box.itemText(i) for i in range(box.count())] == [
-        NOT_READ, "0: smith2019", "1: tse2017", "2: p", "3: Our results agree with Tse et al. (2017…"]
+        NOT_READ,
+        "0: smith2019",
+        "1: tse2017",
+        "2: p",
+        "3: Our results agree with Tse et al. (2017…",
+    ]
     assert dialog.shown_rows() == [["Line", "Problem"]]
 
 
 def test_the_preview_follows_each_choice_of_column(dialog):
     dialog.choose("text", 3)
-    assert dialog.problem_label.text() == "the column mapping gives no column for the cited paper (cited_key or cited_doi)"
+    assert (
+        dialog.problem_label.text() == "the column mapping gives no column for the cited paper (cited_key or cited_doi)"
+    )
     assert not dialog.import_button.isEnabled()
     dialog.choose("cited_key", 1)
     assert dialog.problem_label.isHidden() and dialog.import_button.isEnabled()
@@ -87,10 +96,22 @@ def test_the_preview_follows_each_choice_of_column(dialog):
     assert rows == [
         ["1", "Our results agree with Tse et al. (2017).", "tse2017", "smith2019", "positive (sentiment)", ""],
         ["2", "Peer support was studied by Tse et al. (2017).", "tse2017", "garcia2021", "objective (sentiment)", ""],
-        ["3", "Nobody (2000) is wrong.", "nobody2000", "garcia2021", "negative (sentiment)",
-         "cites nobody2000, which is not in the library"],
-        ["4", "A label that is none.", "tse2017", "garcia2021", "maybe",
-         "unknown label 'maybe' (expected one of supporting, mentioning, contrasting, unclassified)"],
+        [
+            "3",
+            "Nobody (2000) is wrong.",
+            "nobody2000",
+            "garcia2021",
+            "negative (sentiment)",
+            "cites nobody2000, which is not in the library",
+        ],
+        [
+            "4",
+            "A label that is none.",
+            "tse2017",
+            "garcia2021",
+            "maybe",
+            "unknown label 'maybe' (expected one of supporting, mentioning, contrasting, unclassified)",
+        ],
     ]
     chosen = dialog.layout_chosen()
     assert (chosen.format, chosen.header) == ("tsv", False)
@@ -117,8 +138,10 @@ def test_another_format_reads_the_file_afresh(dialog):
 
 def test_a_jsonl_file_offers_its_keys_and_reads_fields_named_like_them(qtbot, db, tmp_path):
     path = tmp_path / "s.jsonl"
-    path.write_text(json.dumps({"cited": "tse2017", "sentence": "As Tse found.", "citing_title": "A Review"}) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"cited": "tse2017", "sentence": "As Tse found.", "citing_title": "A Review"}) + "\n",
+        encoding="utf-8",
+    )
     dialog = StatementImportDialog(path, lambda layout: preview_statement_import(db, path, layout))
     qtbot.addWidget(dialog)
     assert dialog.format_box.currentText() == "JSON Lines" and not dialog.header_box.isEnabled()
@@ -137,9 +160,17 @@ def test_the_report_lists_the_rows_not_stored_with_line_and_reason(qtbot, db, st
     assert dialog.tab_titles() == ["Invalid (1)", "Unmatched (1)"]
     invalid, unmatched = (dialog.table(name).model() for name in ("Invalid", "Unmatched"))
     assert [invalid.index(0, column).data() for column in range(4)] == [
-        "corpus.txt", "4", "", "unknown label 'maybe' (expected one of supporting, mentioning, contrasting, unclassified)"]
+        "corpus.txt",
+        "4",
+        "",
+        "unknown label 'maybe' (expected one of supporting, mentioning, contrasting, unclassified)",
+    ]
     assert [unmatched.index(0, column).data() for column in range(4)] == [
-        "corpus.txt", "3", "nobody2000", "cites nobody2000, which is not in the library"]
+        "corpus.txt",
+        "3",
+        "nobody2000",
+        "cites nobody2000, which is not in the library",
+    ]
     assert dialog.raw_view.toPlainText() == "A label that is none."
     dialog.select_row("Unmatched", 0)
     assert dialog.raw_view.toPlainText() == "Nobody (2000) is wrong."
@@ -172,7 +203,8 @@ class ImportingDialogs(StubDialogs):
 
 
 def test_the_window_imports_a_headerless_file_through_the_dialog_and_reports_what_it_left_out(
-        qtbot, small_library, statements_file):
+    qtbot, small_library, statements_file
+):
     dialogs = ImportingDialogs()
     settings = QSettings(str(statements_file.parent / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(small_library, Reads.open(small_library), dialogs, settings, QIcon())
@@ -182,7 +214,7 @@ def test_the_window_imports_a_headerless_file_through_the_dialog_and_reports_wha
     window.commands.import_statements.trigger()
     qtbot.waitUntil(lambda: len(dialogs.reports) == 1, timeout=20_000)
     assert dialogs.previewed[0] == ["Line", "text", "cited_key", "citing_key", "label", "Problem"]
-    (report, path), = dialogs.reports
+    ((report, path),) = dialogs.reports
     assert path == statements_file and report.statements == 2
     assert [(p.line, p.reason) for p in report.unmatched] == [(3, "cites nobody2000, which is not in the library")]
     assert [p.line for p in report.invalid] == [4]

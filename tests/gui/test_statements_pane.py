@@ -497,7 +497,19 @@ def test_open_doi_opens_the_citing_paper_at_doi_org(qtbot, pane):
 
 def many_items(count: int) -> list[Item]:
     rng = random.Random(7)
-    words = "peer support recovery service users workers qualitative study model results effect".split()
+    words = [
+        "peer",
+        "support",
+        "recovery",
+        "service",
+        "users",
+        "workers",
+        "qualitative",
+        "study",
+        "model",
+        "results",
+        "effect",
+    ]
     works = [
         Work(
             n,
@@ -579,7 +591,9 @@ def test_the_model_gives_a_page_of_groups_rows_at_a_time(qtmodeltester):
     qtmodeltester.check(model)  # which fetches more itself
     while model.canFetchMore():
         model.fetchMore()
-    titles = [model.index(r).data() for r in range(model.rowCount()) if model.index(r).data(Role.KIND) == RowKind.HEADER]
+    titles = [
+        model.index(r).data() for r in range(model.rowCount()) if model.index(r).data(Role.KIND) == RowKind.HEADER
+    ]
     assert titles == [group.work.title for group in view.groups]  # every work once, in the view's order
     qtmodeltester.check(model)
 

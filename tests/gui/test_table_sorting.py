@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from test_main_window import make_window
 
 from citedesk import jobs
 from citedesk.library.listing import COLUMN_NAMES
 
-from test_main_window import make_window
-
 pytestmark = pytest.mark.gui
 
-ENTRIES = "".join(f"@article{{p{n},\n  title = {{Paper {chr(65 + n)}}},\n  year = {{{2000 + n}}},\n}}\n"
-                  for n in range(3))
+ENTRIES = "".join(
+    f"@article{{p{n},\n  title = {{Paper {chr(65 + n)}}},\n  year = {{{2000 + n}}},\n}}\n" for n in range(3)
+)
 
 
 def click_header(qtbot, window, name: str) -> None:

@@ -20,9 +20,11 @@ LIBRARY = f"""@article{{turing1950, title = {{Computing Machinery and Intelligen
   year = 1950, journal = {{Mind}}, doi = {{{TURING}}}}}
 """
 # Athar's layout: citing id, cited key, label, text; the citing papers are not in the library
-STATEMENTS = ("W06-3112\tturing1950\to\tWe follow Turing (1950) in asking whether machines think.\n"
-              "W04-1014\tturing1950\to\tThe imitation game (Turing, 1950) is the usual test.\n"
-              "smith2005\tturing1950\to\tTuring (1950) is cited by a work with a private key.\n")
+STATEMENTS = (
+    "W06-3112\tturing1950\to\tWe follow Turing (1950) in asking whether machines think.\n"
+    "W04-1014\tturing1950\to\tThe imitation game (Turing, 1950) is the usual test.\n"
+    "smith2005\tturing1950\to\tTuring (1950) is cited by a work with a private key.\n"
+)
 ATHAR = StatementLayout(parse_columns("citing_key=0,cited_key=1,label=2,text=3"))
 # No recording of an `ACL:` lookup exists (../shared/fixtures/api/SOURCES.md): the recorded /paper/batch answer's
 # paper (test_get_papers_return_not_found.yaml, the 2nd item) is served for ACL:W06-3112, and the null it
@@ -45,8 +47,9 @@ def env(monkeypatch, tmp_path, api_server):
     api_server.route(f"/semanticscholar/paper/DOI:{TURING}", turing)
     api_server.route(f"/semanticscholar/paper/{turing['paperId']}/references", {"offset": 0, "data": []})
     api_server.route(f"/semanticscholar/paper/{turing['paperId']}/citations", {"offset": 0, "data": []})
-    api_server.route("/semanticscholar/paper/batch", lambda request: [KNOWN.get(i) for i in request.json()["ids"]],
-                     method="POST")
+    api_server.route(
+        "/semanticscholar/paper/batch", lambda request: [KNOWN.get(i) for i in request.json()["ids"]], method="POST"
+    )
     return api_server
 
 
@@ -85,9 +88,11 @@ def test_refresh_fills_a_citing_work_known_only_by_its_acl_id(env, library, tmp_
     assert work(db, "W04-1014")["year"] is None  # Semantic Scholar answered null: left as it was
     paper = db.execute("SELECT id FROM papers WHERE citekey = 'turing1950'").fetchone()[0]
     shown = {item.work.display_title: (item.work.year, item.work.link) for item in load_items(db, paper)}
-    assert shown == {"How Much Should We Trust Differences-in-Differences Estimates?": (2001, None),
-                     "ACL Anthology W04-1014": (None, "https://aclanthology.org/W04-1014/"),
-                     "Untitled work (smith2005)": (None, None)}
+    assert shown == {
+        "How Much Should We Trust Differences-in-Differences Estimates?": (2001, None),
+        "ACL Anthology W04-1014": (None, "https://aclanthology.org/W04-1014/"),
+        "Untitled work (smith2005)": (None, None),
+    }
     db.close()
     # the statement file read again finds the filled-in work by its id: nothing is stored twice
     again = jobs.import_statements(library, tmp_path / "athar.txt", layout=ATHAR)
@@ -100,8 +105,11 @@ def test_refresh_fills_a_citing_work_known_only_by_its_acl_id(env, library, tmp_
 def test_a_filled_work_that_semantic_scholar_already_listed_is_one_work(env, library):
     """S2's citations of the paper already hold the paper behind W06-3112 (same S2 id): the two become one
     work with both statements, counted once."""
-    edge = {"contextsWithIntent": [{"context": "Turing's question is revisited here.", "intents": ["background"]}],
-            "isInfluential": False, "citingPaper": RECORDED[1]}
+    edge = {
+        "contextsWithIntent": [{"context": "Turing's question is revisited here.", "intents": ["background"]}],
+        "isInfluential": False,
+        "citingPaper": RECORDED[1],
+    }
     turing_id = load_cassette("semanticscholar/test_get_paper.yaml")[0].json()["paperId"]
     env.route(f"/semanticscholar/paper/{turing_id}/citations", {"offset": 0, "data": [edge]})
     report = jobs.refresh(library, ["turing1950"], sources=["semanticscholar"])
@@ -110,11 +118,15 @@ def test_a_filled_work_that_semantic_scholar_already_listed_is_one_work(env, lib
     paper = db.execute("SELECT id FROM papers WHERE citekey = 'turing1950'").fetchone()[0]
     items = load_items(db, paper)
     merged = [item for item in items if item.work.s2_id == RECORDED[1]["paperId"]]
-    assert sorted(item.text for item in merged) == ["Turing's question is revisited here.",
-                                                    "We follow Turing (1950) in asking whether machines think."]
+    assert sorted(item.text for item in merged) == [
+        "Turing's question is revisited here.",
+        "We follow Turing (1950) in asking whether machines think.",
+    ]
     assert len({item.work.id for item in merged}) == 1
-    sources = db.execute("SELECT c.sources FROM citations c JOIN works w ON w.id = c.citing_work_id "
-                         "WHERE w.s2_id = ?", [RECORDED[1]["paperId"]]).fetchone()[0]
+    sources = db.execute(
+        "SELECT c.sources FROM citations c JOIN works w ON w.id = c.citing_work_id WHERE w.s2_id = ?",
+        [RECORDED[1]["paperId"]],
+    ).fetchone()[0]
     assert set(json.loads(sources)) == {"semanticscholar", "athar.txt"}
     cited_by, statements = db.execute("SELECT cited_by, statements FROM papers WHERE id = ?", [paper]).fetchone()
     assert (cited_by, statements) == (3, 4)  # W06-3112 and S2's work counted once; W04-1014; smith2005
@@ -138,7 +150,9 @@ def test_a_failing_lookup_is_one_problem_and_the_paper_stays_refreshed(env, libr
     assert (report.fetched, report.described) == (1, 0)
     [problem] = report.problems
     assert problem.key == "turing1950"
-    assert problem.reason.startswith("Semantic Scholar could not describe 2 works known only by an id ("), problem.reason
+    assert problem.reason.startswith("Semantic Scholar could not describe 2 works known only by an id ("), (
+        problem.reason
+    )
     db = open_library(library)
     assert db.execute("SELECT status FROM fetches").fetchall() == [("ok",)]
     assert work(db, "W06-3112")["year"] is None
@@ -146,8 +160,9 @@ def test_a_failing_lookup_is_one_problem_and_the_paper_stays_refreshed(env, libr
 
 
 def test_a_work_next_to_several_papers_is_asked_about_once_per_refresh(env, library, tmp_path):
-    (tmp_path / "more.bib").write_text("@misc{notes2001, title = {Notes on the imitation game}, year = 2001}\n",
-                                       encoding="utf-8")
+    (tmp_path / "more.bib").write_text(
+        "@misc{notes2001, title = {Notes on the imitation game}, year = 2001}\n", encoding="utf-8"
+    )
     (tmp_path / "more.txt").write_text("W04-1014\tnotes2001\to\tThe notes (2001) are cited too.\n", encoding="utf-8")
     jobs.import_bibtex(library, [tmp_path / "more.bib"], workers=1)
     jobs.import_statements(library, tmp_path / "more.txt", layout=ATHAR)

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -79,13 +78,16 @@ def test_a_slow_answer_within_the_deadline_is_read_whole(api_server):
 
 
 def test_a_content_length_over_the_cap_is_refused_before_reading(api_server):
-    api_server.route("/paper", reply(body=b"{}", headers={"Content-Length": "200000000"}, content_type="application/json"))
+    api_server.route(
+        "/paper", reply(body=b"{}", headers={"Content-Length": "200000000"}, content_type="application/json")
+    )
     started = time.monotonic()
     with make_client(api_server, timeout=20, retries=2) as client:
         with pytest.raises(BadResponse) as caught:
             client.get_json("/paper")
-    assert str(caught.value) == ("Semantic Scholar answered with 200 MB, more than the 20 MB allowed; "
-                                 "the answer was refused")
+    assert str(caught.value) == (
+        "Semantic Scholar answered with 200 MB, more than the 20 MB allowed; the answer was refused"
+    )
     assert time.monotonic() - started < 5 and len(api_server.requests) == 1
 
 
@@ -127,8 +129,10 @@ def test_a_deeply_nested_error_body_is_still_a_server_error(api_server):
 
 
 def library_of(tmp_path: Path, papers: int) -> Path:
-    entries = [f"@article{{p{n:02d}, title = {{Paper {n}}}, author = {{Author, A}}, year = 2000, doi = {{10.5555/p{n}}}}}"
-               for n in range(papers)]
+    entries = [
+        f"@article{{p{n:02d}, title = {{Paper {n}}}, author = {{Author, A}}, year = 2000, doi = {{10.5555/p{n}}}}}"
+        for n in range(papers)
+    ]
     (tmp_path / "many.bib").write_text("\n".join(entries), encoding="utf-8")
     jobs.import_bibtex(tmp_path / "many.sqlite", [tmp_path / "many.bib"], workers=1)
     return tmp_path / "many.sqlite"
@@ -159,8 +163,10 @@ def test_a_source_failing_for_three_papers_in_a_row_is_paused_with_one_message(s
     report = jobs.refresh(library, None, sources=["semanticscholar"])
     (problem,) = report.problems
     assert problem.source == "Semantic Scholar"
-    assert problem.reason == ("Semantic Scholar failed for 3 papers in a row (500 Internal Server Error); "
-                              "skipped for the remaining 7 papers of this refresh")
+    assert problem.reason == (
+        "Semantic Scholar failed for 3 papers in a row (500 Internal Server Error); "
+        "skipped for the remaining 7 papers of this refresh"
+    )
     assert (report.fetched, report.not_found) == (0, 0)  # the skipped papers are not "not found"
     assert len(s2.requests) == 3
     assert fetch_statuses(library) == ["failed"] * 3  # asked again by the next refresh; the others never asked
@@ -211,9 +217,14 @@ def test_ctrl_c_during_citedesk_refresh_ends_at_once_with_the_cancelled_message(
     library = library_of(tmp_path, 3)
     s2.route(re.compile(r"/s2/paper/DOI:.*"), s2.drip({"paperId": None, "title": "x" * 50}, interval=2))
     environment = {**os.environ, "CITEDESK_LIBRARY": str(library)}
-    child = subprocess.Popen([sys.executable, "-m", "citedesk", "refresh", "--all", "--source", "semanticscholar"],
-                             env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal
+    child = subprocess.Popen(
+        [sys.executable, "-m", "citedesk", "refresh", "--all", "--source", "semanticscholar"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # as in a terminal
     try:
         waited = time.monotonic()
         while not s2.requests and time.monotonic() - waited < 60:
@@ -222,7 +233,7 @@ def test_ctrl_c_during_citedesk_refresh_ends_at_once_with_the_cancelled_message(
         time.sleep(0.3)  # the body is dripping now
         child.send_signal(signal.SIGINT)
         interrupted = time.monotonic()
-        out, err = child.communicate(timeout=30)
+        _out, err = child.communicate(timeout=30)
         ended = time.monotonic()
     finally:
         if child.poll() is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import itertools
 import logging
 import re
 import threading
@@ -17,10 +18,21 @@ from citedesk.sources.errors import BadKey, BadResponse, NotFound, Offline, Rate
 from citedesk.sources.http import HostLimits, HttpClient, parse_retry_after, quote_path, redact
 
 KEY = "s3cr3t-KEY-0123456789"
-S2_TOO_MANY = {"message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits.",
-               "code": "429"}
-CROSSREF_400 = {"status": "failed", "message-type": "validation-failure", "message": [
-    {"type": "parameter-not-allowed", "value": "query.*", "message": "This route does not support field query parameters"}]}
+S2_TOO_MANY = {
+    "message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits.",
+    "code": "429",
+}
+CROSSREF_400 = {
+    "status": "failed",
+    "message-type": "validation-failure",
+    "message": [
+        {
+            "type": "parameter-not-allowed",
+            "value": "query.*",
+            "message": "This route does not support field query parameters",
+        }
+    ],
+}
 
 
 class FakeTime:
@@ -62,10 +74,13 @@ def within(value: float, low: float, high: float) -> bool:
 
 def test_get_returns_the_json_and_sends_default_headers_and_params(api_server):
     api_server.route("/works/W1", {"id": "W1", "cited_by_count": 3})
-    with make_client(api_server, headers={"x-api-key": "k"}, params={"mailto": "me@example.org"},
-                     mailto="me@example.org") as client:
+    with make_client(
+        api_server, headers={"x-api-key": "k"}, params={"mailto": "me@example.org"}, mailto="me@example.org"
+    ) as client:
         assert client.get_json("/works/W1", {"select": "id,cited_by_count", "skipped": None}) == {
-            "id": "W1", "cited_by_count": 3}
+            "id": "W1",
+            "cited_by_count": 3,
+        }
     [request] = api_server.requests
     assert request.method == "GET"
     assert request.query == {"mailto": "me@example.org", "select": "id,cited_by_count"}
@@ -94,12 +109,15 @@ def test_post_sends_a_json_body_and_keeps_params_in_the_query(api_server):
     assert request.headers["content-type"] == "application/json"
 
 
-@pytest.mark.parametrize("path", [
-    "/works/doi:10.1000/x",
-    "/paper/DOI:10.1093/mind/lix.236.433",
-    "/works/https://doi.org/10.7717/peerj.4375",
-    "/citations/doi:10.1186/1756-8722-6-59",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/works/doi:10.1000/x",
+        "/paper/DOI:10.1093/mind/lix.236.433",
+        "/works/https://doi.org/10.7717/peerj.4375",
+        "/citations/doi:10.1186/1756-8722-6-59",
+    ],
+)
 def test_paths_with_dois_go_out_unchanged(api_server, path):
     api_server.route("/api" + path, {"ok": True})
     with make_client(api_server, path="/api/") as client:
@@ -107,12 +125,15 @@ def test_paths_with_dois_go_out_unchanged(api_server, path):
     assert api_server.requests[0].path == "/api" + path
 
 
-@pytest.mark.parametrize("doi", [
-    "10.1002/(SICI)1097-4636(199706)35:4<479::AID-JBM8>3.0.CO;2-H",
-    "10.1000/a#b?c d",
-    "10.1000/100%pure",
-    "10.1000/[brackets]{braces}",
-])
+@pytest.mark.parametrize(
+    "doi",
+    [
+        "10.1002/(SICI)1097-4636(199706)35:4<479::AID-JBM8>3.0.CO;2-H",
+        "10.1000/a#b?c d",
+        "10.1000/100%pure",
+        "10.1000/[brackets]{braces}",
+    ],
+)
 def test_characters_that_must_be_encoded_are_percent_encoded(api_server, doi):
     api_server.route("/works/doi:" + doi, {"ok": True})
     with make_client(api_server) as client:
@@ -164,14 +185,16 @@ def test_403_with_a_key_is_a_refused_key(api_server):
 
 
 def test_401_without_a_key_asks_for_one_with_the_servers_message(api_server):
-    api_server.route("/works", api_server.reply(
-        401, json={"error": "Invalid or missing API key", "message": "API key not found"}))
+    api_server.route(
+        "/works", api_server.reply(401, json={"error": "Invalid or missing API key", "message": "API key not found"})
+    )
     with make_client(api_server) as client:
         with pytest.raises(BadKey) as caught:
             client.get_json("/works")
     assert str(caught.value) == (
         "OpenAlex needs an API key (401 Unauthorized: Invalid or missing API key: API key not found): "
-        "add one in the settings")
+        "add one in the settings"
+    )
 
 
 def test_scite_expired_token_message_is_shown(api_server):
@@ -186,7 +209,10 @@ def test_semantic_scholar_400_shows_its_error(api_server):
     with make_client(api_server, label="Semantic Scholar") as client:
         with pytest.raises(BadResponse) as caught:
             client.get_json("/paper/x", {"fields": "unknown"})
-    assert str(caught.value) == "Semantic Scholar rejected the request (400): Unrecognized or unsupported fields: [unknown]"
+    assert (
+        str(caught.value)
+        == "Semantic Scholar rejected the request (400): Unrecognized or unsupported fields: [unknown]"
+    )
     assert len(api_server.requests) == 1
 
 
@@ -195,7 +221,9 @@ def test_crossref_400_shows_the_messages_of_its_list(api_server):
     with make_client(api_server, label="Crossref") as client:
         with pytest.raises(BadResponse) as caught:
             client.get_json("/works", {"query.title": "x"})
-    assert str(caught.value) == "Crossref rejected the request (400): This route does not support field query parameters"
+    assert (
+        str(caught.value) == "Crossref rejected the request (400): This route does not support field query parameters"
+    )
 
 
 # -- broken answers ----------------------------------------------------------------------------------------------
@@ -242,8 +270,9 @@ def test_an_empty_body_is_a_bad_response(api_server):
 
 
 def test_429_with_retry_after_waits_exactly_that_long_once(api_server, fake):
-    api_server.route("/paper/x", api_server.reply(429, json=S2_TOO_MANY, headers={"Retry-After": "2"}),
-                     {"paperId": "x"})
+    api_server.route(
+        "/paper/x", api_server.reply(429, json=S2_TOO_MANY, headers={"Retry-After": "2"}), {"paperId": "x"}
+    )
     with make_client(api_server, fake, label="Semantic Scholar") as client:
         assert client.get_json("/paper/x") == {"paperId": "x"}
     assert fake.sleeps == [2.0]
@@ -264,8 +293,11 @@ def test_retry_after_longer_than_the_cap_gives_up_naming_the_time(api_server, fa
     with make_client(api_server, fake) as client:
         with pytest.raises(RateLimited) as caught:
             client.get_json("/x")
-    assert re.fullmatch(r"OpenAlex: too many requests \(429\) — the server asks to wait 60 min "
-                        r"\(until \d\d:\d\d\); try again then", str(caught.value))
+    assert re.fullmatch(
+        r"OpenAlex: too many requests \(429\) — the server asks to wait 60 min "
+        r"\(until \d\d:\d\d\); try again then",
+        str(caught.value),
+    )
     assert fake.sleeps == [] and len(api_server.requests) == 1
 
 
@@ -274,8 +306,9 @@ def test_429_forever_is_rate_limited_after_the_retries(api_server, fake):
     with make_client(api_server, fake, retries=3) as client:
         with pytest.raises(RateLimited) as caught:
             client.get_json("/works")
-    assert str(caught.value) == ("OpenAlex: too many requests (429) — still limited after 3 retries; "
-                                 "try again in a few minutes")
+    assert str(caught.value) == (
+        "OpenAlex: too many requests (429) — still limited after 3 retries; try again in a few minutes"
+    )
     assert len(api_server.requests) == 4
     assert [within(wait, low, low * 1.25) for wait, low in zip(fake.sleeps, (1, 2, 4), strict=True)] == [True] * 3
 
@@ -294,8 +327,9 @@ def test_backoff_is_capped(api_server, fake):
         with pytest.raises(ServerError) as caught:
             client.get_json("/x")
     assert max(fake.sleeps) <= 5 and len(fake.sleeps) == 6
-    assert str(caught.value) == ("OpenAlex had a server error (504 Gateway Timeout) — still failing after 6 retries; "
-                                 "try again later")
+    assert str(caught.value) == (
+        "OpenAlex had a server error (504 Gateway Timeout) — still failing after 6 retries; try again later"
+    )
 
 
 def test_a_timeout_is_retried_then_offline(api_server, fake):
@@ -310,8 +344,15 @@ def test_a_timeout_is_retried_then_offline(api_server, fake):
 
 
 def test_a_refused_connection_is_offline(refused_url, fake):
-    with HttpClient("Crossref", refused_url, requests_per_second=0, retries=2, sleep=fake.sleep, clock=fake.clock,
-                    host_limits=HostLimits()) as client:
+    with HttpClient(
+        "Crossref",
+        refused_url,
+        requests_per_second=0,
+        retries=2,
+        sleep=fake.sleep,
+        clock=fake.clock,
+        host_limits=HostLimits(),
+    ) as client:
         with pytest.raises(Offline) as caught:
             client.get_json("/works/10.1000/x")
     assert str(caught.value) == "Crossref could not be reached: no network connection (connection refused)"
@@ -345,8 +386,12 @@ def test_retries_are_logged_at_info(api_server, fake, caplog):
 
 
 def test_crossref_rate_limit_headers_space_the_next_requests(api_server, fake):
-    api_server.route("/works/10.1000/x", api_server.reply(
-        200, json={"status": "ok"}, headers={"x-rate-limit-limit": "5", "x-rate-limit-interval": "1s"}))
+    api_server.route(
+        "/works/10.1000/x",
+        api_server.reply(
+            200, json={"status": "ok"}, headers={"x-rate-limit-limit": "5", "x-rate-limit-interval": "1s"}
+        ),
+    )
     with make_client(api_server, fake, label="Crossref") as client:
         for _ in range(3):
             client.get_json("/works/10.1000/x")
@@ -355,8 +400,10 @@ def test_crossref_rate_limit_headers_space_the_next_requests(api_server, fake):
 
 @pytest.mark.parametrize("prefix", ["x-ratelimit", "ratelimit"])
 def test_a_used_up_quota_makes_the_next_request_wait_for_the_reset(api_server, fake, prefix):
-    api_server.route("/works/W1", api_server.reply(
-        200, json={"id": "W1"}, headers={f"{prefix}-remaining": "0", f"{prefix}-reset": "3"}))
+    api_server.route(
+        "/works/W1",
+        api_server.reply(200, json={"id": "W1"}, headers={f"{prefix}-remaining": "0", f"{prefix}-reset": "3"}),
+    )
     api_server.route("/works/W2", {"id": "W2"})
     with make_client(api_server, fake) as client:
         client.get_json("/works/W1")
@@ -366,7 +413,9 @@ def test_a_used_up_quota_makes_the_next_request_wait_for_the_reset(api_server, f
 
 
 def test_a_quota_with_remaining_requests_does_not_wait(api_server, fake):
-    api_server.route("/x", api_server.reply(200, json={}, headers={"ratelimit-remaining": "99", "ratelimit-reset": "1"}))
+    api_server.route(
+        "/x", api_server.reply(200, json={}, headers={"ratelimit-remaining": "99", "ratelimit-reset": "1"})
+    )
     with make_client(api_server, fake) as client:
         client.get_json("/x")
         client.get_json("/x")
@@ -384,8 +433,10 @@ def test_the_rate_limit_spaces_requests_evenly(api_server, fake):
 def test_two_clients_of_one_host_share_its_limit(api_server, fake):
     api_server.route("/x", {})
     limits = HostLimits()
-    with make_client(api_server, fake, requests_per_second=2, host_limits=limits) as first, \
-            make_client(api_server, fake, requests_per_second=2, host_limits=limits) as second:
+    with (
+        make_client(api_server, fake, requests_per_second=2, host_limits=limits) as first,
+        make_client(api_server, fake, requests_per_second=2, host_limits=limits) as second,
+    ):
         first.get_json("/x")
         second.get_json("/x")
         first.get_json("/x")
@@ -395,9 +446,17 @@ def test_two_clients_of_one_host_share_its_limit(api_server, fake):
 def test_clients_of_different_hosts_do_not_wait_for_each_other(api_server, fake):
     api_server.route("/x", {})
     limits = HostLimits()
-    with make_client(api_server, fake, requests_per_second=1, host_limits=limits) as first, \
-            HttpClient("Other", f"http://localhost:{api_server.port}", requests_per_second=1, sleep=fake.sleep,
-                       clock=fake.clock, host_limits=limits) as second:
+    with (
+        make_client(api_server, fake, requests_per_second=1, host_limits=limits) as first,
+        HttpClient(
+            "Other",
+            f"http://localhost:{api_server.port}",
+            requests_per_second=1,
+            sleep=fake.sleep,
+            clock=fake.clock,
+            host_limits=limits,
+        ) as second,
+    ):
         first.get_json("/x")
         second.get_json("/x")
     assert fake.sleeps == []
@@ -421,13 +480,15 @@ def test_threads_with_two_clients_of_one_host_are_spaced_in_real_time(api_server
         client.close()
     times = sorted(api_server.times("/x"))
     assert len(times) == 4
-    assert min(later - earlier for earlier, later in zip(times, times[1:])) >= 0.05  # 0.1 s, less arrival jitter
+    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.05  # 0.1 s, less arrival jitter
 
 
 def test_the_process_wide_registry_is_used_by_default(api_server):
     api_server.route("/x", {})
-    with HttpClient("A", api_server.url, requests_per_second=10) as first, \
-            HttpClient("B", api_server.url, requests_per_second=10) as second:
+    with (
+        HttpClient("A", api_server.url, requests_per_second=10) as first,
+        HttpClient("B", api_server.url, requests_per_second=10) as second,
+    ):
         first.get_json("/x")
         second.get_json("/x")
     earlier, later = api_server.times("/x")
@@ -486,14 +547,17 @@ def echo_the_key(request: RecordedRequest) -> Reply:
     return reply(400, json={"error": f"bad request {request.target}", "message": f"key {KEY} is not valid here"})
 
 
-@pytest.mark.parametrize("route, error", [
-    ("/echo", BadResponse),
-    ("/forbidden", BadKey),
-    ("/missing", NotFound),
-    ("/limited", RateLimited),
-    ("/slow", Offline),
-    ("/truncated", BadResponse),
-])
+@pytest.mark.parametrize(
+    "route, error",
+    [
+        ("/echo", BadResponse),
+        ("/forbidden", BadKey),
+        ("/missing", NotFound),
+        ("/limited", RateLimited),
+        ("/slow", Offline),
+        ("/truncated", BadResponse),
+    ],
+)
 def test_keys_never_appear_in_errors_or_logs(api_server, fake, caplog, route, error):
     caplog.set_level(logging.DEBUG)
     api_server.route(re.compile("/echo/.*"), echo_the_key)
@@ -501,8 +565,15 @@ def test_keys_never_appear_in_errors_or_logs(api_server, fake, caplog, route, er
     api_server.route(re.compile("/limited/.*"), api_server.reply(429, json={"error": f"{KEY} used up"}))
     api_server.route(re.compile("/slow/.*"), api_server.delay(5))
     api_server.route(re.compile("/truncated/.*"), api_server.truncate({"key": KEY}))
-    with make_client(api_server, fake, params={"api_key": KEY}, headers={"Authorization": f"Bearer {KEY}"},
-                     secrets=[KEY], retries=1, timeout=0.2) as client:
+    with make_client(
+        api_server,
+        fake,
+        params={"api_key": KEY},
+        headers={"Authorization": f"Bearer {KEY}"},
+        secrets=[KEY],
+        retries=1,
+        timeout=0.2,
+    ) as client:
         with pytest.raises(error) as caught:
             client.get_json(f"{route}/{KEY}")
         assert KEY not in repr(client)
@@ -519,8 +590,17 @@ def test_keys_never_appear_in_errors_or_logs(api_server, fake, caplog, route, er
 
 def test_a_refused_connection_hides_the_key_too(refused_url, fake, caplog):
     caplog.set_level(logging.DEBUG)
-    with HttpClient("OpenAlex", refused_url, requests_per_second=0, params={"api_key": KEY}, secrets=[KEY],
-                    retries=1, sleep=fake.sleep, clock=fake.clock, host_limits=HostLimits()) as client:
+    with HttpClient(
+        "OpenAlex",
+        refused_url,
+        requests_per_second=0,
+        params={"api_key": KEY},
+        secrets=[KEY],
+        retries=1,
+        sleep=fake.sleep,
+        clock=fake.clock,
+        host_limits=HostLimits(),
+    ) as client:
         with pytest.raises(Offline) as caught:
             client.get_json("/works")
     assert KEY not in str(caught.value) and KEY not in caplog.text

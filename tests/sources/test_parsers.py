@@ -129,15 +129,21 @@ def test_plain_text_bodies_are_not_gzipped():
 # -- identifiers and types
 
 
-@pytest.mark.parametrize("value, doi", [
-    ("10.1371/Journal.PONE.0033693", "10.1371/journal.pone.0033693"),
-    ("https://doi.org/10.7717/peerj.4375", "10.7717/peerj.4375"),
-    ("http://dx.doi.org/10.7717/peerj.4375", "10.7717/peerj.4375"),
-    ("doi:10.7717/peerj.4375", "10.7717/peerj.4375"),
-    ("DOI: 10.7717/PEERJ.4375 ", "10.7717/peerj.4375"),
-    ("https://doi.org/10.1002/%28sici%291097", "10.1002/(sici)1097"),
-    ("not a doi", None), ("", None), (None, None), (42, None),
-])
+@pytest.mark.parametrize(
+    "value, doi",
+    [
+        ("10.1371/Journal.PONE.0033693", "10.1371/journal.pone.0033693"),
+        ("https://doi.org/10.7717/peerj.4375", "10.7717/peerj.4375"),
+        ("http://dx.doi.org/10.7717/peerj.4375", "10.7717/peerj.4375"),
+        ("doi:10.7717/peerj.4375", "10.7717/peerj.4375"),
+        ("DOI: 10.7717/PEERJ.4375 ", "10.7717/peerj.4375"),
+        ("https://doi.org/10.1002/%28sici%291097", "10.1002/(sici)1097"),
+        ("not a doi", None),
+        ("", None),
+        (None, None),
+        (42, None),
+    ],
+)
 def test_normalize_doi(value, doi):
     assert ids.normalize_doi(value) == doi
 
@@ -166,7 +172,10 @@ def test_openalex_key():
 
 def test_parse_pids_reads_v2_prefixed_ids_and_v1_bare_dois():
     assert ids.parse_pids("omid:br/061 doi:10.7717/PEERJ-CS.421 pmid:338") == {
-        "omid": "br/061", "doi": "10.7717/peerj-cs.421", "pmid": "338"}
+        "omid": "br/061",
+        "doi": "10.7717/peerj-cs.421",
+        "pmid": "338",
+    }
     assert ids.parse_pids("10.1108/jd-12-2013-0166") == {"doi": "10.1108/jd-12-2013-0166"}
     two_dois = "omid:br/06101802023 doi:10.7717/peerj-cs.163 pmid:33816816 doi:10.7287/peerj.preprints.26727v1"
     assert ids.parse_pids(two_dois)["doi"] == "10.7717/peerj-cs.163"
@@ -175,29 +184,47 @@ def test_parse_pids_reads_v2_prefixed_ids_and_v1_bare_dois():
     assert ids.parse_pids("") == {} and ids.parse_pids(None) == {}
 
 
-@pytest.mark.parametrize("service, value, expected", [
-    ("semanticscholar", ["JournalArticle"], "journal-article"),
-    ("semanticscholar", ["JournalArticle", "Conference"], "conference-paper"),
-    ("semanticscholar", ["Review", "JournalArticle"], "review"),
-    ("semanticscholar", ["Book"], "book"), ("semanticscholar", ["BookSection"], "book-chapter"),
-    ("semanticscholar", ["Editorial"], "other"), ("semanticscholar", None, None), ("semanticscholar", [], None),
-    ("openalex", "article", "journal-article"), ("openalex", "preprint", "preprint"),
-    ("openalex", "review", "review"), ("openalex", "book-chapter", "book-chapter"),
-    ("openalex", "dissertation", "thesis"), ("openalex", "paratext", "other"),
-    ("crossref", "journal-article", "journal-article"), ("crossref", "proceedings-article", "conference-paper"),
-    ("crossref", "posted-content", "preprint"), ("crossref", "proceedings", "proceedings"),
-    ("crossref", "monograph", "book"), ("crossref", "report", "report"), ("crossref", "peer-review", "other"),
-])
+@pytest.mark.parametrize(
+    "service, value, expected",
+    [
+        ("semanticscholar", ["JournalArticle"], "journal-article"),
+        ("semanticscholar", ["JournalArticle", "Conference"], "conference-paper"),
+        ("semanticscholar", ["Review", "JournalArticle"], "review"),
+        ("semanticscholar", ["Book"], "book"),
+        ("semanticscholar", ["BookSection"], "book-chapter"),
+        ("semanticscholar", ["Editorial"], "other"),
+        ("semanticscholar", None, None),
+        ("semanticscholar", [], None),
+        ("openalex", "article", "journal-article"),
+        ("openalex", "preprint", "preprint"),
+        ("openalex", "review", "review"),
+        ("openalex", "book-chapter", "book-chapter"),
+        ("openalex", "dissertation", "thesis"),
+        ("openalex", "paratext", "other"),
+        ("crossref", "journal-article", "journal-article"),
+        ("crossref", "proceedings-article", "conference-paper"),
+        ("crossref", "posted-content", "preprint"),
+        ("crossref", "proceedings", "proceedings"),
+        ("crossref", "monograph", "book"),
+        ("crossref", "report", "report"),
+        ("crossref", "peer-review", "other"),
+    ],
+)
 def test_publication_types_map_to_citedesk_vocabulary(service, value, expected):
-    of = {"semanticscholar": semanticscholar.paper_type, "openalex": lambda value: openalex.work_type({"type": value}),
-          "crossref": lambda value: ids.type_in(crossref.TYPES, value)}[service]
+    of = {
+        "semanticscholar": semanticscholar.paper_type,
+        "openalex": lambda value: openalex.work_type({"type": value}),
+        "crossref": lambda value: ids.type_in(crossref.TYPES, value),
+    }[service]
     assert of(value) == expected
     assert expected is None or expected in ids.TYPES
 
 
 def test_same_title_ignores_case_accents_and_punctuation():
-    assert ids.same_title("{BERT}: Pre-training of Deep  Bidirectional Transformers.",
-                          "BERT pre training of deep bidirectional transformers")
+    assert ids.same_title(
+        "{BERT}: Pre-training of Deep  Bidirectional Transformers.",
+        "BERT pre training of deep bidirectional transformers",
+    )
     assert ids.same_title("Über Café", "uber cafe")
     assert not ids.same_title("Mining association rules", "Mining association rules between sets of items")
     assert not ids.same_title("", "") and not ids.same_title(None, "x")
@@ -213,7 +240,11 @@ def test_s2_citation_keeps_each_context_with_its_own_intents():
     assert next_offset is None and len(records) == 1
     record = records[0]
     assert [context.intents for context in record.contexts] == [
-        ["methodology"], ["methodology"], ["result"], ["background"]]
+        ["methodology"],
+        ["methodology"],
+        ["result"],
+        ["background"],
+    ]
     assert record.contexts[2].text.startswith("Baseline Comparison: We compare our results to DDPG [7]")
     assert record.is_influential is True and record.self_citation is None
     assert record.cited is looked_up
@@ -221,8 +252,11 @@ def test_s2_citation_keeps_each_context_with_its_own_intents():
     assert citing.title == "Learning to Throw With a Handful of Samples Using Decision Transformers"
     assert citing.doi == "10.1109/lra.2022.3229266"  # lower case, from externalIds.DOI
     assert citing.s2_id == "bdcbc589c8d1e4dd0c6572630f8511557406ad2f"
-    assert (citing.year, citing.venue, citing.publication_type) == (2023, "IEEE Robotics and Automation Letters",
-                                                                    "journal-article")
+    assert (citing.year, citing.venue, citing.publication_type) == (
+        2023,
+        "IEEE Robotics and Automation Letters",
+        "journal-article",
+    )
     assert citing.authors == ["M. Monastirsky", "Osher Azulay", "A. Sintov"]
     assert citing.abstract.startswith("Throwing objects by a robot")
 
@@ -247,7 +281,8 @@ def test_s2_reference_is_the_cited_side():
     assert record.cited.doi is None  # only an ArXiv id in externalIds
     assert record.cited.publication_type == "conference-paper"  # ["JournalArticle", "Conference"]
     assert [(context.text[:30], context.intents) for context in record.contexts] == [
-        ("Directed generative models hav", ["background"])]
+        ("Directed generative models hav", ["background"])
+    ]
 
 
 def test_s2_edge_without_sentences_is_kept_and_edge_without_paper_is_skipped():
@@ -286,16 +321,20 @@ def test_s2_title_match_and_a_paper_with_only_a_title():
     assert work.s2_id == "6fe8c5bf8dddaadf10c765133d38dfef5714347f"
     assert semanticscholar.parse_match({"data": []}) is None
     minimal = semanticscholar.parse_paper(load_cassette("semanticscholar/test_get_paper.yaml")[0].json())
-    assert minimal == WorkRecord(s2_id="2d5673caa9e6af3a7b82a43f19ee920992db07ad",
-                                 title="Computing Machinery and Intelligence")
+    assert minimal == WorkRecord(
+        s2_id="2d5673caa9e6af3a7b82a43f19ee920992db07ad", title="Computing Machinery and Intelligence"
+    )
     assert semanticscholar.parse_paper(None) == WorkRecord()
 
 
-@pytest.mark.parametrize("cassette, status, message", [
-    ("test_not_found.yaml", 404, "Paper with id 0 not found"),
-    ("test_bad_query_parameters.yaml", 400, "Unrecognized or unsupported fields: [unknown]"),
-    ("test_debug.yaml", 403, "Forbidden"),
-])
+@pytest.mark.parametrize(
+    "cassette, status, message",
+    [
+        ("test_not_found.yaml", 404, "Paper with id 0 not found"),
+        ("test_bad_query_parameters.yaml", 400, "Unrecognized or unsupported fields: [unknown]"),
+        ("test_debug.yaml", 403, "Forbidden"),
+    ],
+)
 def test_s2_error_bodies(cassette, status, message):
     recorded = load_cassette(f"semanticscholar/{cassette}")[0]
     assert recorded.status == status and semanticscholar.parse_error(recorded.json()) == message
@@ -304,11 +343,14 @@ def test_s2_error_bodies(cassette, status, message):
 # -- Semantic Scholar fetch
 
 
-def s2_routes(paper_json: dict[str, Any], citation_pages: dict[int, Any], reference_pages: dict[int, Any]
-              ) -> dict[str, Any]:
+def s2_routes(
+    paper_json: dict[str, Any], citation_pages: dict[int, Any], reference_pages: dict[int, Any]
+) -> dict[str, Any]:
     paper_id = paper_json["paperId"]
-    return {f"/paper/{paper_id}/citations": by_offset(citation_pages),
-            f"/paper/{paper_id}/references": by_offset(reference_pages)}
+    return {
+        f"/paper/{paper_id}/citations": by_offset(citation_pages),
+        f"/paper/{paper_id}/references": by_offset(reference_pages),
+    }
 
 
 def test_s2_fetch_asks_by_doi_and_reads_every_page_until_there_is_no_next():
@@ -317,17 +359,28 @@ def test_s2_fetch_asks_by_doi_and_reads_every_page_until_there_is_no_next():
     citation = load_json("semanticscholar/Citation.json")
     silent = copy.deepcopy(citation)
     silent.update(contexts=[], contextsWithIntent=[])  # derived from the recording: a citation with no sentence
-    routes = s2_routes(miracle, {0: {"offset": 0, "next": 1, "data": [citation]}, 1: {"offset": 1, "data": [silent]}},
-                       {0: first, 50: last})
+    routes = s2_routes(
+        miracle,
+        {0: {"offset": 0, "next": 1, "data": [citation]}, 1: {"offset": 1, "data": [silent]}},
+        {0: first, 50: last},
+    )
     client = FakeClient({"/paper/DOI:10.2139/ssrn.2250500": miracle, **routes})
     source = SemanticScholar(client, settings(SemanticScholar))
     result = source.fetch(paper(doi="10.2139/SSRN.2250500", arxiv="1234.5678"), never)
     paper_id = miracle["paperId"]
-    assert client.paths() == ["/paper/DOI:10.2139/ssrn.2250500"] + [f"/paper/{paper_id}/citations"] * 2 + [
-        f"/paper/{paper_id}/references"] * 2
+    assert (
+        client.paths()
+        == ["/paper/DOI:10.2139/ssrn.2250500"]
+        + [f"/paper/{paper_id}/citations"] * 2
+        + [f"/paper/{paper_id}/references"] * 2
+    )
     assert client.calls[0].params == {"fields": semanticscholar.PAPER_FIELDS}
     assert [(call.params["offset"], call.params["limit"]) for call in client.calls[1:]] == [
-        (0, 1000), (1, 1000), (0, 1000), (50, 1000)]
+        (0, 1000),
+        (1, 1000),
+        (0, 1000),
+        (50, 1000),
+    ]
     assert all(call.params["fields"] == semanticscholar.EDGE_FIELDS for call in client.calls[1:])
     assert "contextsWithIntent" in semanticscholar.EDGE_FIELDS and "isInfluential" in semanticscholar.EDGE_FIELDS
     assert result.found and result.source == "semanticscholar"
@@ -343,9 +396,13 @@ def test_s2_fetch_stops_at_the_apis_ceiling_of_9999_edges():
         return {"offset": params["offset"], "next": params["offset"] + params["limit"], "data": []}
 
     miracle = s2_batch()[2]
-    client = FakeClient({"/paper/DOI:10.2139/ssrn.2250500": miracle,
-                         f"/paper/{miracle['paperId']}/citations": endless,
-                         f"/paper/{miracle['paperId']}/references": {"offset": 0, "data": []}})
+    client = FakeClient(
+        {
+            "/paper/DOI:10.2139/ssrn.2250500": miracle,
+            f"/paper/{miracle['paperId']}/citations": endless,
+            f"/paper/{miracle['paperId']}/references": {"offset": 0, "data": []},
+        }
+    )
     SemanticScholar(client, settings(SemanticScholar)).fetch(paper(doi="10.2139/ssrn.2250500"), never)
     pages = [(call.params["offset"], call.params["limit"]) for call in client.calls if call.path.endswith("citations")]
     assert len(pages) == 10 and pages[-1] == (9000, 999)
@@ -357,7 +414,8 @@ def test_s2_fetch_falls_back_to_arxiv_then_to_an_exact_title_match():
     empty = {0: {"offset": 0, "data": []}}
     client = FakeClient({"/paper/search/match": match, **s2_routes(match["data"][0], empty, empty)})
     result = SemanticScholar(client, settings(SemanticScholar)).fetch(
-        paper(doi="10.1000/unknown", arxiv="1706.03762", title=title), never)
+        paper(doi="10.1000/unknown", arxiv="1706.03762", title=title), never
+    )
     assert client.paths()[:3] == ["/paper/DOI:10.1000/unknown", "/paper/ARXIV:1706.03762", "/paper/search/match"]
     assert client.calls[2].params["query"] == "Mining Association Rules between Sets of Items in Large Databases."
     assert result.found and result.work.s2_id == "6fe8c5bf8dddaadf10c765133d38dfef5714347f"
@@ -378,12 +436,17 @@ def test_s2_fetch_does_not_adopt_a_paper_whose_title_differs():
 def test_s2_fetch_checks_cancel_between_pages_and_sends_the_key_header():
     miracle = s2_batch()[2]
     first, last = s2_reference_pages()
-    client = FakeClient({"/paper/DOI:10.2139/ssrn.2250500": miracle,
-                         **s2_routes(miracle, {0: {"offset": 0, "data": []}}, {0: first, 50: last})})
+    client = FakeClient(
+        {
+            "/paper/DOI:10.2139/ssrn.2250500": miracle,
+            **s2_routes(miracle, {0: {"offset": 0, "data": []}}, {0: first, 50: last}),
+        }
+    )
     requests = iter([False, False, False, True])
     with pytest.raises(Cancelled):
-        SemanticScholar(client, settings(SemanticScholar)).fetch(paper(doi="10.2139/ssrn.2250500"),
-                                                                 lambda: next(requests))
+        SemanticScholar(client, settings(SemanticScholar)).fetch(
+            paper(doi="10.2139/ssrn.2250500"), lambda: next(requests)
+        )
     assert [call.params.get("offset") for call in client.calls] == [None, 0, 0]
     assert SemanticScholar(client, settings(SemanticScholar, key="F@k3K3y")).headers() == {"x-api-key": "F@k3K3y"}
     assert SemanticScholar(client, settings(SemanticScholar)).headers() == {}
@@ -402,8 +465,17 @@ def test_openalex_work_with_rebuilt_abstract_and_counts():
     assert work.abstract.endswith("as a way to inform OA policy and practice.")
     assert len(work.abstract.split()) == 258  # one word per position 0..257
     assert (metrics.cited_by, metrics.references_count) == (962, 45)
-    assert metrics.counts_by_year == {2025: 30, 2024: 118, 2023: 142, 2022: 147, 2021: 146, 2020: 179, 2019: 130,
-                                      2018: 59, 2017: 9}
+    assert metrics.counts_by_year == {
+        2025: 30,
+        2024: 118,
+        2023: 142,
+        2022: 147,
+        2021: 146,
+        2020: 179,
+        2019: 130,
+        2018: 59,
+        2017: 9,
+    }
 
 
 def test_openalex_work_without_abstract():
@@ -425,7 +497,8 @@ def test_openalex_error_bodies_and_the_fields_we_select():
     bad_select = load_cassette("openalex/pro_request_single_identifier.yml")[1]
     no_key = load_cassette("openalex/pro_rate_limit_status_401.yml")[0]
     assert bad_select.status == 400 and openalex.parse_error(no_key.json()) == (
-        "Invalid or missing API key: API key not found")
+        "Invalid or missing API key: API key not found"
+    )
     message = bad_select.json()["message"]
     valid = set(re.split(r",\s*", message.split("Valid fields for select are: ")[1].rstrip(".")))
     assert set(openalex.SELECT.split(",")) <= valid
@@ -470,8 +543,12 @@ def test_crossref_work_counts_and_reference_list():
     assert len(references) == 70 and all(record.citing is work for record in references)
     first = references[0].cited
     assert (first.doi, first.title, first.venue, first.authors, first.year) == (
-        "10.1038/sj.npp.1301164", "Stimulants: Therapeutic actions in ADHD.", "Neuropsychopharmacology",
-        ["AF Arnsten"], 2006)
+        "10.1038/sj.npp.1301164",
+        "Stimulants: Therapeutic actions in ADHD.",
+        "Neuropsychopharmacology",
+        ["AF Arnsten"],
+        2006,
+    )
     without_doi = [record.cited for record in references if record.cited.doi is None]
     assert len(without_doi) == 5 and all(cited.title for cited in without_doi)
     assert crossref.parse_references(data)[0].citing.doi == work.doi  # the work parsed from data
@@ -488,7 +565,8 @@ def test_crossref_jats_abstracts_become_plain_text():
     assert (work.publication_type, work.year) == ("conference-paper", None)  # issued date-parts [[null]]
     assert len(crossref.parse_references(proceedings)) == 11  # 13 entries, two with only a journal-title
     assert crossref.parse_references(oncology) == [] and crossref.parse_work_message(oncology)[0].authors == [
-        "Stravopodis"]
+        "Stravopodis"
+    ]
 
 
 def test_crossref_structured_abstract_keeps_section_titles_and_paragraphs():
@@ -496,28 +574,40 @@ def test_crossref_structured_abstract_keeps_section_titles_and_paragraphs():
     work, _ = crossref.parse_work_message(pathology)
     paragraphs = work.abstract.split("\n\n")
     assert [paragraph.split(":")[0] for paragraph in paragraphs] == [
-        "Background", "Objective", "Methods", "Results", "Conclusion"]
-    assert paragraphs[0] == ("Background: The absence of high-quality next-generation sequencing (NGS) reference "
-                             "material (RM) has impeded the clinical use of liquid biopsies with plasma cell-free "
-                             "DNA (cfDNA) in China.")
+        "Background",
+        "Objective",
+        "Methods",
+        "Results",
+        "Conclusion",
+    ]
+    assert paragraphs[0] == (
+        "Background: The absence of high-quality next-generation sequencing (NGS) reference "
+        "material (RM) has impeded the clinical use of liquid biopsies with plasma cell-free "
+        "DNA (cfDNA) in China."
+    )
     assert "viral oncogene (KRAS)/neuroblastoma ras oncogene (NRAS)/" in paragraphs[1]
     assert "<" not in work.abstract and "  " not in work.abstract
-    assert work.title == ("Construction of a reference material panel for detecting KRAS/NRAS/EGFR/BRAF/MET "
-                          "mutations in plasma ctDNA")
+    assert work.title == (
+        "Construction of a reference material panel for detecting KRAS/NRAS/EGFR/BRAF/MET mutations in plasma ctDNA"
+    )
     titles = [record.cited.title for record in crossref.parse_references(pathology) if not record.cited.doi]
     assert "US Food & Drug Administration . Premarket approval P150044" in titles[2]  # unstructured text
     assert len(crossref.parse_references(esmo)) == 1  # 27 entries give only an author
 
 
-@pytest.mark.parametrize("markup, text", [
-    ("<jats:p>a &amp; b</jats:p><jats:p>c", "a & b\n\nc"),
-    ("<jats:title>Methods:</jats:title>Text<jats:break/>more", "Methods: Text more"),
-    ("<jats:sec><jats:title>Lonely</jats:title></jats:sec>", "Lonely"),
-    ("plain p<0.05 and x < y", "plain p<0.05 and x < y"),
-    ("<p>unclosed <i>tags", "unclosed tags"),
-    ("<!-- note --><p>m<sup>2</sup></p>", "m2"),
-    ("", ""), (None, ""),
-])
+@pytest.mark.parametrize(
+    "markup, text",
+    [
+        ("<jats:p>a &amp; b</jats:p><jats:p>c", "a & b\n\nc"),
+        ("<jats:title>Methods:</jats:title>Text<jats:break/>more", "Methods: Text more"),
+        ("<jats:sec><jats:title>Lonely</jats:title></jats:sec>", "Lonely"),
+        ("plain p<0.05 and x < y", "plain p<0.05 and x < y"),
+        ("<p>unclosed <i>tags", "unclosed tags"),
+        ("<!-- note --><p>m<sup>2</sup></p>", "m2"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_jats_to_text_is_robust_to_broken_markup(markup, text):
     assert crossref.jats_to_text(markup) == text
 
@@ -588,41 +678,83 @@ def test_opencitations_v1_references_and_single_citation():
 # opencitations/api index_v2.hf (/citations/doi:10.1108/jd-12-2013-0166 and /references/doi:10.7717/peerj-cs.421),
 # plus one row built from the spec's text on "index => " prefixes and "; "-separated values.
 V2_CITATIONS = [
-    {"oci": "06101801781-06180334099", "citing": "omid:br/06101801781 doi:10.7717/peerj-cs.421 pmid:33817056",
-     "cited": "omid:br/06180334099 doi:10.1108/jd-12-2013-0166", "creation": "2021-03-10", "timespan": "P6Y0M1D",
-     "journal_sc": "no", "author_sc": "no"},
-    {"oci": "06102227626-06180334099", "citing": "omid:br/06102227626 doi:10.3233/ds-190019",
-     "cited": "omid:br/06180334099 doi:10.1108/jd-12-2013-0166", "creation": "2019-11-25", "timespan": "P4Y8M16D",
-     "journal_sc": "no", "author_sc": "no"},
-    {"oci": "06102227629-06180334099", "citing": "omid:br/06102227629 doi:10.3233/ds-190016",
-     "cited": "omid:br/06180334099 doi:10.1108/jd-12-2013-0166", "creation": "2019-11-25", "timespan": "P4Y8M16D",
-     "journal_sc": "no", "author_sc": "yes"},
+    {
+        "oci": "06101801781-06180334099",
+        "citing": "omid:br/06101801781 doi:10.7717/peerj-cs.421 pmid:33817056",
+        "cited": "omid:br/06180334099 doi:10.1108/jd-12-2013-0166",
+        "creation": "2021-03-10",
+        "timespan": "P6Y0M1D",
+        "journal_sc": "no",
+        "author_sc": "no",
+    },
+    {
+        "oci": "06102227626-06180334099",
+        "citing": "omid:br/06102227626 doi:10.3233/ds-190019",
+        "cited": "omid:br/06180334099 doi:10.1108/jd-12-2013-0166",
+        "creation": "2019-11-25",
+        "timespan": "P4Y8M16D",
+        "journal_sc": "no",
+        "author_sc": "no",
+    },
+    {
+        "oci": "06102227629-06180334099",
+        "citing": "omid:br/06102227629 doi:10.3233/ds-190016",
+        "cited": "omid:br/06180334099 doi:10.1108/jd-12-2013-0166",
+        "creation": "2019-11-25",
+        "timespan": "P4Y8M16D",
+        "journal_sc": "no",
+        "author_sc": "yes",
+    },
 ]
 V2_REFERENCES = [
-    {"oci": "06101801781-06101802023", "citing": "omid:br/06101801781 doi:10.7717/peerj-cs.421 pmid:33817056",
-     "cited": "omid:br/06101802023 doi:10.7717/peerj-cs.163 pmid:33816816 doi:10.7287/peerj.preprints.26727v1",
-     "creation": "2021-03-10", "timespan": "P2Y5M21D", "journal_sc": "yes", "author_sc": "no"},
-    {"oci": "06101801781-061202127742", "citing": "omid:br/06101801781 doi:10.7717/peerj-cs.421 pmid:33817056",
-     "cited": "omid:br/061202127742 doi:10.1007/s11192-020-03792-z", "creation": "2021-03-10",
-     "timespan": "P0Y3M6D", "journal_sc": "no", "author_sc": "no"},
+    {
+        "oci": "06101801781-06101802023",
+        "citing": "omid:br/06101801781 doi:10.7717/peerj-cs.421 pmid:33817056",
+        "cited": "omid:br/06101802023 doi:10.7717/peerj-cs.163 pmid:33816816 doi:10.7287/peerj.preprints.26727v1",
+        "creation": "2021-03-10",
+        "timespan": "P2Y5M21D",
+        "journal_sc": "yes",
+        "author_sc": "no",
+    },
+    {
+        "oci": "06101801781-061202127742",
+        "citing": "omid:br/06101801781 doi:10.7717/peerj-cs.421 pmid:33817056",
+        "cited": "omid:br/061202127742 doi:10.1007/s11192-020-03792-z",
+        "creation": "2021-03-10",
+        "timespan": "P0Y3M6D",
+        "journal_sc": "no",
+        "author_sc": "no",
+    },
 ]
-V2_PREFIXED = {"oci": "1-2", "citing": "coci => omid:br/1 doi:10.1000/citing; doci => omid:br/1",
-               "cited": "coci => omid:br/2 doi:10.1000/cited", "creation": "coci => 2020-01-02",
-               "journal_sc": "coci => no", "author_sc": "coci => no; doci => yes"}
+V2_PREFIXED = {
+    "oci": "1-2",
+    "citing": "coci => omid:br/1 doi:10.1000/citing; doci => omid:br/1",
+    "cited": "coci => omid:br/2 doi:10.1000/cited",
+    "creation": "coci => 2020-01-02",
+    "journal_sc": "coci => no",
+    "author_sc": "coci => no; doci => yes",
+}
 V2_NO_DOI = {"oci": "3-4", "citing": "omid:br/3 pmid:1", "cited": "omid:br/4 doi:10.1000/cited", "creation": "2020"}
 
 
 def test_opencitations_v2_documented_rows():
-    records = opencitations.parse_rows(V2_CITATIONS + [V2_NO_DOI], "citations")
-    assert [record.citing.doi for record in records] == ["10.7717/peerj-cs.421", "10.3233/ds-190019",
-                                                         "10.3233/ds-190016"]  # the row without a citing DOI left out
+    records = opencitations.parse_rows([*V2_CITATIONS, V2_NO_DOI], "citations")
+    assert [record.citing.doi for record in records] == [
+        "10.7717/peerj-cs.421",
+        "10.3233/ds-190019",
+        "10.3233/ds-190016",
+    ]  # the row without a citing DOI left out
     assert [record.self_citation for record in records] == [False, False, True]
     assert [record.citing.year for record in records] == [2021, 2019, 2019]
     references = opencitations.parse_rows(V2_REFERENCES, "references")
     assert [record.cited.doi for record in references] == ["10.7717/peerj-cs.163", "10.1007/s11192-020-03792-z"]
     [prefixed] = opencitations.parse_rows([V2_PREFIXED], "citations")
     assert (prefixed.citing.doi, prefixed.cited.doi, prefixed.citing.year, prefixed.self_citation) == (
-        "10.1000/citing", "10.1000/cited", 2020, True)
+        "10.1000/citing",
+        "10.1000/cited",
+        2020,
+        True,
+    )
     assert opencitations.parse_rows([], "citations") == [] and opencitations.parse_rows(None, "references") == []
     assert opencitations.parse_count([{"count": "34"}]) == 34 and opencitations.parse_count([]) is None
     with pytest.raises(ValueError):
@@ -632,8 +764,9 @@ def test_opencitations_v2_documented_rows():
 def test_opencitations_fetch_asks_citations_and_references_with_the_token():
     cites = load_cassette("opencitations/oc_coci_cites.yml")[0].json()
     refs = load_cassette("opencitations/oc_coci_refs.yml")[0].json()
-    client = FakeClient({"/citations/doi:10.1108/jd-12-2013-0166": cites,
-                         "/references/doi:10.1108/jd-12-2013-0166": refs})
+    client = FakeClient(
+        {"/citations/doi:10.1108/jd-12-2013-0166": cites, "/references/doi:10.1108/jd-12-2013-0166": refs}
+    )
     source = OpenCitations(client, settings(OpenCitations, key="token"))
     result = source.fetch(paper(doi="10.1108/JD-12-2013-0166"), never)
     assert client.paths() == ["/citations/doi:10.1108/jd-12-2013-0166", "/references/doi:10.1108/jd-12-2013-0166"]
@@ -657,8 +790,15 @@ def test_opencitations_fetch_without_rows_is_not_found():
 # -- scite (no recording exists, SOURCES.md: the tallies below follow the shape APIS.md documents from
 #    scite-badge, scite-zotero-plugin and hcss-utils/scite; the numbers are made up)
 
-SCITE_TALLY = {"doi": "10.1016/j.biopsych.2005.08.012", "total": 91, "supporting": 4, "contradicting": 1,
-               "mentioning": 86, "unclassified": 0, "citingPublications": 77}
+SCITE_TALLY = {
+    "doi": "10.1016/j.biopsych.2005.08.012",
+    "total": 91,
+    "supporting": 4,
+    "contradicting": 1,
+    "mentioning": 86,
+    "unclassified": 0,
+    "citingPublications": 77,
+}
 
 
 def test_scite_tally_maps_contradicting_to_contrasting():
@@ -668,15 +808,19 @@ def test_scite_tally_maps_contradicting_to_contrasting():
     older = {key: value for key, value in SCITE_TALLY.items() if key != "citingPublications"}
     assert scite.parse_tally(older).citing_publications is None
     assert scite.parse_tallies({"tallies": {"10.1016/J.BIOPSYCH.2005.08.012": SCITE_TALLY, "junk": None}}) == {
-        "10.1016/j.biopsych.2005.08.012": metrics}
+        "10.1016/j.biopsych.2005.08.012": metrics
+    }
 
 
 def test_scite_fetch_one_and_not_found():
     client = FakeClient({"/tallies/10.1016/j.biopsych.2005.08.012": SCITE_TALLY})
     source = Scite(client, settings(Scite))
     result = source.fetch(paper(doi="10.1016/J.BIOPSYCH.2005.08.012"), never)
-    assert result.found and result.metrics.supporting == 4 and client.paths() == [
-        "/tallies/10.1016/j.biopsych.2005.08.012"]
+    assert (
+        result.found
+        and result.metrics.supporting == 4
+        and client.paths() == ["/tallies/10.1016/j.biopsych.2005.08.012"]
+    )
     assert not source.fetch(paper(doi="10.1000/unknown"), never).found
     assert Scite(client, settings(Scite, key="k")).headers() == {"Authorization": "Bearer k"}
 
@@ -690,7 +834,10 @@ def test_scite_fetch_many_posts_batches_of_500():
     client = FakeClient({"/tallies": tallies})
     results = Scite(client, settings(Scite)).fetch_many(papers, never)
     assert [(call.method, call.path, len(call.body)) for call in client.calls] == [
-        ("POST", "/tallies", 500), ("POST", "/tallies", 500), ("POST", "/tallies", 1)]
+        ("POST", "/tallies", 500),
+        ("POST", "/tallies", 500),
+        ("POST", "/tallies", 1),
+    ]
     assert client.calls[0].body[:2] == ["10.1000/p.0", "10.1000/p.1"]
     assert len(results) == 1003 and results[3].found and results[2001].found
     assert not results[7].found and not results[2000].found

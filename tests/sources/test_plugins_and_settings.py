@@ -105,8 +105,12 @@ def test_a_source_written_for_the_old_group_is_installed_as_a_peer_of_the_built_
     assert list(installed.sources) == [*BUILT_IN, "mylibrary"]
     assert installed.origin("sources", "mylibrary") == "mylibrary_package"  # the package, when it has no metadata
     row = next(row for row in sources_panel.describe_sources(registry=installed) if row.name == "mylibrary")
-    assert (row.label, row.url, row.enabled, row.origin) == ("My Library", "https://example.org/api", True,
-                                                             "mylibrary_package")
+    assert (row.label, row.url, row.enabled, row.origin) == (
+        "My Library",
+        "https://example.org/api",
+        True,
+        "mylibrary_package",
+    )
     old = registry.installed_sources(installed)  # the sources' registry of before, still importable
     assert list(old.sources) == list(installed.sources) and old.origins["mylibrary"] == "mylibrary_package"
     assert Library.asks_about(PaperRef(1, "k", doi="10.1000/x")) and not Library.asks_about(PaperRef(1, "k"))
@@ -124,11 +128,19 @@ def test_broken_plugins_are_reported_not_fatal(entry_points):
 
 def test_settings_round_trip_without_keys(memory_keyring):
     changes = sources_panel.change_settings(disable=["crossref"], mailto="me@example.org", max_age_days=7)
-    assert changes == ["disabled crossref", "e-mail for polite pools: me@example.org", "a refresh skips papers fetched within 7 days"]
+    assert changes == [
+        "disabled crossref",
+        "e-mail for polite pools: me@example.org",
+        "a refresh skips papers fetched within 7 days",
+    ]
     sources_panel.set_key("openalex", "  sk-secret  ")
     settings = load_settings()
     assert (settings.max_age_days, settings.mailto, settings.is_enabled("crossref"), settings.is_enabled("scite")) == (
-        7, "me@example.org", False, True)
+        7,
+        "me@example.org",
+        False,
+        True,
+    )
     assert "sk-secret" not in settings_path().read_text(encoding="utf-8")
     assert api_key("openalex") == "sk-secret"
     assert [row.has_key for row in sources_panel.describe_sources()] == [False, True, False, False, False]

@@ -30,8 +30,15 @@ LIBRARY = f"""
 """
 # scite has no recorded response anywhere (../shared/fixtures/api/SOURCES.md): this body follows the shape
 # documented in ../shared/docs/APIS.md section 5 ({doi, total, supporting, contradicting, mentioning, ...}).
-SCITE_TALLY = {"doi": TURING, "total": 51, "supporting": 3, "contradicting": 0, "mentioning": 47,
-               "unclassified": 1, "citingPublications": 31}
+SCITE_TALLY = {
+    "doi": TURING,
+    "total": 51,
+    "supporting": 3,
+    "contradicting": 0,
+    "mentioning": 47,
+    "unclassified": 1,
+    "citingPublications": 31,
+}
 
 
 @pytest.fixture
@@ -63,9 +70,13 @@ def serve_recordings(server) -> None:
     turing = body("semanticscholar/test_get_paper.yaml")
     server.route(f"/s2/paper/DOI:{TURING}", turing)
     # S2 /citations: the recorded edge (Citation.json is one element of data[]) in a one-page answer
-    server.route(f"/s2/paper/{turing['paperId']}/citations", {"offset": 0, "data": [load_json("semanticscholar/Citation.json")]})
+    server.route(
+        f"/s2/paper/{turing['paperId']}/citations", {"offset": 0, "data": [load_json("semanticscholar/Citation.json")]}
+    )
     pages = [page.json() for page in load_cassette("semanticscholar/test_get_paper_references.yaml")]
-    server.route(f"/s2/paper/{turing['paperId']}/references", lambda request: pages[int(request.query.get("offset", 0)) > 0])
+    server.route(
+        f"/s2/paper/{turing['paperId']}/references", lambda request: pages[int(request.query.get("offset", 0)) > 0]
+    )
     server.route(f"/oa/works/doi:{PEERJ}", load_json("openalex/W2741809807.json"))
     server.route(f"/cr/works/{PLOS}", body("crossref/test_works_with_one_id.yaml"))
     server.route(f"/oc/citations/doi:{JDOC}", body("opencitations/oc_coci_cites.yml"))
@@ -94,14 +105,23 @@ def test_every_source_fills_the_library_and_a_second_refresh_adds_nothing(env, l
     rows = db.execute(
         "SELECT s.text, s.intents, s.source, s.classifier_version, w.doi, c.is_influential FROM statements s "
         "JOIN citations c ON c.id = s.citation_id JOIN works w ON w.id = c.citing_work_id "
-        "JOIN works me ON me.id = c.cited_work_id WHERE me.paper_id = ?", [turing]).fetchall()
+        "JOIN works me ON me.id = c.cited_work_id WHERE me.paper_id = ?",
+        [turing],
+    ).fetchall()
     assert len(rows) == 4
     assert {json.loads(intents)[0] for _, intents, *_ in rows} == {"methodology", "result", "background"}
     assert {(source, version, doi, influential) for _, _, source, version, doi, influential in rows} == {
-        ("semanticscholar", load_model().version, "10.1109/lra.2022.3229266", 1)}  # classified as they arrived
-    references = count(db, "SELECT count(*) FROM citations c JOIN works w ON w.id = c.citing_work_id WHERE w.paper_id = ?", [turing])
+        ("semanticscholar", load_model().version, "10.1109/lra.2022.3229266", 1)
+    }  # classified as they arrived
+    references = count(
+        db, "SELECT count(*) FROM citations c JOIN works w ON w.id = c.citing_work_id WHERE w.paper_id = ?", [turing]
+    )
     pages = [page.json() for page in load_cassette("semanticscholar/test_get_paper_references.yaml")]
-    named = {(edge["citedPaper"].get("paperId") or edge["citedPaper"].get("title")) for page in pages for edge in page["data"]}
+    named = {
+        (edge["citedPaper"].get("paperId") or edge["citedPaper"].get("title"))
+        for page in pages
+        for edge in page["data"]
+    }
     assert references == len(named - {None})  # both recorded pages were read, each cited work stored once
     # scite's tallies are kept as scite's, beside (not merged into) CiteDesk's own counts
     scite = external_metrics(db, turing)["scite"]
@@ -116,13 +136,23 @@ def test_every_source_fills_the_library_and_a_second_refresh_adds_nothing(env, l
     assert db.execute("SELECT abstract FROM papers WHERE id = ?", [peerj]).fetchone() == (None,)
     # Crossref: the paper's own reference list; OpenCitations: who cites it, with self-citation flags
     plos = paper_id(db, "plos2012")
-    assert count(db, "SELECT count(*) FROM citations c JOIN works w ON w.id = c.citing_work_id WHERE w.paper_id = ?", [plos]) >= 60
+    assert (
+        count(
+            db, "SELECT count(*) FROM citations c JOIN works w ON w.id = c.citing_work_id WHERE w.paper_id = ?", [plos]
+        )
+        >= 60
+    )
     assert external_metrics(db, plos)["crossref"]["cited_by"] == 72
     jdoc = paper_id(db, "jdoc2015")
-    cites = db.execute("SELECT c.self_citation, c.sources FROM citations c JOIN works w ON w.id = c.cited_work_id "
-                       "WHERE w.paper_id = ?", [jdoc]).fetchall()
+    cites = db.execute(
+        "SELECT c.self_citation, c.sources FROM citations c JOIN works w ON w.id = c.cited_work_id "
+        "WHERE w.paper_id = ?",
+        [jdoc],
+    ).fetchall()
     assert cites and all(flag == 0 and json.loads(sources) == ["opencitations"] for flag, sources in cites)
-    before = {table: count(db, f"SELECT count(*) FROM {table}") for table in ("works", "citations", "statements", "metrics")}
+    before = {
+        table: count(db, f"SELECT count(*) FROM {table}") for table in ("works", "citations", "statements", "metrics")
+    }
     db.close()
 
     again = jobs.refresh(library)  # everything fetched just now: skipped
@@ -160,7 +190,9 @@ def only_s2(env, *faults) -> None:
     """Semantic Scholar answers the lookup with the given replies in turn, then the recording."""
     turing = body("semanticscholar/test_get_paper.yaml")
     env.route(f"/s2/paper/DOI:{TURING}", *faults, turing)
-    env.route(f"/s2/paper/{turing['paperId']}/citations", {"offset": 0, "data": [load_json("semanticscholar/Citation.json")]})
+    env.route(
+        f"/s2/paper/{turing['paperId']}/citations", {"offset": 0, "data": [load_json("semanticscholar/Citation.json")]}
+    )
     env.route(f"/s2/paper/{turing['paperId']}/references", {"offset": 0, "data": []})
 
 
@@ -245,8 +277,10 @@ def test_a_refused_key_is_named(env, library, monkeypatch):
 
 
 def thousand_papers(tmp_path: Path) -> Path:
-    entries = [f"@article{{p{n:04d}, title = {{Paper {n}}}, author = {{Author, A{n}}}, year = 2000, doi = {{10.5555/p{n}}}}}"
-               for n in range(1000)]
+    entries = [
+        f"@article{{p{n:04d}, title = {{Paper {n}}}, author = {{Author, A{n}}}, year = 2000, doi = {{10.5555/p{n}}}}}"
+        for n in range(1000)
+    ]
     (tmp_path / "many.bib").write_text("\n".join(entries), encoding="utf-8")
     jobs.import_bibtex(tmp_path / "many.sqlite", [tmp_path / "many.bib"], workers=1)
     return tmp_path / "many.sqlite"
@@ -259,11 +293,20 @@ def serve_thousand(server) -> None:
 
     def paper(request):
         n = int(request.path.rsplit("p", 1)[1])
-        return {"paperId": f"s2p{n}", "title": f"Paper {n}", "externalIds": {"DOI": f"10.5555/p{n}"}, "citationCount": 3}
+        return {
+            "paperId": f"s2p{n}",
+            "title": f"Paper {n}",
+            "externalIds": {"DOI": f"10.5555/p{n}"},
+            "citationCount": 3,
+        }
 
     def edge(n: int, k: int) -> dict:
-        citing = {**template["citingPaper"], "paperId": f"c{n}-{k}", "externalIds": {"DOI": f"10.5555/c{n}-{k}"},
-                  "title": f"Citing paper {k} of {n}"}
+        citing = {
+            **template["citingPaper"],
+            "paperId": f"c{n}-{k}",
+            "externalIds": {"DOI": f"10.5555/c{n}-{k}"},
+            "title": f"Citing paper {k} of {n}",
+        }
         contexts = [{"context": f"Paper {n} is cited by {k} here ({j}).", "intents": ["background"]} for j in (1, 2)]
         return {**template, "citingPaper": citing, "contextsWithIntent": contexts}
 
@@ -287,7 +330,9 @@ def test_a_thousand_papers_survive_cancel_and_resume(env, tmp_path):
         seen.append(done)
 
     with pytest.raises(Cancelled):
-        jobs.refresh(library, None, sources=["semanticscholar"], progress=cancel_after_400, cancelled=lambda: len(seen) > 400)
+        jobs.refresh(
+            library, None, sources=["semanticscholar"], progress=cancel_after_400, cancelled=lambda: len(seen) > 400
+        )
     db = open_library(library)
     first = count(db, "SELECT count(*) FROM fetches")
     assert 300 < first < 1000
@@ -323,8 +368,11 @@ def test_offline_papers_never_asked_are_not_counted_as_not_found(env, tmp_path, 
     for name in PREFIXES:
         monkeypatch.setenv(f"CITEDESK_{name.upper()}_URL", refused_url)
         monkeypatch.setenv(f"CITEDESK_{name.upper()}_RETRIES", "0")
-    (tmp_path / "few.bib").write_text("@misc{untitled2020, note = {no title, no DOI}}\n"
-                                      "@misc{nodoi, title = {A note without identifiers}}\n" + LIBRARY, encoding="utf-8")
+    (tmp_path / "few.bib").write_text(
+        "@misc{untitled2020, note = {no title, no DOI}}\n"
+        "@misc{nodoi, title = {A note without identifiers}}\n" + LIBRARY,
+        encoding="utf-8",
+    )
     jobs.import_bibtex(tmp_path / "few.sqlite", [tmp_path / "few.bib"], workers=1)
     report = jobs.refresh(tmp_path / "few.sqlite")
     assert (report.fetched, report.not_found) == (0, 0)

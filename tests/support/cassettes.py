@@ -78,8 +78,10 @@ def read_headers(headers: Any) -> dict[str, str]:
     """Headers by lower-case name; vcrpy stores each value as a list, R vcr as a string."""
     if not isinstance(headers, dict):
         return {}
-    return {str(name).lower(): ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            for name, value in headers.items()}
+    return {
+        str(name).lower(): ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        for name, value in headers.items()
+    }
 
 
 def read_body(response: dict[str, Any]) -> bytes:

@@ -14,7 +14,9 @@ import pytest
 from citedesk import jobs
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "bibtex"
-AUTHORS_BIB = CORPUS / "jabref" / "jablib" / "src" / "test" / "resources" / "testbib" / "jabref-authors.bib"  # 212 entries
+AUTHORS_BIB = (
+    CORPUS / "jabref" / "jablib" / "src" / "test" / "resources" / "testbib" / "jabref-authors.bib"
+)  # 212 entries
 
 
 def build_library(folder: Path, bib: Path = AUTHORS_BIB) -> Path:
@@ -51,7 +53,7 @@ def damage_middle(library: Path, copy: Path, count: int = 6, seed: int = 11) -> 
     first page, which holds the schema); returns the pages overwritten."""
     shutil.copyfile(library, copy)
     papers = pages_of(library, "papers")
-    middle = papers[len(papers) // 4: 3 * len(papers) // 4]
+    middle = papers[len(papers) // 4 : 3 * len(papers) // 4]
     pages = sorted(random.Random(seed).sample(middle, count))
     overwrite_pages(copy, pages, seed)
     return pages

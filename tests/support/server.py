@@ -57,6 +57,7 @@ Records
 
 from __future__ import annotations
 
+import contextlib
 import json as jsonlib
 import re
 import socket
@@ -155,8 +156,13 @@ class Route:
 # -- building replies --------------------------------------------------------------------------------------------
 
 
-def reply(status: int = 200, json: Any = _NO_JSON, body: bytes | str = b"", headers: Mapping[str, str] | None = None,
-          content_type: str | None = None) -> Reply:
+def reply(
+    status: int = 200,
+    json: Any = _NO_JSON,
+    body: bytes | str = b"",
+    headers: Mapping[str, str] | None = None,
+    content_type: str | None = None,
+) -> Reply:
     """Any answer: `json=` is encoded as JSON, otherwise `body` is sent as it is (str as UTF-8)."""
     if json is not _NO_JSON:
         body, content_type = jsonlib.dumps(json).encode("utf-8"), content_type or "application/json"
@@ -171,8 +177,11 @@ def text(body: str, status: int = 200, headers: Mapping[str, str] | None = None)
     return reply(status, body=body, headers=headers, content_type="text/plain; charset=utf-8")
 
 
-def html(body: str = "<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>", status: int = 200,
-         headers: Mapping[str, str] | None = None) -> Reply:
+def html(
+    body: str = "<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>",
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Reply:
     """An HTML page (what a proxy or a captive portal sends instead of JSON)."""
     return reply(status, body=body, headers=headers, content_type="text/html; charset=utf-8")
 
@@ -209,12 +218,16 @@ def drip(response: Any = None, interval: float = 2.0, size: int = 1) -> Reply:
     return replace(as_reply({} if response is None else response), fault="drip", interval=interval, size=max(1, size))
 
 
-def endless(chunk: bytes = b'{"data": [' + b'"0123456789abcdef", ' * 3000, status: int = 200,
-            headers: Mapping[str, str] | None = None) -> Reply:
+def endless(
+    chunk: bytes = b'{"data": [' + b'"0123456789abcdef", ' * 3000,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Reply:
     """A chunked application/json body that repeats `chunk` until the client hangs up or the server stops:
     an answer too large for any client to keep."""
-    return Reply(status=status, body=chunk, headers={"Content-Type": "application/json", **(headers or {})},
-                 fault="endless")
+    return Reply(
+        status=status, body=chunk, headers={"Content-Type": "application/json", **(headers or {})}, fault="endless"
+    )
 
 
 def close_connection() -> Reply:
@@ -260,14 +273,23 @@ class ApiServer:
         self._httpd = _HttpServer(("127.0.0.1", 0), _RequestHandler, self)
         self.host, self.port = self._httpd.server_address[:2]
         self.url = f"http://{self.host}:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01},
-                                        name=f"api-server-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            name=f"api-server-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     # -- for tests -------------------------------------------------------------------------------------------
 
-    def route(self, path: str | re.Pattern[str], *responses: Any, method: str | None = None,
-              query: Mapping[str, Any] | Callable[[dict[str, str]], bool] | None = None) -> Route:
+    def route(
+        self,
+        path: str | re.Pattern[str],
+        *responses: Any,
+        method: str | None = None,
+        query: Mapping[str, Any] | Callable[[dict[str, str]], bool] | None = None,
+    ) -> Route:
         """Answer requests for `path` with `responses` in turn (the last repeats), or with a handler."""
         if not responses:
             raise TypeError("route() needs at least one response or a handler")
@@ -292,8 +314,11 @@ class ApiServer:
 
     def requests_to(self, path: str, method: str | None = None) -> list[RecordedRequest]:
         """The requests for this exact path (raw or decoded), optionally with this method."""
-        return [request for request in self.requests if path in (request.path, request.decoded_path)
-                and (method is None or request.method == method.upper())]
+        return [
+            request
+            for request in self.requests
+            if path in (request.path, request.decoded_path) and (method is None or request.method == method.upper())
+        ]
 
     def times(self, path: str | None = None) -> list[float]:
         """Arrival times (time.monotonic()) of all requests, or of those for `path`."""
@@ -348,10 +373,8 @@ class ApiServer:
         with self._lock:
             connections = list(self._connections)
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
 
 def _is_handler(response: Any) -> bool:
@@ -378,8 +401,16 @@ class _HttpServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients that hang up (after a timeout, say) are normal here; anything else is recorded."""
         error = traceback.format_exc()
-        if not any(name in error for name in ("BrokenPipeError", "ConnectionResetError", "ConnectionAbortedError",
-                                               "TimeoutError", "timed out")):
+        if not any(
+            name in error
+            for name in (
+                "BrokenPipeError",
+                "ConnectionResetError",
+                "ConnectionAbortedError",
+                "TimeoutError",
+                "timed out",
+            )
+        ):
             self.api.errors.append(error)
 
 
@@ -396,17 +427,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def finish(self) -> None:
         self.server.api.track(self.connection, False)
-        try:
+        with contextlib.suppress(OSError):
             super().finish()
-        except OSError:
-            pass
 
-    def do_GET(self) -> None:  # noqa: N802 (BaseHTTPRequestHandler's naming)
+    def do_GET(self) -> None:
         self._serve()
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests assert on `requests` instead."""
 
     def _serve(self) -> None:
@@ -424,9 +453,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
         arrived = time.monotonic()
         path, _, query = self.path.partition("?")
         items = urllib.parse.parse_qsl(query, keep_blank_values=True)
-        return RecordedRequest(method=self.command, target=self.path, path=path, query=dict(items),
-                               query_items=items, headers={name.lower(): value for name, value in self.headers.items()},
-                               body=self._read_body(), time=arrived)
+        return RecordedRequest(
+            method=self.command,
+            target=self.path,
+            path=path,
+            query=dict(items),
+            query_items=items,
+            headers={name.lower(): value for name, value in self.headers.items()},
+            body=self._read_body(),
+            time=arrived,
+        )
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

@@ -82,7 +82,9 @@ def install_plugin_package(folder: Path) -> Path:
     (folder / "tinyplug.py").write_text(MODULE, encoding="utf-8")
     info = folder / f"{DISTRIBUTION.replace('-', '_')}-{VERSION}.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {DISTRIBUTION}\nVersion: {VERSION}\n", encoding="utf-8")
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {DISTRIBUTION}\nVersion: {VERSION}\n", encoding="utf-8"
+    )
     (info / "entry_points.txt").write_text("[citedesk]\ntinyplug = tinyplug\n", encoding="utf-8")
     (info / "top_level.txt").write_text("tinyplug\n", encoding="utf-8")
     return folder

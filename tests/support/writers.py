@@ -22,7 +22,8 @@ HOLD_THE_LOCK = textwrap.dedent("""
 def hold_write_lock(library: Path, seconds: float) -> subprocess.Popen:
     """Start a process that writes to the library and keeps its transaction open for `seconds`; returns once it
     holds the lock. Call `communicate()` on it to wait for the end (it prints "released")."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(library), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(library), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
     return holder

@@ -30,8 +30,9 @@ QUOTED = """@book{nolan2015,
 """
 
 
-def edit_and_export(tmp_path, text: str, key: str, changes: dict, citekey=None, entry_type=None,
-                    newline: str = "\n") -> str:
+def edit_and_export(
+    tmp_path, text: str, key: str, changes: dict, citekey=None, entry_type=None, newline: str = "\n"
+) -> str:
     """Import a file, edit one entry through the job the window uses, and export the file as it is now."""
     source = tmp_path / "refs.bib"
     source.write_bytes(text.replace("\n", newline).encode("utf-8"))
@@ -57,9 +58,12 @@ def test_a_value_keeps_the_quotes_of_the_one_it_replaces(tmp_path):
 
 
 def test_plain_text_gets_delimiters_and_quotes_inside_need_braces(tmp_path):
-    exported = edit_and_export(tmp_path, QUOTED, "nolan2015", {"title": 'The "Recovery" Stories', "author": "Nolan, P."})
+    exported = edit_and_export(
+        tmp_path, QUOTED, "nolan2015", {"title": 'The "Recovery" Stories', "author": "Nolan, P."}
+    )
     assert exported == QUOTED.replace('"Recovery Stories"', '{The "Recovery" Stories}').replace(
-        '"Nolan, Peter"', '"Nolan, P."')
+        '"Nolan, Peter"', '"Nolan, P."'
+    )
 
 
 def test_numbers_macros_and_concatenations_are_written_as_given(tmp_path):
@@ -87,19 +91,22 @@ def test_a_removed_field_alone_on_its_line_takes_its_line(tmp_path):
 
 def test_the_last_field_without_a_comma_takes_the_comma_before_it(tmp_path):
     exported = edit_and_export(tmp_path, QUOTED, "nolan2015", {"year": None})
-    assert exported == QUOTED.replace(',\n    year = 2015', "")
+    assert exported == QUOTED.replace(",\n    year = 2015", "")
 
 
 def test_a_field_removed_from_a_one_line_entry(tmp_path):
     assert edit_and_export(tmp_path, ALIGNED, "other", {"title": None}) == ALIGNED.replace('title = "Other", ', "")
     (tmp_path / "second").mkdir()
-    assert edit_and_export(tmp_path / "second", ALIGNED, "other", {"year": None}) == ALIGNED.replace(", year = 2000", "")
+    assert edit_and_export(tmp_path / "second", ALIGNED, "other", {"year": None}) == ALIGNED.replace(
+        ", year = 2000", ""
+    )
 
 
 def test_a_new_field_is_aligned_with_the_others_and_keeps_the_trailing_comma(tmp_path):
     exported = edit_and_export(tmp_path, ALIGNED, "tse2019", {"doi": "{10.1000/xyz}", "publisher": "{P}"})
-    assert exported == ALIGNED.replace("    year    = 2019,\n", "    year    = 2019,\n    doi     = {10.1000/xyz},\n"
-                                                                "    publisher = {P},\n")
+    assert exported == ALIGNED.replace(
+        "    year    = 2019,\n", "    year    = 2019,\n    doi     = {10.1000/xyz},\n    publisher = {P},\n"
+    )
 
 
 def test_a_new_field_without_a_trailing_comma_and_in_quotes(tmp_path):
@@ -115,7 +122,8 @@ def test_a_new_field_in_a_one_line_entry(tmp_path):
 def test_line_breaks_follow_the_file(tmp_path):
     exported = edit_and_export(tmp_path, ALIGNED, "tse2019", {"title": "{Two\nlines}", "note": "{n}"}, newline="\r\n")
     assert exported == ALIGNED.replace("{A {Study}   of Things}", "{Two\nlines}").replace(
-        "    year    = 2019,\n", "    year    = 2019,\n    note    = {n},\n").replace("\n", "\r\n")
+        "    year    = 2019,\n", "    year    = 2019,\n    note    = {n},\n"
+    ).replace("\n", "\r\n")
 
 
 def test_a_new_key_changes_only_the_key(tmp_path):
@@ -133,8 +141,10 @@ def test_a_new_type_changes_only_the_type_and_keeps_its_capitals(tmp_path):
 
 def test_every_export_writes_the_edited_text(tmp_path):
     edit_and_export(tmp_path, ALIGNED, "tse2019", {"year": "2020", "journal": None}, citekey="tse2019b")
-    expected = "@Article{tse2019b,\n    author  = {Tse, Ann and M{\\\"u}ller, Bob},\n    title   = {A {Study}   of Things},\n" \
-               "    year    = 2020,\n}"
+    expected = (
+        '@Article{tse2019b,\n    author  = {Tse, Ann and M{\\"u}ller, Bob},\n    title   = {A {Study}   of Things},\n'
+        "    year    = 2020,\n}"
+    )
     library, out = tmp_path / "library.sqlite", tmp_path / "keys.bib"
     jobs.export_bibtex(library, out, keys=["tse2019b"])
     assert out.read_text(encoding="utf-8") == expected + "\n"
@@ -176,7 +186,8 @@ def test_an_entry_edited_before_raw_edits_stays_rewritten(tmp_path):
     out = tmp_path / "out.bib"
     jobs.export_bibtex(library, out, file_of="refs.bib")
     assert out.read_text(encoding="utf-8").endswith(
-        "  year    = 2021,\n}\n\n@misc{other, title = \"Other\", year = 2021}\n")
+        '  year    = 2021,\n}\n\n@misc{other, title = "Other", year = 2021}\n'
+    )
 
 
 def test_restoring_an_edit_gives_back_the_entry_exactly(tmp_path):
@@ -185,7 +196,9 @@ def test_restoring_an_edit_gives_back_the_entry_exactly(tmp_path):
     db = open_library(library)
     before = paper_by_key(db, "tse2019")
     db.close()
-    state = jobs.edit_paper(library, before.id, fields={"title": None, "note": "{n}"}, citekey="tse2019b", entry_type="book")
+    state = jobs.edit_paper(
+        library, before.id, fields={"title": None, "note": "{n}"}, citekey="tse2019b", entry_type="book"
+    )
     assert jobs.restore_paper_edit(library, state) == "tse2019"
     db = open_library(library)
     assert paper_by_key(db, "tse2019") == before

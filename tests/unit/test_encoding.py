@@ -127,8 +127,22 @@ def test_any_bytes_are_written_back_exactly(data: bytes) -> None:
     assert round_trip(data) == data
 
 
-_HEADER_NAMES = ["UTF-8", "utf8", "windows-1252", "latin1", "ISO-8859-1", "utf-16", "utf-8-sig", "GBK", "ascii",
-                 "utf-7", "koi8-r", "shift_jis", "macroman", "no-such-codec"]
+_HEADER_NAMES = [
+    "UTF-8",
+    "utf8",
+    "windows-1252",
+    "latin1",
+    "ISO-8859-1",
+    "utf-16",
+    "utf-8-sig",
+    "GBK",
+    "ascii",
+    "utf-7",
+    "koi8-r",
+    "shift_jis",
+    "macroman",
+    "no-such-codec",
+]
 
 
 @given(

@@ -39,5 +39,7 @@ def test_only_used_macros_travel_with_the_entries(tmp_path):
     (tmp_path / "a.bib").write_text(text, encoding="utf-8")
     jobs.import_bibtex(tmp_path / "again.sqlite", [tmp_path / "a.bib"], workers=1)
     again = open_library(tmp_path / "again.sqlite")
-    assert again.execute("SELECT venue FROM papers").fetchall() == [("Proc. of the Association for Computational Linguistics",)]
+    assert again.execute("SELECT venue FROM papers").fetchall() == [
+        ("Proc. of the Association for Computational Linguistics",)
+    ]
     again.close()

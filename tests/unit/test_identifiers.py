@@ -50,9 +50,7 @@ def test_normalize_doi_is_idempotent_on_any_text(value: str) -> None:
         assert normalize_doi(doi) == doi
 
 
-DOI_LIKE = st.from_regex(
-    r"(doi:|https://doi\.org/|)10\.\d{4,9}/[A-Za-z0-9.()_\-]{1,20}", fullmatch=True
-)
+DOI_LIKE = st.from_regex(r"(doi:|https://doi\.org/|)10\.\d{4,9}/[A-Za-z0-9.()_\-]{1,20}", fullmatch=True)
 
 
 @given(DOI_LIKE)

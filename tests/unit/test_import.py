@@ -358,8 +358,11 @@ def test_progress_ends_at_total_when_a_file_is_refused(tmp_path: Path) -> None:
     calls: list[tuple[int, int]] = []
     (tmp_path / "empty.bib").write_text("\n")
     (tmp_path / "main.bib").write_text(MAIN, encoding="utf-8")
-    report = jobs.import_bibtex(tmp_path / "lib.sqlite", [tmp_path / "main.bib", tmp_path / "empty.bib"],
-                                progress=lambda *args: calls.append(args))
+    report = jobs.import_bibtex(
+        tmp_path / "lib.sqlite",
+        [tmp_path / "main.bib", tmp_path / "empty.bib"],
+        progress=lambda *args: calls.append(args),
+    )
     done, total = calls[-1]
     assert done == total
     assert [problem.source for problem in report.refused] == [str(tmp_path / "empty.bib")]
@@ -515,6 +518,7 @@ def test_a_key_repeated_across_the_files_of_one_import_names_the_first_file(tmp_
     (tmp_path / "c.bib").write_text("@misc{other,\n  title = {C},\n  doi = {10.1/X}\n}\n", encoding="utf-8")
     report = jobs.import_bibtex(tmp_path / "lib.sqlite", [tmp_path / "a.bib", tmp_path / "b.bib"], workers=1)
     assert [problem.reason for problem in report.duplicates] == [
-        "the citation key 'same' was imported from a.bib (line 1) earlier in this import"]
+        "the citation key 'same' was imported from a.bib (line 1) earlier in this import"
+    ]
     again = jobs.import_bibtex(tmp_path / "lib.sqlite", [tmp_path / "a.bib", tmp_path / "c.bib"], workers=1)
     assert [problem.reason for problem in again.duplicates] == ["the citation key 'same' is already in the library"]

@@ -164,9 +164,41 @@ def test_result_is_nfc() -> None:
 
 
 LATEX_PIECES = st.sampled_from(
-    ["\\", "{", "}", "$", "~", "-", "`", "'", '"', "^", "=", ".", " ", "\n", "a", "o",
-     "i", "u", "v", "c", "t", r"\"", r"\'", r"\v", r"\i", r"\ss", r"\emph", r"\alpha",
-     r"\{", r"\}", r"\url", "\\\\", r"\foo"]
+    [
+        "\\",
+        "{",
+        "}",
+        "$",
+        "~",
+        "-",
+        "`",
+        "'",
+        '"',
+        "^",
+        "=",
+        ".",
+        " ",
+        "\n",
+        "a",
+        "o",
+        "i",
+        "u",
+        "v",
+        "c",
+        "t",
+        r"\"",
+        r"\'",
+        r"\v",
+        r"\i",
+        r"\ss",
+        r"\emph",
+        r"\alpha",
+        r"\{",
+        r"\}",
+        r"\url",
+        "\\\\",
+        r"\foo",
+    ]
 )
 LATEXISH_TEXT = st.lists(st.one_of(LATEX_PIECES, st.characters()), max_size=40).map("".join)
 
@@ -218,7 +250,8 @@ def test_unicode_to_latex_leaves_unmapped_characters() -> None:
 
 
 LATIN_LETTERS = st.characters(
-    min_codepoint=0x41, max_codepoint=0x17F,
+    min_codepoint=0x41,
+    max_codepoint=0x17F,
     whitelist_categories=("Lu", "Ll"),
 )
 LATIN_WORDS = st.lists(st.text(LATIN_LETTERS, min_size=1, max_size=8), min_size=1, max_size=5)
@@ -230,9 +263,7 @@ def test_unicode_to_latex_round_trips_latin_letters(words: list[str]) -> None:
     assert latex_to_unicode(unicode_to_latex(text)) == unicodedata.normalize("NFC", text)
 
 
-LATIN1_LETTERS = st.characters(
-    min_codepoint=0xC0, max_codepoint=0xFF, whitelist_categories=("Lu", "Ll")
-)
+LATIN1_LETTERS = st.characters(min_codepoint=0xC0, max_codepoint=0xFF, whitelist_categories=("Lu", "Ll"))
 
 
 @given(st.text(LATIN1_LETTERS))

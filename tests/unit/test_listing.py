@@ -84,7 +84,7 @@ def test_pages_join_into_the_sorted_list(db, column, descending):
     assert listing.matching_ids(db, query) == expected
 
 
-@pytest.mark.parametrize("search", ["", "neural", "year:2005", "type:book", "author:li title:graph", "tag:\"to read\""])
+@pytest.mark.parametrize("search", ["", "neural", "year:2005", "type:book", "author:li title:graph", 'tag:"to read"'])
 @pytest.mark.parametrize("scope", [Scope(), Scope("file", 2), Scope("tag", 1), Scope("recent")])
 def test_search_and_scope_select_the_same_rows_in_pages_and_count(db, search, scope):
     query = ListQuery(scope=scope, search=search, sort="title", descending=False)

@@ -20,10 +20,22 @@ def version_2_library(path: Path) -> None:
     """A library as CiteDesk left it before migration 3: a paper cited by a work sharing an author."""
     db = Library(sqlite3.connect(path))
     migrations.apply(db, stop_before="m003_list_columns")
-    db["papers"].insert({"id": 1, "citekey": "bleu", "entry_type": "inproceedings", "fields": "[]",
-                         "raw": "@inproceedings{bleu,}", "authors": CITED})
-    db["works"].insert_all([{"id": 1, "paper_id": 1, "title": "BLEU", "authors": CITED},
-                            {"id": 2, "title": "A later paper", "authors": CITING}])
+    db["papers"].insert(
+        {
+            "id": 1,
+            "citekey": "bleu",
+            "entry_type": "inproceedings",
+            "fields": "[]",
+            "raw": "@inproceedings{bleu,}",
+            "authors": CITED,
+        }
+    )
+    db["works"].insert_all(
+        [
+            {"id": 1, "paper_id": 1, "title": "BLEU", "authors": CITED},
+            {"id": 2, "title": "A later paper", "authors": CITING},
+        ]
+    )
     db["citations"].insert({"id": 1, "citing_work_id": 2, "cited_work_id": 1})
     db["statements"].insert({"id": 1, "citation_id": 1, "text": "As BLEU shows.", "stance": "supporting"})
     db.conn.commit()
@@ -35,8 +47,9 @@ def test_no_migration_calls_code_that_lives_on_outside_the_migrations():
     live = {"update_tallies", "mark_self_citations", "TALLY_COLUMNS", "SORT_INDEXES"}
     for migration in migrations._migrations:
         code = migration.fn.__code__
-        used = set(code.co_names) | {name for const in code.co_consts if hasattr(const, "co_names")
-                                     for name in const.co_names}
+        used = set(code.co_names) | {
+            name for const in code.co_consts if hasattr(const, "co_names") for name in const.co_names
+        }
         assert not (used & live & names), f"{migration.name} calls {used & live}"
 
 

@@ -38,10 +38,14 @@ def test_single_name_forms(value: str, expected: Name) -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (r"Charles Louis Xavier Joseph de la Vall{\'e}e Poussin",
-         Name(given="Charles Louis Xavier Joseph", von="de la", family=r"Vall{\'e}e Poussin")),
-        ("Charles Louis Xavier Joseph de la Vallée Poussin",
-         Name(given="Charles Louis Xavier Joseph", von="de la", family="Vallée Poussin")),
+        (
+            r"Charles Louis Xavier Joseph de la Vall{\'e}e Poussin",
+            Name(given="Charles Louis Xavier Joseph", von="de la", family=r"Vall{\'e}e Poussin"),
+        ),
+        (
+            "Charles Louis Xavier Joseph de la Vallée Poussin",
+            Name(given="Charles Louis Xavier Joseph", von="de la", family="Vallée Poussin"),
+        ),
         (r"{\"O}zkal, Erhan", Name(given="Erhan", family=r"{\"O}zkal")),
         (r"{\"u}ber Alles", Name(given="", von=r"{\"u}ber", family="Alles")),
         ("über Alles", Name(given="", von="über", family="Alles")),
@@ -102,9 +106,7 @@ def test_short_authors(value: str, label: str) -> None:
 
 
 def test_family_names_are_folded_and_decoded() -> None:
-    names = split_names(
-        r"H{\"u}nenberger, Philippe and Łukasiewicz, Jan and Ørsted, H. C. and others"
-    )
+    names = split_names(r"H{\"u}nenberger, Philippe and Łukasiewicz, Jan and Ørsted, H. C. and others")
     assert family_names(names) == ["hunenberger", "lukasiewicz", "orsted"]
     assert family_names(split_names("Hünenberger, P.")) == ["hunenberger"]
 

@@ -54,7 +54,13 @@ class EntryPoint:
     """An installed package's entry point, as importlib.metadata gives it (without a distribution)."""
 
     def __init__(self, name: str, group: str, loaded=None, error: Exception | None = None) -> None:
-        self.name, self.group, self.value, self.loaded, self.error = name, group, f"{name}_package:plugin", loaded, error
+        self.name, self.group, self.value, self.loaded, self.error = (
+            name,
+            group,
+            f"{name}_package:plugin",
+            loaded,
+            error,
+        )
 
     def load(self):
         if self.error:
@@ -92,18 +98,28 @@ def test_a_hook_that_raises_is_one_line_and_the_plug_ins_other_hooks_still_count
     def failing():
         raise RuntimeError("a bug")
 
-    installed.append(EntryPoint("half", "citedesk", plugin("half", citedesk_formats=failing,
-                                                          citedesk_classifiers=[Tiny()])))
+    installed.append(
+        EntryPoint("half", "citedesk", plugin("half", citedesk_formats=failing, citedesk_classifiers=[Tiny()]))
+    )
     registry = build_registry()
     assert registry.broken == ["half: citedesk_formats failed (RuntimeError: a bug)"]
     assert "tiny" in registry.classifiers
 
 
 def test_a_thing_of_the_wrong_type_or_api_version_or_a_taken_name_is_refused(installed):
-    installed.append(EntryPoint("odd", "citedesk", plugin(
-        "odd", citedesk_formats=["not a format"], citedesk_classifiers=[FromTheFuture(), Tiny()],
-        citedesk_statement_facets=[Facet("section", "Section again", lambda item: ())],
-        citedesk_sources=[Tiny])))
+    installed.append(
+        EntryPoint(
+            "odd",
+            "citedesk",
+            plugin(
+                "odd",
+                citedesk_formats=["not a format"],
+                citedesk_classifiers=[FromTheFuture(), Tiny()],
+                citedesk_statement_facets=[Facet("section", "Section again", lambda item: ())],
+                citedesk_sources=[Tiny],
+            ),
+        )
+    )
     registry = build_registry()
     assert registry.broken == [
         "odd: <class 'test_plugins.Tiny'> is not a source (a named Source)",
@@ -119,7 +135,9 @@ def test_the_package_a_thing_comes_from_is_its_origin(installed, tmp_path, monke
         "from citedesk.commands import Command\nfrom citedesk.plugins import hookimpl\n\n"
         "class Hello(Command):\n    name, help = 'hello', 'say hello'\n\n"
         "    def run(self, args, registry):\n        print('hello')\n        return 0\n\n"
-        "@hookimpl\ndef citedesk_commands():\n    return [Hello()]\n", encoding="utf-8")
+        "@hookimpl\ndef citedesk_commands():\n    return [Hello()]\n",
+        encoding="utf-8",
+    )
     info = tmp_path / "greeting-3.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: greeting\nVersion: 3.0\n", encoding="utf-8")
@@ -139,11 +157,13 @@ def test_a_source_written_for_the_old_group_still_loads(tmp_path, monkeypatch):
         "class OldStyle(Source):\n"
         "    name, label, default_url, requests_per_second = 'oldstyle', 'Old Style', 'https://example.org', 1.0\n\n"
         "    def fetch(self, paper, cancelled):\n        return SourceResult(self.name, found=False)\n\n"
-        "@hookimpl\ndef citedesk_sources():\n    return [OldStyle]\n", encoding="utf-8")
+        "@hookimpl\ndef citedesk_sources():\n    return [OldStyle]\n",
+        encoding="utf-8",
+    )
     info = tmp_path / "oldstyle-0.3.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: oldstyle\nVersion: 0.3\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text('[citedesk.sources]\noldstyle = oldstyle_plugin\n', encoding="utf-8")
+    (info / "entry_points.txt").write_text("[citedesk.sources]\noldstyle = oldstyle_plugin\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     registry = build_registry()
     assert list(registry.sources) == [*BUILT_IN_SOURCES, "oldstyle"] and registry.broken == []
@@ -181,14 +201,25 @@ def test_plugins_lists_a_broken_plug_in_in_one_line_and_no_traceback(tmp_path):
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plugin\nVersion: 1.0\n", encoding="utf-8")
     (info / "entry_points.txt").write_text("[citedesk]\nbroken = broken_plugin\n", encoding="utf-8")
-    env = {"PYTHONPATH": str(tmp_path), "CITEDESK_CONFIG": str(tmp_path / "config"), "PATH": "/usr/bin:/bin",
-           "HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "citedesk", "plugins"], env=env, capture_output=True, text=True,
-                          timeout=60, cwd=Path(__file__).resolve().parents[2])
+    env = {
+        "PYTHONPATH": str(tmp_path),
+        "CITEDESK_CONFIG": str(tmp_path / "config"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "citedesk", "plugins"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert done.returncode == 0 and done.stderr == ""
     broken = [line for line in done.stdout.splitlines() if line.startswith("broken plug-in:")]
-    assert broken == ["broken plug-in: broken: could not be loaded (ModuleNotFoundError: No module named "
-                      "'no_such_module')"]
+    assert broken == [
+        "broken plug-in: broken: could not be loaded (ModuleNotFoundError: No module named 'no_such_module')"
+    ]
     assert any(line.startswith("source      semanticscholar") for line in done.stdout.splitlines())
 
 

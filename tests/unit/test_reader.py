@@ -39,11 +39,11 @@ some garbage text
 
 FRAGMENTS = [
     "@article{smith2020,\n  author = {Smith, John},\n  title = {A {B}ig Title},\n  year = 2020,\n}\n",
-    "@inproceedings{doe-19, title = \"Quoted {\\\"o}\", booktitle = acl # { 2019}}\n",
+    '@inproceedings{doe-19, title = "Quoted {\\"o}", booktitle = acl # { 2019}}\n',
     "@book(paren, title = {Round brackets})\n",
     "@string{acl{n} = {Proc. of ACL}}\n",
-    "@STRING(month{n} = \"January\")\n",
-    "@preamble{\"\\newcommand{\\noop}[1]{}\"}\n",
+    '@STRING(month{n} = "January")\n',
+    '@preamble{"\\newcommand{\\noop}[1]{}"}\n',
     "@comment{anything {nested} here}\n",
     "% a percent comment\n",
     "garbage between entries\n",
@@ -68,8 +68,6 @@ def of_kind(segments: list[Segment], kind: str) -> list[Segment]:
 def line_of(text: str, needle: str, start: int = 0) -> int:
     """The 1-based line on which `needle` first occurs in `text` at or after `start`."""
     return text.count("\n", 0, text.index(needle, start)) + 1
-
-
 
 
 def numbered(pieces: list[str]) -> str:
@@ -287,7 +285,10 @@ def test_entry_lines_of_the_second_half_are_right(large: tuple[str, list, list])
     [
         ("@article{a, title={A}, title={B}}\n", "a field appears twice in this entry: title"),
         ("@article{a, title={A}\n", "the file ends inside this block (a closing brace is missing?)"),
-        ("@article{a, title={A}\n@book{b, title={B}}\n", "@book starts before this block is closed (a closing brace is missing?)"),
+        (
+            "@article{a, title={A}\n@book{b, title={B}}\n",
+            "@book starts before this block is closed (a closing brace is missing?)",
+        ),
         ("@article{a title={A}}\n", "a comma is missing after the citation key (found =)"),
     ],
 )

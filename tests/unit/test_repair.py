@@ -11,7 +11,6 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from damaged import clean, damaged  # noqa: F401 (fixtures)
 from damaged import AUTHORS_BIB, overwrite_pages, pages_of, papers
 
 from citedesk import jobs
@@ -24,11 +23,10 @@ from citedesk.model import CitedeskError
 pytestmark = pytest.mark.skipif(not AUTHORS_BIB.exists(), reason="needs the shared corpus")
 
 
-
-
 def citedesk(*args: object) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "citedesk", *map(str, args)], capture_output=True,
-                            encoding="utf-8", timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "citedesk", *map(str, args)], capture_output=True, encoding="utf-8", timeout=120
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -125,12 +123,18 @@ def test_repair_to_an_output_leaves_the_damaged_library_as_it_was(damaged: Path)
     assert damaged.read_bytes() == damaged_bytes and not list(damaged.parent.glob("*.damaged-*"))
     assert citedesk("--library", output, "list").returncode == 0
     again = citedesk("repair", "--library", damaged, "--output", output)
-    assert again.returncode == 1 and again.stderr == f"citedesk: {output} exists already: name a new file for the repaired library with --output\n"
+    assert (
+        again.returncode == 1
+        and again.stderr
+        == f"citedesk: {output} exists already: name a new file for the repaired library with --output\n"
+    )
     assert [path.name for path in output.parent.iterdir()] == ["fixed.sqlite"]
 
 
 def test_a_sqlite3_shell_that_fails_falls_back_to_the_row_by_row_copy(damaged: Path) -> None:
-    done = repair.repair_library(damaged, damaged.with_name("fixed.sqlite"), shell=shutil.which("false") or "/bin/false")
+    done = repair.repair_library(
+        damaged, damaged.with_name("fixed.sqlite"), shell=shutil.which("false") or "/bin/false"
+    )
     assert done.method == repair.ROW_METHOD and done.papers > 100
 
 

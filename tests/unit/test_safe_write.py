@@ -68,12 +68,17 @@ def a_full_device(tmp_path: Path) -> Path:
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_export_to_dev_full_is_refused_in_one_line_and_the_device_stays(library: Path, tmp_path: Path) -> None:
     device = a_full_device(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "citedesk", "--library", str(library), "export", "-o", str(device)],
-                            capture_output=True, encoding="utf-8", timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "citedesk", "--library", str(library), "export", "-o", str(device)],
+        capture_output=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert result.returncode == 1, result
     assert result.stdout == ""
-    assert result.stderr.splitlines() == [f"citedesk: {device} is a device, not a regular file: "
-                                          "choose a file to write the export to"]
+    assert result.stderr.splitlines() == [
+        f"citedesk: {device} is a device, not a regular file: choose a file to write the export to"
+    ]
     assert stat.S_ISCHR(os.stat(device).st_mode)
     assert temps(device.parent) == []
 
@@ -132,8 +137,9 @@ def test_a_new_file_gets_the_mode_the_umask_allows(library: Path, tmp_path: Path
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
 
 
-def test_the_data_is_synced_before_it_replaces_the_old_file(library: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_data_is_synced_before_it_replaces_the_old_file(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[str] = []
     real_fsync, real_replace = os.fsync, os.replace
 
@@ -156,8 +162,12 @@ def test_the_data_is_synced_before_it_replaces_the_old_file(library: Path, tmp_p
 def test_the_next_export_removes_what_a_killed_export_left(library: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.bib"
     out.write_text("old\n", encoding="utf-8")
-    writer = subprocess.Popen([sys.executable, "-c", STALLED_WRITER, str(out)], stdout=subprocess.PIPE,
-                              encoding="utf-8", cwd=Path(__file__).resolve().parents[2])
+    writer = subprocess.Popen(
+        [sys.executable, "-c", STALLED_WRITER, str(out)],
+        stdout=subprocess.PIPE,
+        encoding="utf-8",
+        cwd=Path(__file__).resolve().parents[2],
+    )
     try:
         assert writer.stdout.readline() == "writing\n"
         [left] = temps(tmp_path)
@@ -179,7 +189,11 @@ def test_an_old_unlocked_temporary_file_of_an_earlier_version_is_removed_once_an
     library: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out.bib"
-    old, recent, other = tmp_path / ".out.bib.k3j_9x2a.tmp", tmp_path / ".out.bib.q81mz0vb.tmp", tmp_path / ".out.bib.mine.tmp"
+    old, recent, other = (
+        tmp_path / ".out.bib.k3j_9x2a.tmp",
+        tmp_path / ".out.bib.q81mz0vb.tmp",
+        tmp_path / ".out.bib.mine.tmp",
+    )
     for path in (old, recent, other):
         path.write_bytes(b"@misc{half,")
     hours_ago = time.time() - 2 * 3600

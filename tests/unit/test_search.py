@@ -53,7 +53,7 @@ LIBRARY = """\
 HOSTILE = [
     '"',
     '""',
-    'AND(',
+    "AND(",
     "AND",
     "OR NOT",
     "*",
@@ -113,7 +113,7 @@ def test_any_text_is_a_valid_query(db: sqlite_utils.Database, text: str) -> None
     list(search_papers(db, text, limit=5))
 
 
-@given(st.text(alphabet=st.sampled_from('"*()-+:^ aNDORET\'{}'), max_size=30))
+@given(st.text(alphabet=st.sampled_from("\"*()-+:^ aNDORET'{}"), max_size=30))
 def test_any_mix_of_fts_operators_is_a_valid_query(db: sqlite_utils.Database, text: str) -> None:
     list(search_papers(db, text))
 
@@ -147,7 +147,13 @@ def test_limit(db: sqlite_utils.Database) -> None:
 def test_rows_have_the_list_columns(db: sqlite_utils.Database) -> None:
     (row,) = search_papers(db, "birdsong")
     assert (row.citekey, row.year, row.authors, row.title, row.venue, row.type) == (
-        "mueller2015", 2015, "Müller and Schröder", "Sparse Coding of Birdsong", "Journal of Ornithology", "article")
+        "mueller2015",
+        2015,
+        "Müller and Schröder",
+        "Sparse Coding of Birdsong",
+        "Journal of Ornithology",
+        "article",
+    )
 
 
 def test_prefix_while_typing_finds_the_whole_word(db: sqlite_utils.Database) -> None:
@@ -222,4 +228,3 @@ def test_paper_by_unknown_key_without_any_close_key(db: sqlite_utils.Database) -
 def test_paper_by_key_with_like_wildcards_raises_cleanly(db: sqlite_utils.Database, key: str) -> None:
     with pytest.raises(CitedeskError):
         paper_by_key(db, key)
-

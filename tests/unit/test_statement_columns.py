@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,13 @@ import pytest
 from citedesk import cli
 from citedesk.library.db import open_library
 from citedesk.library.statement_columns import StatementLayout, describe_columns, parse_columns
-from citedesk.library.statement_files import ColumnChoice, MalformedRow, parse_row, preview_statements, read_statement_rows
+from citedesk.library.statement_files import (
+    ColumnChoice,
+    MalformedRow,
+    parse_row,
+    preview_statements,
+    read_statement_rows,
+)
 from citedesk.library.statement_store import preview_statement_import, store_statements
 from citedesk.model import CitedeskError, Stance
 
@@ -44,8 +51,10 @@ def db(tmp_path: Path):
     """A library with P02-1040 and N03-1017, inserted directly."""
     library = open_library(tmp_path / "library.sqlite")
     for key, title in (("P02-1040", "BLEU"), ("N03-1017", "Statistical Phrase-Based Translation")):
-        library.execute("INSERT INTO papers (citekey, entry_type, title, fields, raw) VALUES (?, 'inproceedings', ?, '{}', '')",
-                        [key, title])
+        library.execute(
+            "INSERT INTO papers (citekey, entry_type, title, fields, raw) VALUES (?, 'inproceedings', ?, '{}', '')",
+            [key, title],
+        )
     yield library
     library.close()
 
@@ -55,9 +64,16 @@ def db(tmp_path: Path):
 
 def test_a_mapping_gives_column_numbers_names_and_fields_not_read():
     assert parse_columns(" cited_key=1, Citing_Key = 0,label=2,text=3,") == (
-        ("cited_key", 1), ("citing_key", 0), ("label", 2), ("text", 3))
+        ("cited_key", 1),
+        ("citing_key", 0),
+        ("label", 2),
+        ("text", 3),
+    )
     assert parse_columns("cited_key=cited,text=The Sentence,section=") == (
-        ("cited_key", "cited"), ("text", "The Sentence"), ("section", None))
+        ("cited_key", "cited"),
+        ("text", "The Sentence"),
+        ("section", None),
+    )
     assert describe_columns(parse_columns("text=3,section=")) == "text=3,section="
 
 
@@ -88,8 +104,15 @@ def test_the_layout_is_frozen():
 
 def test_headerless_tsv_is_read_by_column_number(athar_tsv):
     rows = rows_of(athar_tsv, ATHAR_COLUMNS)
-    assert rows[0] == (1, {"text": 'We use BLEU (Papineni et al., 2002), as "everyone" does.', "cited_key": "P02-1040",
-                           "citing_key": "A00-1043", "label": "o"})
+    assert rows[0] == (
+        1,
+        {
+            "text": 'We use BLEU (Papineni et al., 2002), as "everyone" does.',
+            "cited_key": "P02-1040",
+            "citing_key": "A00-1043",
+            "label": "o",
+        },
+    )
     assert [line for line, _ in rows] == [1, 2, 3]
 
 
@@ -97,16 +120,23 @@ def test_a_txt_file_is_read_as_whatever_its_first_line_shows(tmp_path, athar_tsv
     assert len(rows_of(athar_tsv, ATHAR_COLUMNS)) == 3  # tabs: TSV
     as_csv = tmp_path / "notes.txt"
     as_csv.write_text("P02-1040,A00-1043,We use BLEU.\n", encoding="utf-8")
-    assert rows_of(as_csv, "cited_key=0,citing_key=1,text=2") == [(1, {"text": "We use BLEU.", "cited_key": "P02-1040",
-                                                                      "citing_key": "A00-1043"})]
+    assert rows_of(as_csv, "cited_key=0,citing_key=1,text=2") == [
+        (1, {"text": "We use BLEU.", "cited_key": "P02-1040", "citing_key": "A00-1043"})
+    ]
     as_jsonl = tmp_path / "export"  # no extension at all
     as_jsonl.write_text('\n{"cited": "P02-1040", "sentence": "We use BLEU."}\n', encoding="utf-8")
-    assert rows_of(as_jsonl, "cited_key=cited,text=sentence") == [(2, {"text": "We use BLEU.", "cited_key": "P02-1040"})]
+    assert rows_of(as_jsonl, "cited_key=cited,text=sentence") == [
+        (2, {"text": "We use BLEU.", "cited_key": "P02-1040"})
+    ]
     plain = tmp_path / "plain.txt"
     plain.write_text("just words\n", encoding="utf-8")
-    with pytest.raises(CitedeskError, match="Cannot tell from its first line whether plain.txt is JSON Lines, CSV or TSV"):
+    with pytest.raises(
+        CitedeskError, match=re.escape("Cannot tell from its first line whether plain.txt is JSON Lines, CSV or TSV")
+    ):
         rows_of(plain, "text=0,cited_key=0")
-    assert rows_of(plain, "text=0,cited_key=0", format="csv") == [(1, {"text": "just words", "cited_key": "just words"})]
+    assert rows_of(plain, "text=0,cited_key=0", format="csv") == [
+        (1, {"text": "just words", "cited_key": "just words"})
+    ]
 
 
 def test_the_format_given_wins_over_the_extension(tmp_path):
@@ -127,8 +157,9 @@ def test_a_row_shorter_than_the_mapping_is_a_row_problem(tmp_path):
 def test_a_column_beyond_the_first_row_is_refused(athar_tsv):
     with pytest.raises(CitedeskError) as caught:
         rows_of(athar_tsv, "cited_key=1,citing_key=0,text=4")
-    assert str(caught.value) == ("the column mapping reads column 4 for text, but the first row of complete_corpus.txt "
-                                 "has 4 columns (0 to 3)")
+    assert str(caught.value) == (
+        "the column mapping reads column 4 for text, but the first row of complete_corpus.txt has 4 columns (0 to 3)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -146,14 +177,22 @@ def test_a_mapping_without_text_or_cited_paper_is_refused(athar_tsv, columns, me
 
 
 def test_a_headerless_file_without_a_mapping_asks_for_one(athar_tsv):
-    with pytest.raises(CitedeskError, match=r"complete_corpus.txt has no header line naming its columns \(its first row "
-                                            r"has 4\): give a column mapping such as text=3,cited_key=1, counting from 0"):
+    with pytest.raises(
+        CitedeskError,
+        match=r"complete_corpus.txt has no header line naming its columns \(its first row "
+        r"has 4\): give a column mapping such as text=3,cited_key=1, counting from 0",
+    ):
         rows_of(athar_tsv)
 
 
 def test_column_names_need_a_header_line(athar_tsv):
-    with pytest.raises(CitedeskError, match="names a column 'sentence' for text, but complete_corpus.txt is read without "
-                                            "a header line: give column numbers, counting from 0"):
+    with pytest.raises(
+        CitedeskError,
+        match=re.escape(
+            "names a column 'sentence' for text, but complete_corpus.txt is read without "
+            "a header line: give column numbers, counting from 0"
+        ),
+    ):
         rows_of(athar_tsv, "cited_key=1,text=sentence", header=False)
 
 
@@ -163,14 +202,26 @@ def test_column_names_need_a_header_line(athar_tsv):
 @pytest.fixture
 def named_csv(tmp_path: Path) -> Path:
     path = tmp_path / "s.csv"
-    path.write_text("Paper Cited,Sentence,section,citing_title,text\r\n"
-                    'P02-1040,"We use BLEU, as usual.",4 Results,A Study,ignored\r\n', encoding="utf-8")
+    path.write_text(
+        "Paper Cited,Sentence,section,citing_title,text\r\n"
+        'P02-1040,"We use BLEU, as usual.",4 Results,A Study,ignored\r\n',
+        encoding="utf-8",
+    )
     return path
 
 
 def test_csv_columns_are_mapped_by_header_name_and_the_others_read_by_their_own(named_csv):
     assert rows_of(named_csv, "cited_key=paper cited,text=SENTENCE") == [
-        (2, {"text": "We use BLEU, as usual.", "cited_key": "P02-1040", "citing_title": "A Study", "section": "4 Results"})]
+        (
+            2,
+            {
+                "text": "We use BLEU, as usual.",
+                "cited_key": "P02-1040",
+                "citing_title": "A Study",
+                "section": "4 Results",
+            },
+        )
+    ]
 
 
 def test_a_field_mapped_to_nothing_is_not_read(named_csv):
@@ -187,8 +238,10 @@ def test_column_numbers_count_in_a_file_with_a_header_when_it_is_stated(named_cs
 def test_a_name_not_in_the_header_is_refused_with_the_header_listed(named_csv):
     with pytest.raises(CitedeskError) as caught:
         rows_of(named_csv, "cited_key=cited,text=sentence")
-    assert str(caught.value) == ("the column mapping reads a column 'cited' for cited_key, but the header of s.csv has "
-                                 "none (its columns: paper cited, sentence, section, citing_title, text)")
+    assert str(caught.value) == (
+        "the column mapping reads a column 'cited' for cited_key, but the header of s.csv has "
+        "none (its columns: paper cited, sentence, section, citing_title, text)"
+    )
 
 
 # ---------------------------------------------------------------- JSON Lines, by key
@@ -196,19 +249,29 @@ def test_a_name_not_in_the_header_is_refused_with_the_header_listed(named_csv):
 
 def test_jsonl_keys_are_mapped_and_the_other_fields_read_by_their_own_name(tmp_path):
     path = tmp_path / "s.jsonl"
-    path.write_text(json.dumps({"cited": "P02-1040", "sentence": "We use BLEU.", "text": "not this",
-                                "citing_title": "A Study", "extra": 1}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"cited": "P02-1040", "sentence": "We use BLEU.", "text": "not this", "citing_title": "A Study", "extra": 1}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     assert rows_of(path, "cited_key=cited,text=sentence") == [
-        (1, {"text": "We use BLEU.", "cited_key": "P02-1040", "citing_title": "A Study"})]
-    assert rows_of(path, "cited_key=cited,text=text,citing_title=") == [(1, {"text": "not this", "cited_key": "P02-1040"})]
+        (1, {"text": "We use BLEU.", "cited_key": "P02-1040", "citing_title": "A Study"})
+    ]
+    assert rows_of(path, "cited_key=cited,text=text,citing_title=") == [
+        (1, {"text": "not this", "cited_key": "P02-1040"})
+    ]
 
 
 def test_jsonl_refuses_column_numbers_and_a_header_flag(tmp_path):
     path = tmp_path / "s.jsonl"
     path.write_text('{"cited_key": "a", "text": "b"}\n', encoding="utf-8")
-    with pytest.raises(CitedeskError, match="s.jsonl is JSON Lines, read by key: text=3 gives a column number, not a key"):
+    with pytest.raises(
+        CitedeskError, match=re.escape("s.jsonl is JSON Lines, read by key: text=3 gives a column number, not a key")
+    ):
         rows_of(path, "cited_key=a,text=3")
-    with pytest.raises(CitedeskError, match="s.jsonl is JSON Lines, which has no header line"):
+    with pytest.raises(CitedeskError, match=re.escape("s.jsonl is JSON Lines, which has no header line")):
         rows_of(path, header=False)
 
 
@@ -232,11 +295,24 @@ def test_a_stance_label_is_still_given():
 def test_a_headerless_tsv_is_stored_through_the_mapping(db, athar_tsv):
     report = store_statements(db, athar_tsv, layout=layout(ATHAR_COLUMNS))
     assert (report.statements, report.already_present, report.invalid) == (2, 0, [])
-    assert [(p.line, p.reason, p.key) for p in report.unmatched] == [(3, "cites X99-0000, which is not in the library", "X99-0000")]
+    assert [(p.line, p.reason, p.key) for p in report.unmatched] == [
+        (3, "cites X99-0000, which is not in the library", "X99-0000")
+    ]
     stored = db.execute("SELECT text, intents, stance, source FROM statements ORDER BY id").fetchall()
-    assert stored == [('We use BLEU (Papineni et al., 2002), as "everyone" does.', '["objective"]', "unclassified", "complete_corpus.txt"),
-                      ("BLEU correlates well with human judgement (Papineni et al., 2002).", '["positive"]', "unclassified",
-                       "complete_corpus.txt")]
+    assert stored == [
+        (
+            'We use BLEU (Papineni et al., 2002), as "everyone" does.',
+            '["objective"]',
+            "unclassified",
+            "complete_corpus.txt",
+        ),
+        (
+            "BLEU correlates well with human judgement (Papineni et al., 2002).",
+            '["positive"]',
+            "unclassified",
+            "complete_corpus.txt",
+        ),
+    ]
 
 
 # ---------------------------------------------------------------- the preview
@@ -246,7 +322,11 @@ def test_the_preview_shows_the_first_rows_as_stored_with_each_rows_problem(db, a
     preview = preview_statement_import(db, athar_tsv, layout(ATHAR_COLUMNS))
     assert (preview.format, preview.header, preview.error) == ("tsv", False, None)
     assert preview.mapping == (("text", 3), ("cited_key", 1), ("citing_key", 0), ("label", 2))
-    assert preview.choices[:3] == (ColumnChoice(0, "0: A00-1043"), ColumnChoice(1, "1: P02-1040"), ColumnChoice(2, "2: o"))
+    assert preview.choices[:3] == (
+        ColumnChoice(0, "0: A00-1043"),
+        ColumnChoice(1, "1: P02-1040"),
+        ColumnChoice(2, "2: o"),
+    )
     assert preview.choices[3].label == "3: We use BLEU (Papineni et al., 2002), as…"  # shortened
     assert [(row.line, row.value("label"), row.value("cited_key"), row.problem) for row in preview.rows] == [
         (1, "objective (sentiment)", "P02-1040", None),
@@ -264,7 +344,8 @@ def test_the_preview_stops_after_its_rows_and_shows_invalid_ones_as_read(tmp_pat
     preview = preview_statements(path, layout(ATHAR_COLUMNS), limit=2)
     assert [(row.line, row.value("label"), row.problem) for row in preview.rows] == [
         (1, "objective (sentiment)", None),
-        (2, "x", "unknown label 'x' (expected one of supporting, mentioning, contrasting, unclassified)")]
+        (2, "x", "unknown label 'x' (expected one of supporting, mentioning, contrasting, unclassified)"),
+    ]
 
 
 def test_the_preview_holds_the_error_instead_of_raising_it_and_still_offers_the_columns(athar_tsv, tmp_path):
@@ -281,7 +362,9 @@ def test_the_preview_of_a_file_with_a_header_names_its_columns(named_csv, tmp_pa
     assert preview.mapping == (("text", 4), ("citing_title", 3), ("section", 2))
     assert preview.error == "s.csv has neither a 'cited_key' nor a 'cited_doi' column"
     jsonl = tmp_path / "s.jsonl"
-    jsonl.write_text('{"cited": "a", "sentence": "b"}\n{"cited": "a", "sentence": "c", "year": 2001}\n', encoding="utf-8")
+    jsonl.write_text(
+        '{"cited": "a", "sentence": "b"}\n{"cited": "a", "sentence": "c", "year": 2001}\n', encoding="utf-8"
+    )
     keyed = preview_statements(jsonl, layout("cited_key=cited,text=sentence"))
     assert [choice.key for choice in keyed.choices] == ["cited", "sentence", "year"]
     assert keyed.rows[0].problem == "no citing paper (citing_key, citing_doi or citing_title)"
@@ -292,26 +375,41 @@ def test_the_preview_of_a_file_with_a_header_names_its_columns(named_csv, tmp_pa
 
 def test_the_command_imports_with_a_mapping_and_previews(tmp_path, small_library, capsys):
     path = tmp_path / "notes.txt"
-    path.write_text("smith2019\ttse2017\tp\tTse et al. found it works.\nsmith2019\tnobody\to\tOther.\n", encoding="utf-8")
+    path.write_text(
+        "smith2019\ttse2017\tp\tTse et al. found it works.\nsmith2019\tnobody\to\tOther.\n", encoding="utf-8"
+    )
     args = ["--library", str(small_library), "import-statements", str(path), "--columns", ATHAR_COLUMNS]
     assert cli.main([*args, "--preview"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:2] == ["notes.txt: TSV without a header line; read as --columns text=3,cited_key=1,citing_key=0,label=2",
-                       "line 1"]
-    assert out[5:7] == ["  label:          positive (sentiment)", "line 2 (not stored: cites nobody, which is not in the library)"]
+    assert out[:2] == [
+        "notes.txt: TSV without a header line; read as --columns text=3,cited_key=1,citing_key=0,label=2",
+        "line 1",
+    ]
+    assert out[5:7] == [
+        "  label:          positive (sentiment)",
+        "line 2 (not stored: cites nobody, which is not in the library)",
+    ]
 
     assert cli.main(args) == 0
     captured = capsys.readouterr()
-    assert "Stored 1 new statement, 0 already present; 1 cite a paper not in the library, 0 invalid rows." in captured.out
+    assert (
+        "Stored 1 new statement, 0 already present; 1 cite a paper not in the library, 0 invalid rows." in captured.out
+    )
     assert f"{path}:2: cites nobody, which is not in the library" in captured.err
 
 
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--columns", "cited_key=1,text=9"], "citedesk: the column mapping reads column 9 for text, but the first row of "
-                                              "notes.txt has 4 columns (0 to 3)\n"),
-        (["--columns", "cited_key=1,txt=3"], "citedesk: unknown field 'txt' in the column mapping (the fields are text, "),
+        (
+            ["--columns", "cited_key=1,text=9"],
+            "citedesk: the column mapping reads column 9 for text, but the first row of "
+            "notes.txt has 4 columns (0 to 3)\n",
+        ),
+        (
+            ["--columns", "cited_key=1,txt=3"],
+            "citedesk: unknown field 'txt' in the column mapping (the fields are text, ",
+        ),
     ],
 )
 def test_the_command_refuses_a_bad_mapping_in_one_line(tmp_path, small_library, capsys, extra, message):
@@ -325,6 +423,14 @@ def test_the_command_refuses_a_bad_mapping_in_one_line(tmp_path, small_library, 
 def test_the_command_preview_refuses_a_bad_mapping_too(tmp_path, small_library, capsys):
     path = tmp_path / "notes.txt"
     path.write_text("smith2019\ttse2017\tp\tTse et al. found it works.\n", encoding="utf-8")
-    args = ["--library", str(small_library), "import-statements", str(path), "--columns", "cited_key=1,text=", "--preview"]
+    args = [
+        "--library",
+        str(small_library),
+        "import-statements",
+        str(path),
+        "--columns",
+        "cited_key=1,text=",
+        "--preview",
+    ]
     assert cli.main(args) == 1
     assert capsys.readouterr().err == "citedesk: the column mapping gives no column for text\n"

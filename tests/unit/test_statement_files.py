@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -78,7 +78,10 @@ def write_csv(path: Path, rows: list[dict], delimiter: str = ",", bom: bool = Fa
 def test_reads_jsonl_rows_with_line_numbers_and_skips_blank_lines(tmp_path):
     path = tmp_path / "s.jsonl"
     path.write_text('{"cited_key": "a", "text": "One."}\n\n{"cited_key": "b", "text": "Two."}\n', encoding="utf-8")
-    assert list(read_statement_rows(path)) == [(1, {"cited_key": "a", "text": "One."}), (3, {"cited_key": "b", "text": "Two."})]
+    assert list(read_statement_rows(path)) == [
+        (1, {"cited_key": "a", "text": "One."}),
+        (3, {"cited_key": "b", "text": "Two."}),
+    ]
 
 
 def test_ndjson_is_read_like_jsonl(tmp_path):
@@ -88,7 +91,9 @@ def test_ndjson_is_read_like_jsonl(tmp_path):
 
 def test_reads_csv_with_bom_quoted_newlines_and_header_in_any_case(tmp_path):
     path = tmp_path / "s.csv"
-    text = '\ufeffCited_Key, TEXT ,citing_year\r\nsmith2020,"Two lines,\r\nquoted ""here""",2019\r\njones2018,Plain.,\r\n'
+    text = (
+        '\ufeffCited_Key, TEXT ,citing_year\r\nsmith2020,"Two lines,\r\nquoted ""here""",2019\r\njones2018,Plain.,\r\n'
+    )
     path.write_bytes(text.encode("utf-8"))
     rows = list(read_statement_rows(path))
     assert rows[0] == (2, {"cited_key": "smith2020", "text": 'Two lines,\r\nquoted "here"', "citing_year": "2019"})
@@ -107,7 +112,9 @@ def test_jsonl_with_bom_is_read(tmp_path):
 
 
 def test_malformed_json_line_is_a_row_problem(tmp_path):
-    path = write_jsonl(tmp_path / "s.jsonl", ['{"cited_key": "a", "text": "ok"}', '{"cited_key": "a", text: }', "[1, 2]"])
+    path = write_jsonl(
+        tmp_path / "s.jsonl", ['{"cited_key": "a", "text": "ok"}', '{"cited_key": "a", text: }', "[1, 2]"]
+    )
     rows = list(read_statement_rows(path))
     assert rows[0] == (1, {"cited_key": "a", "text": "ok"})
     assert isinstance(rows[1][1], MalformedRow) and rows[1][1].reason.startswith("malformed JSON")
@@ -125,14 +132,16 @@ def test_csv_row_with_too_many_fields_is_a_row_problem(tmp_path):
 
 def test_missing_file_gives_a_clear_error(tmp_path):
     missing = tmp_path / "nowhere" / "statements.jsonl"
-    with pytest.raises(CitedeskError, match="No such file: .*statements.jsonl"):
+    with pytest.raises(CitedeskError, match=r"No such file: .*statements\.jsonl"):
         read_statement_rows(missing)
 
 
 def test_unsupported_file_type_gives_a_clear_error(tmp_path):
     path = tmp_path / "statements.xlsx"
     path.write_bytes(b"")
-    with pytest.raises(CitedeskError, match=r"unsupported file type '\.xlsx' \(use \.jsonl, \.ndjson, \.csv or \.tsv\)"):
+    with pytest.raises(
+        CitedeskError, match=r"unsupported file type '\.xlsx' \(use \.jsonl, \.ndjson, \.csv or \.tsv\)"
+    ):
         read_statement_rows(path)
 
 
@@ -178,33 +187,70 @@ def test_stores_statements_with_their_fields(db, tmp_path):
     path = write_jsonl(
         tmp_path / "s.jsonl",
         [
-            {"cited_key": "smith2020", "citing_key": "jones2018", "text": "As [1] shows.", "marker_start": 3,
-             "marker_end": 6, "section": "Methods", "label": "Supporting", "confidence": 0.75,
-             "intents": ["method", "result"], "is_influential": True},
-            {"cited_key": "smith2020", "citing_title": "Other Work", "text": "See [2].", "section": "2 Related work",
-             "intents": "background; usage", "source": "scite"},
+            {
+                "cited_key": "smith2020",
+                "citing_key": "jones2018",
+                "text": "As [1] shows.",
+                "marker_start": 3,
+                "marker_end": 6,
+                "section": "Methods",
+                "label": "Supporting",
+                "confidence": 0.75,
+                "intents": ["method", "result"],
+                "is_influential": True,
+            },
+            {
+                "cited_key": "smith2020",
+                "citing_title": "Other Work",
+                "text": "See [2].",
+                "section": "2 Related work",
+                "intents": "background; usage",
+                "source": "scite",
+            },
         ],
     )
-    before = datetime.now(timezone.utc) - timedelta(seconds=1)
+    before = datetime.now(UTC) - timedelta(seconds=1)
     report = store_statements(db, path)
     assert (report.statements, report.already_present, report.unmatched, report.invalid) == (2, 0, [], [])
     first, second = db.execute("SELECT * FROM statements ORDER BY id").fetchall()
     columns = [d[0] for d in db.execute("SELECT * FROM statements").description]
     first, second = dict(zip(columns, first)), dict(zip(columns, second))
-    assert (first["marker_start"], first["marker_end"], first["section"], first["raw_section"]) == (3, 6, "methods", "Methods")
-    assert (first["stance"], first["confidence"], json.loads(first["intents"])) == ("supporting", 0.75, ["method", "result"])
+    assert (first["marker_start"], first["marker_end"], first["section"], first["raw_section"]) == (
+        3,
+        6,
+        "methods",
+        "Methods",
+    )
+    assert (first["stance"], first["confidence"], json.loads(first["intents"])) == (
+        "supporting",
+        0.75,
+        ["method", "result"],
+    )
     assert first["source"] == "s.jsonl" and datetime.fromisoformat(first["fetched_at"]) >= before
     assert datetime.fromisoformat(first["fetched_at"]).utcoffset() == timedelta(0)
     assert (second["section"], second["raw_section"], second["stance"]) == ("unknown", "2 Related work", "unclassified")
-    assert (json.loads(second["intents"]), second["source"], second["confidence"]) == (["background", "usage"], "scite", None)
+    assert (json.loads(second["intents"]), second["source"], second["confidence"]) == (
+        ["background", "usage"],
+        "scite",
+        None,
+    )
     assert db.execute("SELECT is_influential, sources FROM citations ORDER BY id").fetchall() == [
-        (1, '["s.jsonl"]'), (None, '["scite"]')
+        (1, '["s.jsonl"]'),
+        (None, '["scite"]'),
     ]
 
 
 def test_csv_import_stores_the_same_as_jsonl(db, tmp_path):
-    row = {"cited_key": "smith2020", "citing_key": "jones2018", "text": "As [1] shows.", "marker_start": "3",
-           "marker_end": "6", "label": "mentioning", "confidence": "0.5", "citing_year": ""}
+    row = {
+        "cited_key": "smith2020",
+        "citing_key": "jones2018",
+        "text": "As [1] shows.",
+        "marker_start": "3",
+        "marker_end": "6",
+        "label": "mentioning",
+        "confidence": "0.5",
+        "citing_year": "",
+    }
     report = store_statements(db, write_csv(tmp_path / "s.csv", [row], bom=True))
     assert (report.statements, report.invalid) == (1, [])
     assert db.execute("SELECT marker_start, marker_end, stance, confidence FROM statements").fetchall() == [
@@ -231,9 +277,12 @@ def test_unmatched_rows_are_reported_not_dropped(db, tmp_path):
 
 
 def test_cited_paper_is_found_by_doi_when_the_key_is_unknown(db, tmp_path):
-    path = write_jsonl(tmp_path / "s.jsonl", [
-        {"cited_key": "other-key", "cited_doi": "https://doi.org/10.1000/DEEP", "citing_title": "X", "text": "T."},
-    ])
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {"cited_key": "other-key", "cited_doi": "https://doi.org/10.1000/DEEP", "citing_title": "X", "text": "T."},
+        ],
+    )
     assert store_statements(db, path).statements == 1
     assert paper_counts(db, paper_id(db, "smith2020")).citation_statements == 1
 
@@ -245,28 +294,50 @@ def test_cited_paper_is_found_by_doi_when_the_key_is_unknown(db, tmp_path):
         ({"cited_key": "smith2020", "citing_title": "X", "text": "   "}, "no text"),
         ({"citing_title": "X", "text": "T."}, "no cited paper (cited_key or cited_doi)"),
         ({"cited_key": "smith2020", "text": "T."}, "no citing paper (citing_key, citing_doi or citing_title)"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "marker_start": 0},
-         "marker_start and marker_end must be given together"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "marker_start": 1, "marker_end": 9},
-         "marker offsets 1..9 do not fit the text (2 characters)"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "marker_start": 1, "marker_end": 1},
-         "marker offsets 1..1 do not fit the text (2 characters)"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "marker_start": "a", "marker_end": 1},
-         "marker_start is not a whole number: 'a'"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "citing_year": 10**30},
-         "citing_year is too large: " + "1" + "0" * 29),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "citing_year": "9" * 5000},
-         "citing_year is too large: 999999999999999999999999999999"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "label": "positive"},
-         "unknown label 'positive' (expected one of supporting, mentioning, contrasting, unclassified)"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "confidence": 1.5},
-         "confidence must be a number from 0 to 1, got 1.5"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "confidence": "high"},
-         "confidence must be a number from 0 to 1, got 'high'"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "is_influential": "maybe"},
-         "is_influential must be true or false, got 'maybe'"),
-        ({"cited_key": "smith2020", "citing_title": "X", "text": "T.", "citing_year": "2019a"},
-         "citing_year is not a whole number: '2019a'"),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "marker_start": 0},
+            "marker_start and marker_end must be given together",
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "marker_start": 1, "marker_end": 9},
+            "marker offsets 1..9 do not fit the text (2 characters)",
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "marker_start": 1, "marker_end": 1},
+            "marker offsets 1..1 do not fit the text (2 characters)",
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "marker_start": "a", "marker_end": 1},
+            "marker_start is not a whole number: 'a'",
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "citing_year": 10**30},
+            "citing_year is too large: " + "1" + "0" * 29,
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "citing_year": "9" * 5000},
+            "citing_year is too large: 999999999999999999999999999999",
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "label": "positive"},
+            "unknown label 'positive' (expected one of supporting, mentioning, contrasting, unclassified)",
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "confidence": 1.5},
+            "confidence must be a number from 0 to 1, got 1.5",
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "confidence": "high"},
+            "confidence must be a number from 0 to 1, got 'high'",
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "is_influential": "maybe"},
+            "is_influential must be true or false, got 'maybe'",
+        ),
+        (
+            {"cited_key": "smith2020", "citing_title": "X", "text": "T.", "citing_year": "2019a"},
+            "citing_year is not a whole number: '2019a'",
+        ),
         ({"cited_doi": "not a doi", "citing_title": "X", "text": "T."}, "cited_doi 'not a doi' is not a DOI"),
         ({"cited_key": "smith2020", "citing_key": "smith2020", "text": "T."}, "the paper cites itself"),
     ],
@@ -279,11 +350,14 @@ def test_invalid_rows_are_reported_with_a_specific_reason(db, tmp_path, row, rea
 
 
 def test_malformed_json_line_does_not_stop_the_import(db, tmp_path):
-    path = write_jsonl(tmp_path / "s.jsonl", [
-        {"cited_key": "smith2020", "citing_title": "X", "text": "One."},
-        '{"cited_key": "smith2020", "text": "broken',
-        {"cited_key": "smith2020", "citing_title": "X", "text": "Two."},
-    ])
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {"cited_key": "smith2020", "citing_title": "X", "text": "One."},
+            '{"cited_key": "smith2020", "text": "broken',
+            {"cited_key": "smith2020", "citing_title": "X", "text": "Two."},
+        ],
+    )
     report = store_statements(db, path)
     assert report.statements == 2
     assert [(p.line, p.raw) for p in report.invalid] == [(2, '{"cited_key": "smith2020", "text": "broken')]
@@ -312,9 +386,12 @@ def test_same_statement_twice_in_one_file_counts_as_already_present(db, tmp_path
 
 
 def test_cancel_rolls_back_the_whole_file(db, tmp_path):
-    store_statements(db, write_jsonl(tmp_path / "first.jsonl", [
-        {"cited_key": "smith2020", "citing_key": "jones2018", "text": "Earlier."}
-    ]))
+    store_statements(
+        db,
+        write_jsonl(
+            tmp_path / "first.jsonl", [{"cited_key": "smith2020", "citing_key": "jones2018", "text": "Earlier."}]
+        ),
+    )
     before = table_counts(db)
     rows = [{"cited_key": "smith2020", "citing_title": f"Paper {i}", "text": f"S {i}."} for i in range(500)]
     calls = iter(range(10_000))
@@ -343,9 +420,10 @@ def test_errors_while_writing_leave_the_library_as_it_was(db, tmp_path):
 
 
 def test_citing_key_links_the_library_paper_with_its_metadata(db, tmp_path):
-    path = write_jsonl(tmp_path / "s.jsonl", [
-        {"cited_key": "smith2020", "citing_key": "jones2018", "citing_title": "Ignored", "text": "One."}
-    ])
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [{"cited_key": "smith2020", "citing_key": "jones2018", "citing_title": "Ignored", "text": "One."}],
+    )
     store_statements(db, path)
     (group,) = citing(db, paper_id(db, "smith2020"))
     work = group.work
@@ -354,10 +432,13 @@ def test_citing_key_links_the_library_paper_with_its_metadata(db, tmp_path):
 
 
 def test_cited_work_is_reused_when_cited_paper_later_cites(db, tmp_path):
-    path = write_jsonl(tmp_path / "s.jsonl", [
-        {"cited_key": "smith2020", "citing_key": "brown2021", "text": "One."},
-        {"cited_key": "jones2018", "citing_key": "smith2020", "text": "Two."},
-    ])
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {"cited_key": "smith2020", "citing_key": "brown2021", "text": "One."},
+            {"cited_key": "jones2018", "citing_key": "smith2020", "text": "Two."},
+        ],
+    )
     store_statements(db, path)
     assert table_counts(db)["works"] == 3
     assert db.execute("SELECT doi FROM works WHERE paper_id = ?", [paper_id(db, "smith2020")]).fetchone() == (
@@ -366,37 +447,59 @@ def test_cited_work_is_reused_when_cited_paper_later_cites(db, tmp_path):
 
 
 def test_citing_work_by_doi_links_a_library_paper_with_that_doi(db, tmp_path):
-    path = write_jsonl(tmp_path / "s.jsonl", [
-        {"cited_key": "jones2018", "citing_doi": "doi:10.1000/WIDE", "citing_title": "X", "text": "One."}
-    ])
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [{"cited_key": "jones2018", "citing_doi": "doi:10.1000/WIDE", "citing_title": "X", "text": "One."}],
+    )
     store_statements(db, path)
     assert citing(db, paper_id(db, "jones2018"))[0].work.paper_key == "brown2021"
 
 
 def test_citing_works_without_doi_match_by_normalised_title_and_year(db, tmp_path):
-    path = write_jsonl(tmp_path / "s.jsonl", [
-        {"cited_key": "smith2020", "citing_title": "Über Parsing: A Study", "citing_year": 2019, "text": "One."},
-        {"cited_key": "smith2020", "citing_title": "uber parsing - a  study", "citing_year": "2019",
-         "citing_authors": ["Eve Ng", "Fay Oh"], "citing_venue": "LREC", "citing_type": "preprint", "text": "Two."},
-        {"cited_key": "smith2020", "citing_title": "Uber Parsing: a Study", "citing_year": 2020, "text": "Three."},
-        {"cited_key": "smith2020", "citing_doi": "10.5555/a", "citing_title": "Uber Parsing: A Study",
-         "citing_year": 2019, "text": "Four."},
-    ])
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {"cited_key": "smith2020", "citing_title": "Über Parsing: A Study", "citing_year": 2019, "text": "One."},
+            {
+                "cited_key": "smith2020",
+                "citing_title": "uber parsing - a  study",
+                "citing_year": "2019",
+                "citing_authors": ["Eve Ng", "Fay Oh"],
+                "citing_venue": "LREC",
+                "citing_type": "preprint",
+                "text": "Two.",
+            },
+            {"cited_key": "smith2020", "citing_title": "Uber Parsing: a Study", "citing_year": 2020, "text": "Three."},
+            {
+                "cited_key": "smith2020",
+                "citing_doi": "10.5555/a",
+                "citing_title": "Uber Parsing: A Study",
+                "citing_year": 2019,
+                "text": "Four.",
+            },
+        ],
+    )
     store_statements(db, path)
     works = {group.work: [item.text for item in group.items] for group in citing(db, paper_id(db, "smith2020"))}
     sizes = {(work.year, work.doi): texts for work, texts in works.items()}
     assert sizes == {(2019, None): ["One.", "Two."], (2020, None): ["Three."], (2019, "10.5555/a"): ["Four."]}
     merged = next(work for work in works if work.year == 2019 and work.doi is None)
     assert (merged.title, merged.authors, merged.venue, merged.publication_type) == (
-        "Über Parsing: A Study", "Eve Ng; Fay Oh", "LREC", "preprint"
+        "Über Parsing: A Study",
+        "Eve Ng; Fay Oh",
+        "LREC",
+        "preprint",
     )
 
 
 def test_citing_key_outside_the_library_names_its_work(db, tmp_path):
-    path = write_jsonl(tmp_path / "s.jsonl", [
-        {"cited_key": "smith2020", "citing_key": "W02-1001", "text": "One."},
-        {"cited_key": "jones2018", "citing_key": "W02-1001", "text": "Two."},
-    ])
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {"cited_key": "smith2020", "citing_key": "W02-1001", "text": "One."},
+            {"cited_key": "jones2018", "citing_key": "W02-1001", "text": "Two."},
+        ],
+    )
     store_statements(db, path)
     (group,) = citing(db, paper_id(db, "smith2020"))
     work = group.work
@@ -410,16 +513,37 @@ def test_citing_key_outside_the_library_names_its_work(db, tmp_path):
 @pytest.fixture
 def cited_smith(db, tmp_path):
     """smith2020 cited by four works (one twice), and itself citing two papers."""
-    path = write_jsonl(tmp_path / "s.jsonl", [
-        {"cited_key": "smith2020", "citing_title": "beta paper", "citing_year": 2019, "text": "B1.", "label": "supporting"},
-        {"cited_key": "smith2020", "citing_title": "Alpha paper", "citing_year": 2019, "text": "A1.", "label": "contrasting"},
-        {"cited_key": "smith2020", "citing_key": "brown2021", "text": "W1.", "label": "mentioning"},
-        {"cited_key": "smith2020", "citing_title": "No year", "text": "N1."},
-        {"cited_key": "smith2020", "citing_title": "beta paper", "citing_year": 2019, "text": "B2.", "label": "supporting"},
-        {"cited_key": "jones2018", "citing_key": "smith2020", "text": "R1."},
-        {"cited_key": "jones2018", "citing_key": "smith2020", "text": "R2.", "section": "results"},
-        {"cited_doi": "10.1000/wide", "citing_key": "smith2020", "text": "R3."},
-    ])
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {
+                "cited_key": "smith2020",
+                "citing_title": "beta paper",
+                "citing_year": 2019,
+                "text": "B1.",
+                "label": "supporting",
+            },
+            {
+                "cited_key": "smith2020",
+                "citing_title": "Alpha paper",
+                "citing_year": 2019,
+                "text": "A1.",
+                "label": "contrasting",
+            },
+            {"cited_key": "smith2020", "citing_key": "brown2021", "text": "W1.", "label": "mentioning"},
+            {"cited_key": "smith2020", "citing_title": "No year", "text": "N1."},
+            {
+                "cited_key": "smith2020",
+                "citing_title": "beta paper",
+                "citing_year": 2019,
+                "text": "B2.",
+                "label": "supporting",
+            },
+            {"cited_key": "jones2018", "citing_key": "smith2020", "text": "R1."},
+            {"cited_key": "jones2018", "citing_key": "smith2020", "text": "R2.", "section": "results"},
+            {"cited_doi": "10.1000/wide", "citing_key": "smith2020", "text": "R3."},
+        ],
+    )
     report = store_statements(db, path)
     assert report.statements == 8
     return paper_id(db, "smith2020")
@@ -428,12 +552,18 @@ def cited_smith(db, tmp_path):
 def test_citing_works_newest_first_then_title_statements_in_insertion_order(db, cited_smith):
     groups = citing(db, cited_smith)
     assert [(g.work.title, g.work.year) for g in groups] == [
-        ("Wide Models", 2021), ("Alpha paper", 2019), ("beta paper", 2019), ("No year", None)
+        ("Wide Models", 2021),
+        ("Alpha paper", 2019),
+        ("beta paper", 2019),
+        ("No year", None),
     ]
     assert [item.text for item in groups[2].items] == ["B1.", "B2."]
     first = groups[2].items[0]
     assert (first.stance, first.section, first.raw_section, first.source) == (
-        Stance.SUPPORTING, Section.UNKNOWN, None, "s.jsonl"
+        Stance.SUPPORTING,
+        Section.UNKNOWN,
+        None,
+        "s.jsonl",
     )
     assert groups[0].work.paper_key == "brown2021" and groups[1].work.paper_key is None
 
@@ -441,15 +571,22 @@ def test_citing_works_newest_first_then_title_statements_in_insertion_order(db, 
 def test_references_show_what_the_paper_cites(db, cited_smith):
     groups = citing(db, cited_smith, Direction.REFERENCES)
     assert [(g.work.paper_key, [item.text for item in g.items]) for g in groups] == [
-        ("brown2021", ["R3."]), ("jones2018", ["R1.", "R2."])
+        ("brown2021", ["R3."]),
+        ("jones2018", ["R1.", "R2."]),
     ]
     assert groups[1].items[1].section == Section.RESULTS
 
 
 def test_paper_counts(db, cited_smith):
     assert paper_counts(db, cited_smith) == Counts(
-        cited_by=4, citation_statements=5, references=2, reference_statements=3,
-        supporting=2, mentioning=1, contrasting=1, unclassified=1,
+        cited_by=4,
+        citation_statements=5,
+        references=2,
+        reference_statements=3,
+        supporting=2,
+        mentioning=1,
+        contrasting=1,
+        unclassified=1,
     )
     jones = paper_counts(db, paper_id(db, "jones2018"))
     assert (jones.cited_by, jones.citation_statements, jones.references, jones.unclassified) == (1, 2, 0, 2)

@@ -27,13 +27,25 @@ from citedesk.model import IdKind, Section, Stance, WorkId
 _ids = itertools.count(1)
 
 
-def work(id_: int, year: int | None = 2020, authors: str = "Ann Smith", venue: str | None = "Nature",
-         kind: str | None = "journal-article") -> Work:
+def work(
+    id_: int,
+    year: int | None = 2020,
+    authors: str = "Ann Smith",
+    venue: str | None = "Nature",
+    kind: str | None = "journal-article",
+) -> Work:
     return Work(id_, f"Work {id_}", authors, year, venue, kind, None, None)
 
 
-def item(w: Work, text: str = "A sentence.", stance: Stance = Stance.MENTIONING, section: Section = Section.UNKNOWN,
-         confidence: float | None = 0.9, self_citation: bool | None = False, influential: bool = False) -> Item:
+def item(
+    w: Work,
+    text: str = "A sentence.",
+    stance: Stance = Stance.MENTIONING,
+    section: Section = Section.UNKNOWN,
+    confidence: float | None = 0.9,
+    self_citation: bool | None = False,
+    influential: bool = False,
+) -> Item:
     return Item(next(_ids), text, None, section, None, stance, confidence, [], "test", w, self_citation, influential)
 
 
@@ -102,7 +114,13 @@ def test_orders(items):
     assert confidences == [0.99, 0.95, 0.8, 0.7, None]
     relevance = [i.stance for i in build_view(items, Filters()).items]
     # evidence first (by confidence), then mentions (influential first), unclassified last
-    assert relevance == [Stance.SUPPORTING, Stance.CONTRASTING, Stance.MENTIONING, Stance.MENTIONING, Stance.UNCLASSIFIED]
+    assert relevance == [
+        Stance.SUPPORTING,
+        Stance.CONTRASTING,
+        Stance.MENTIONING,
+        Stance.MENTIONING,
+        Stance.UNCLASSIFIED,
+    ]
     assert build_view(items, Filters()).items[2].influential
 
 
@@ -139,8 +157,10 @@ def test_a_work_known_only_by_an_id_is_named_and_linked_by_it():
     key = Work(3, "smith2005", None, None, None, None, None, None)
     assert (key.display_title, key.link) == ("Untitled work (smith2005)", None)
     doi_only = Work(4, None, None, None, None, None, "10.3115/1073083.1073135", None)
-    assert (doi_only.display_title, doi_only.link) == ("DOI 10.3115/1073083.1073135",
-                                                       "https://doi.org/10.3115/1073083.1073135")
+    assert (doi_only.display_title, doi_only.link) == (
+        "DOI 10.3115/1073083.1073135",
+        "https://doi.org/10.3115/1073083.1073135",
+    )
     s2_only = Work(5, None, None, None, None, None, None, None, s2_id="649def34f8be52c8b66281af98ae884c09aef38b")
     assert s2_only.display_title == "Semantic Scholar 649def34f8be52c8b66281af98ae884c09aef38b"
     assert Work(6, None, None, None, None, None, None, None).display_title == "Untitled work"
@@ -148,21 +168,28 @@ def test_a_work_known_only_by_an_id_is_named_and_linked_by_it():
 
 def test_loaded_works_carry_their_display_title_and_link(tmp_path):
     bib = tmp_path / "lib.bib"
-    bib.write_text("@inproceedings{P02-1040, title = {BLEU}, author = {Papineni, Kishore}, year = 2002}\n",
-                   encoding="utf-8")
+    bib.write_text(
+        "@inproceedings{P02-1040, title = {BLEU}, author = {Papineni, Kishore}, year = 2002}\n", encoding="utf-8"
+    )
     statements = tmp_path / "athar.txt"
-    statements.write_text("W06-3112\tP02-1040\to\tWe use BLEU (Papineni et al., 2002).\n"
-                          "2020.acl-main.1\tP02-1040\to\tBLEU is the usual metric.\n", encoding="utf-8")
+    statements.write_text(
+        "W06-3112\tP02-1040\to\tWe use BLEU (Papineni et al., 2002).\n"
+        "2020.acl-main.1\tP02-1040\to\tBLEU is the usual metric.\n",
+        encoding="utf-8",
+    )
     library = tmp_path / "lib.sqlite"
     jobs.import_bibtex(library, [bib], workers=1)
-    jobs.import_statements(library, statements, layout=StatementLayout(
-        parse_columns("cited_key=1,citing_key=0,label=2,text=3")))
+    jobs.import_statements(
+        library, statements, layout=StatementLayout(parse_columns("cited_key=1,citing_key=0,label=2,text=3"))
+    )
     db = open_library(library)
     paper = db.execute("SELECT id FROM papers WHERE citekey = 'P02-1040'").fetchone()[0]
     works = {item.work.display_title: item.work.link for item in load_items(db, paper)}
     db.close()
-    assert works == {"ACL Anthology W06-3112": "https://aclanthology.org/W06-3112/",
-                     "ACL Anthology 2020.acl-main.1": "https://aclanthology.org/2020.acl-main.1/"}
+    assert works == {
+        "ACL Anthology W06-3112": "https://aclanthology.org/W06-3112/",
+        "ACL Anthology 2020.acl-main.1": "https://aclanthology.org/2020.acl-main.1/",
+    }
 
 
 def test_every_facet_has_counts(items):
@@ -177,10 +204,25 @@ def test_load_from_a_library_both_directions(tmp_path):
         encoding="utf-8",
     )
     rows = [
-        {"cited_key": "cited", "citing_key": "citing", "text": "As Tse (2017) showed.", "section": "Results",
-         "label": "supporting", "confidence": 0.8, "intents": ["result"], "is_influential": True},
-        {"cited_key": "cited", "citing_title": "Outside", "citing_year": 2021, "text": "See [3].",
-         "marker_start": 4, "marker_end": 7, "label": "unclassified"},
+        {
+            "cited_key": "cited",
+            "citing_key": "citing",
+            "text": "As Tse (2017) showed.",
+            "section": "Results",
+            "label": "supporting",
+            "confidence": 0.8,
+            "intents": ["result"],
+            "is_influential": True,
+        },
+        {
+            "cited_key": "cited",
+            "citing_title": "Outside",
+            "citing_year": 2021,
+            "text": "See [3].",
+            "marker_start": 4,
+            "marker_end": 7,
+            "label": "unclassified",
+        },
     ]
     statements = tmp_path / "s.jsonl"
     statements.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")

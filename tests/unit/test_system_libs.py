@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -21,10 +20,30 @@ def test_a_library_that_is_not_installed_is_found_through_the_one_that_needs_it(
     """A real plug-in-like library linked against a library that is then removed, as on a bare system."""
     (tmp_path / "stub.c").write_text("int stub(void) { return 1; }\n")
     (tmp_path / "plugin.c").write_text("int stub(void);\nint plugin(void) { return stub(); }\n")
-    subprocess.run(["cc", "-shared", "-fPIC", "-Wl,-soname,libcitedesk-stub.so.1", "-o",
-                    str(tmp_path / "libcitedesk-stub.so.1"), str(tmp_path / "stub.c")], check=True)
-    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(tmp_path / "libplugin.so"), str(tmp_path / "plugin.c"),
-                    str(tmp_path / "libcitedesk-stub.so.1")], check=True)
+    subprocess.run(
+        [
+            "cc",
+            "-shared",
+            "-fPIC",
+            "-Wl,-soname,libcitedesk-stub.so.1",
+            "-o",
+            str(tmp_path / "libcitedesk-stub.so.1"),
+            str(tmp_path / "stub.c"),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "cc",
+            "-shared",
+            "-fPIC",
+            "-o",
+            str(tmp_path / "libplugin.so"),
+            str(tmp_path / "plugin.c"),
+            str(tmp_path / "libcitedesk-stub.so.1"),
+        ],
+        check=True,
+    )
     (tmp_path / "libcitedesk-stub.so.1").unlink()
 
     assert missing_libraries(tmp_path / "libplugin.so") == ["libcitedesk-stub.so.1"]

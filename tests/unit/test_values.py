@@ -57,8 +57,7 @@ def test_evaluate_falls_back_to_stripped_raw_text(raw: str) -> None:
 
 
 def test_months_cover_the_twelve_standard_macros() -> None:
-    assert list(MONTHS) == ["jan", "feb", "mar", "apr", "may", "jun",
-                            "jul", "aug", "sep", "oct", "nov", "dec"]
+    assert list(MONTHS) == ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     assert MONTHS["sep"] == "September"
 
 

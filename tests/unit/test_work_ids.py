@@ -61,17 +61,24 @@ def test_titles_and_keys_are_not_recognised_ids(text):
 def test_labels_and_links():
     cases = {
         WorkId(IdKind.ACL, "W06-3112"): ("ACL Anthology W06-3112", "https://aclanthology.org/W06-3112/"),
-        WorkId(IdKind.ACL, "2020.acl-main.1"): ("ACL Anthology 2020.acl-main.1",
-                                                "https://aclanthology.org/2020.acl-main.1/"),
+        WorkId(IdKind.ACL, "2020.acl-main.1"): (
+            "ACL Anthology 2020.acl-main.1",
+            "https://aclanthology.org/2020.acl-main.1/",
+        ),
         WorkId(IdKind.DOI, "10.1002/(sici)1097-4571<3::aid>"): (
-            "DOI 10.1002/(sici)1097-4571<3::aid>", "https://doi.org/10.1002/(sici)1097-4571%3C3::aid%3E"),
+            "DOI 10.1002/(sici)1097-4571<3::aid>",
+            "https://doi.org/10.1002/(sici)1097-4571%3C3::aid%3E",
+        ),
         WorkId(IdKind.ARXIV, "hep-th/9901001"): ("arXiv hep-th/9901001", "https://arxiv.org/abs/hep-th/9901001"),
         WorkId(IdKind.OPENALEX, "W2741809807"): ("OpenAlex W2741809807", "https://openalex.org/W2741809807"),
         WorkId(IdKind.S2, "649def34f8be52c8b66281af98ae884c09aef38b"): (
             "Semantic Scholar 649def34f8be52c8b66281af98ae884c09aef38b",
-            "https://www.semanticscholar.org/paper/649def34f8be52c8b66281af98ae884c09aef38b"),
-        WorkId(IdKind.S2, "CorpusId:215416146"): ("Semantic Scholar CorpusId:215416146",
-                                                  "https://api.semanticscholar.org/CorpusID:215416146"),
+            "https://www.semanticscholar.org/paper/649def34f8be52c8b66281af98ae884c09aef38b",
+        ),
+        WorkId(IdKind.S2, "CorpusId:215416146"): (
+            "Semantic Scholar CorpusId:215416146",
+            "https://api.semanticscholar.org/CorpusID:215416146",
+        ),
         WorkId(IdKind.OTHER, "smith2005"): ("Untitled work (smith2005)", None),
     }
     for work_id, (label, url) in cases.items():

@@ -13,6 +13,7 @@ PAGE_SIZE = 200
 PaperIdRole = Qt.ItemDataRole.UserRole + 1
 _NUMERIC = {"year", "cited_by", "supporting", "mentioning", "contrasting"}
 AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root: what Qt passes for a flat table
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -55,10 +56,10 @@ class PaperTableModel(QAbstractTableModel):
 
     # -- Qt's table model
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -94,10 +95,10 @@ class PaperTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:
+    def canFetchMore(self, parent: AnyIndex = _ROOT) -> bool:
         return not parent.isValid() and not self.at_end
 
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:
+    def fetchMore(self, parent: AnyIndex = _ROOT) -> None:
         if not parent.isValid():
             self._append(PAGE_SIZE)
 

@@ -126,10 +126,7 @@ class StatementsModel(QAbstractListModel):
         number = self._rows[index.row()].group
         group = self._groups[number]
         more = self._more_row(index.row())
-        if group.work.id in self._expanded:
-            more = self._collapse(group, more)
-        else:
-            more = self._expand(group, number, more)
+        more = self._collapse(group, more) if group.work.id in self._expanded else self._expand(group, number, more)
         changed = self.index(more)
         self.dataChanged.emit(changed, changed)
         return changed
@@ -161,7 +158,7 @@ class StatementsModel(QAbstractListModel):
         """The row showing this statement (its group given rows first if need be), or -1 when it is
         filtered out or folded away."""
         group = next((n for n, g in enumerate(self._groups) if any(item.id == item_id for item in g.items)), -1)
-        while 0 <= group and self._paged <= group:
+        while group >= 0 and self._paged <= group:
             self.fetchMore()
         return next((n for n, row in enumerate(self._rows) if row.item is not None and row.item.id == item_id), -1)
 

@@ -115,7 +115,7 @@ def author_line(authors: str | None) -> str:
 
 
 def meta_line(paper: Paper) -> str:
-    """"Psychiatry Research · 2017 · Journal article", leaving out what is missing."""
+    """ "Psychiatry Research · 2017 · Journal article", leaving out what is missing."""
     parts = [_text(paper.venue), _text(paper.year), entry_type_label(_text(paper.entry_type))]
     return SEPARATOR.join(part for part in parts if part)
 
@@ -351,7 +351,9 @@ class DetailsPane(QWidget):
         self._set(self.links_label, self._links_html())
         self.abstract.set_text(_text(paper.abstract))
         source = paper.abstract_source
-        self.abstract.setToolTip(f"The BibTeX entry has no abstract; this one was fetched from {source}." if source else "")
+        self.abstract.setToolTip(
+            f"The BibTeX entry has no abstract; this one was fetched from {source}." if source else ""
+        )
         self.abstract.setVisible(bool(self.abstract.text()))
         self._set_field("Keywords", self.keywords_label, SEPARATOR.join(keyword_list(_text(paper.keywords))))
         self._set_field("Tags", self.tags_label, self._tags_html())
@@ -443,4 +445,3 @@ class DetailsPane(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._apply_colors()
-

@@ -65,12 +65,12 @@ def _widen_small_segments(widths: list[int], numbers: list[int], minimum: int, w
 
 
 def cited_by_line(counts: Counts, bold: bool = False) -> str:
-    """"Cited by 31 publications (51 citation statements)" (numbers in <b> for rich text if `bold`)."""
+    """ "Cited by 31 publications (51 citation statements)" (numbers in <b> for rich text if `bold`)."""
     return _totals_line("Cited by", counts.cited_by, counts.citation_statements, "citation", bold)
 
 
 def references_line(counts: Counts, bold: bool = False) -> str:
-    """"References 48 publications (43 reference statements)"."""
+    """ "References 48 publications (43 reference statements)"."""
     return _totals_line("References", counts.references, counts.reference_statements, "reference", bold)
 
 
@@ -82,7 +82,7 @@ def _totals_line(prefix: str, publications: int, statements: int, kind: str, bol
 
 
 def external_line(label: str, counts: Mapping[str, int]) -> str:
-    """"scite: supporting 3 · mentioning 47 · contrasting 0": stances first, then the other counts
+    """ "scite: supporting 3 · mentioning 47 · contrasting 0": stances first, then the other counts
     (a count that is None, i.e. unknown to that source, is left out)."""
     known = [stance.value for stance in Stance if counts.get(stance.value) is not None]
     others = [name for name, value in counts.items() if name not in known and value is not None]
@@ -121,7 +121,7 @@ class StanceBar(QWidget):
         return QSize(40, self.HEIGHT)
 
     def tooltip_text(self, stance: Stance) -> str:
-        """"Mentioning: 47 of 51 statements (92%)"."""
+        """ "Mentioning: 47 of 51 statements (92%)"."""
         total = sum(self._counts.values())
         share = 100 * self._counts[stance] / total if total else 0
         return f"{STANCE_LABELS[stance]}: {self._counts[stance]:,} of {count_words(total, 'statement')} ({share:.0f}%)"
@@ -368,4 +368,3 @@ class ReportPane(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(480, super().sizeHint().height())
-

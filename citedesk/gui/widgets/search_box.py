@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QLineEdit
 
 DEBOUNCE_MS = 200
 HINT = (
-    "Words match titles, authors, venues, abstracts, keywords and keys; \"quotes\" make a phrase.\n"
-    "Fields: author:tse  title:\"peer support\"  venue:acl  year:2015..2019  type:article  tag:reading  doi:10.…"
+    'Words match titles, authors, venues, abstracts, keywords and keys; "quotes" make a phrase.\n'
+    'Fields: author:tse  title:"peer support"  venue:acl  year:2015..2019  type:article  tag:reading  doi:10.…'
 )
 
 

@@ -37,7 +37,9 @@ class SidebarView(QTreeView):
         model: QStandardItemModel = self.model()
         model.clear()
         library = _heading("Library")
-        library.appendRows([_entry("All papers", bar.total, ALL), _entry("Recently added", bar.recent, Scope("recent"))])
+        library.appendRows(
+            [_entry("All papers", bar.total, ALL), _entry("Recently added", bar.recent, Scope("recent"))]
+        )
         model.appendRow(library)
         if bar.files:
             files = _heading("Files")

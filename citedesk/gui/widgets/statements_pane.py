@@ -572,8 +572,12 @@ class StatementsPane(QWidget):
         self._delegate.clear_cache()  # heights are kept per statement id while one paper is shown
         self._set_search_text("")
         self._update_tabs()
-        usable = (view is not None and self._direction is Direction.CITED_BY and view.total == len(cited_by)
-                  and set(view.facets) == {"stance", *(facet.name for facet in self._facet_list)})
+        usable = (
+            view is not None
+            and self._direction is Direction.CITED_BY
+            and view.total == len(cited_by)
+            and set(view.facets) == {"stance", *(facet.name for facet in self._facet_list)}
+        )
         self._show(keep_expanded=False, view=view if usable else None)
 
     def show_year(self, year: int) -> None:
@@ -584,8 +588,9 @@ class StatementsPane(QWidget):
         if self._year is None:
             return
         if self._direction is not Direction.CITED_BY:
-            self._tabs.setCurrentIndex(next(n for n in range(self._tabs.count())
-                                            if self._direction_of_tab(n) is Direction.CITED_BY))
+            self._tabs.setCurrentIndex(
+                next(n for n in range(self._tabs.count()) if self._direction_of_tab(n) is Direction.CITED_BY)
+            )
         self._year.pick_year(year)
 
     def clear(self, message: str) -> None:
@@ -743,8 +748,9 @@ class StatementsPane(QWidget):
             chip.show_count(view.facets["stance"].get(stance.value, 0), stance.value in stances)
         for facet in self._facet_list:
             if facet.name in self._facets:
-                self._facets[facet.name].show_counts(view.facets[facet.name], _ordered_values(facet, universe[facet.name]),
-                                                     filters.values_of(facet.name))
+                self._facets[facet.name].show_counts(
+                    view.facets[facet.name], _ordered_values(facet, universe[facet.name]), filters.values_of(facet.name)
+                )
         if self._year is not None:
             self._year.show_counts(
                 view.facets["year"], sorted(universe["year"]), filters.year_from, filters.year_to, filters.undated
@@ -755,7 +761,9 @@ class StatementsPane(QWidget):
     def _universe_of(self, view: View, filters: Filters) -> dict[str, Counter]:
         """Every value of each facet among all the statements (the menus list them even at count 0)."""
         if self._direction not in self._universe:
-            unfiltered = view if not _has_filters(filters) else self._build_view(self._items[self._direction], Filters())
+            unfiltered = (
+                view if not _has_filters(filters) else self._build_view(self._items[self._direction], Filters())
+            )
             self._universe[self._direction] = unfiltered.facets
         return self._universe[self._direction]
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPalette, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from citedesk.gui.style import STANCE_COLORS, STANCE_LABELS
@@ -36,7 +36,7 @@ def small_font(font: QFont, factor: float = 0.85) -> QFont:
 
 
 def count_words(count: int, singular: str, plural: str | None = None) -> str:
-    """"1 statement", "1,234 statements"."""
+    """ "1 statement", "1,234 statements"."""
     return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
 
 

@@ -18,7 +18,7 @@ _BOMS = (
 _HEADER = re.compile(rb"^\s*%\s*Encoding\s*:\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE | re.MULTILINE)
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 _KEPT_BASE = 0x10FF00
-_KEPT_CHARS = re.compile("[\U0010FF80-\U0010FFFF]+")
+_KEPT_CHARS = re.compile("[\U0010ff80-\U0010ffff]+")
 _VALID_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _ESCAPED = re.compile("[\udc80-\udcff]+")  # what surrogateescape makes of invalid bytes
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from citedesk.library.bibtex.latex import latex_to_unicode
 
@@ -13,9 +13,7 @@ _AND = re.compile(r"(?:^|\s+)and(?:\s+|$)", re.IGNORECASE)
 _WORD_GAP = re.compile(r"[\s~]+")
 _COMMA = re.compile(r"\s*,\s*")
 _ACCENT_COMMAND = re.compile(r"\\(?:[\"'^`~=.]|[uvHckrdbt](?![A-Za-z]))")
-_UNDECOMPOSABLE = str.maketrans(
-    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
-)
+_UNDECOMPOSABLE = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
 _BEFORE_ARGUMENT = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z\s])\s*$")
 
 
@@ -130,7 +128,7 @@ def _split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
     pieces, start = [], 0
     for match in separator.finditer(text):
         if depths[match.start()] == 0:
-            pieces.append(text[start:match.start()])
+            pieces.append(text[start : match.start()])
             start = match.end()
     pieces.append(text[start:])
     return pieces

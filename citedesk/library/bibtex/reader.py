@@ -154,8 +154,16 @@ def describe_error(block: model.ParsingFailedBlock) -> str:
 _PLAIN_REASONS = [
     (re.compile(r"Duplicate field keys on entry: '([^']*)'"), "a field appears twice in this entry: {0}"),
     (re.compile(r"Unexpectedly reached end of file"), "the file ends inside this block (a closing brace is missing?)"),
-    (re.compile(r"Unexpected block start: `([^`]*)`"), "{0} starts before this block is closed (a closing brace is missing?)"),
-    (re.compile(r"Expected comma after entry key, but found (.*)"), "a comma is missing after the citation key (found {0})"),
-    (re.compile(r"Expected a `=` after entry key, but found `(.*)`\.?"), "a field has no `=` after its name (found {0})"),
+    (
+        re.compile(r"Unexpected block start: `([^`]*)`"),
+        "{0} starts before this block is closed (a closing brace is missing?)",
+    ),
+    (
+        re.compile(r"Expected comma after entry key, but found (.*)"),
+        "a comma is missing after the citation key (found {0})",
+    ),
+    (
+        re.compile(r"Expected a `=` after entry key, but found `(.*)`\.?"),
+        "a field has no `=` after its name (found {0})",
+    ),
 ]
-

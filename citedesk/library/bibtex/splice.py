@@ -157,7 +157,7 @@ def _bare_atom(atom: str) -> bool:
 def delimiter_of(value: str) -> str | None:
     """`{` or `"` when the value is one braced or quoted group, else None."""
     text = value.strip()
-    if text[:1] in ('{', '"') and _atom_end(text, 0) == len(text):
+    if text[:1] in ("{", '"') and _atom_end(text, 0) == len(text):
         return text[0]
     return None
 
