@@ -9,14 +9,24 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from citedesk.model import CitedeskError
 from citedesk.plugins import Registry, build_registry
 from citedesk.reads import LibraryDamaged, Reads, damage_error, default_library_path, is_damage, reporting_damage
+
+if TYPE_CHECKING:  # Qt is loaded only once a window is to open
+    from PySide6.QtCore import QSettings
+
+    from citedesk.gui.mainwindow import MainWindow
+    from citedesk.gui.tasks import TaskRunner
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 log = logging.getLogger("citedesk")
 SCREENSHOT_SIZE = (1600, 1000)
@@ -42,7 +52,7 @@ def run(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CiteDesk")
     app.setOrganizationName("CiteDesk")
-    app.setDesktopFileName("citedesk")
+    QApplication.setDesktopFileName("citedesk")  # QGuiApplication's, static: instance() is typed a QCoreApplication
     _log_to_file()
     path = Path(library).expanduser() if library else default_library_path()
     registry = registry if registry is not None else build_registry()
@@ -76,7 +86,7 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def open_window(path: Path, settings, registry: Registry | None = None):
+def open_window(path: Path, settings: QSettings, registry: Registry | None = None) -> MainWindow | None:
     """The main window on the library at `path`; when its file is damaged, first a dialog that says so and
     offers to repair it; None when the person quits there."""
     try:
@@ -90,7 +100,7 @@ def open_window(path: Path, settings, registry: Registry | None = None):
         return build_window(dialog.repaired.library, settings, registry)
 
 
-def build_window(path: Path, settings, registry: Registry | None = None):
+def build_window(path: Path, settings: QSettings, registry: Registry | None = None) -> MainWindow:
     """A main window on the library at `path`, with the real dialogs; LibraryDamaged if its file is damaged."""
     from citedesk.gui.about import application_icon
     from citedesk.gui.dialogs import Dialogs
@@ -116,7 +126,7 @@ def _discard_half_built(kind: type, reads: Reads) -> None:
             shiboken6.delete(widget)
 
 
-def save_screenshot(window, path: Path, select: str | None) -> int:
+def save_screenshot(window: MainWindow, path: Path, select: str | None) -> int:
     """Render the window offscreen, with a paper selected and its report loaded, to a PNG."""
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -138,7 +148,7 @@ def save_screenshot(window, path: Path, select: str | None) -> int:
     return 0
 
 
-def wait_until_idle(runner, seconds: float) -> None:
+def wait_until_idle(runner: TaskRunner, seconds: float) -> None:
     """Let the window's background work (a relabelling at start, the report's reads) finish, for at most
     `seconds`: a screenshot shows the window at rest, not a progress bar."""
     deadline = time.monotonic() + seconds
@@ -188,7 +198,7 @@ def _log_to_file() -> None:
     log.setLevel(logging.INFO)
 
 
-def _excepthook(window):
+def _excepthook(window: MainWindow) -> ExceptHook:
     """A bug in a slot: log the traceback, tell the person in one line, keep the window running."""
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:

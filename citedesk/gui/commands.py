@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QWidget
 
 from citedesk import jobs, reads
 from citedesk.gui.export_dialog import suggested_name
-from citedesk.gui.tasks import Task, TaskRunner
+from citedesk.gui.tasks import IsCancelled, Progress, Task, TaskRunner, Work
 from citedesk.jobs import EntryState, Removed
-from citedesk.model import CitedeskError, ImportReport, StatementImportReport, count, problem_line
+from citedesk.model import CitedeskError, ImportReport, RefreshReport, StatementImportReport, count, problem_line
 from citedesk.plugins import Registry
 
 if TYPE_CHECKING:
@@ -177,15 +177,17 @@ class Commands:
         if path is None:
             return
         query, library, seven_bit = window.model.query, window.library, choice.seven_bit
-        written = {"format_name": chosen.name, "registry": self.registry}
+        format_name, registry = chosen.name, self.registry
         works = {
             "selection": lambda progress, cancelled: jobs.export_bibtex(
-                library, path, seven_bit=seven_bit, paper_ids=selected, **written
+                library, path, seven_bit=seven_bit, paper_ids=selected, format_name=format_name, registry=registry
             ),
             "search": lambda progress, cancelled: jobs.export_listed(
-                library, path, query=query, seven_bit=seven_bit, **written
+                library, path, query=query, seven_bit=seven_bit, format_name=format_name, registry=registry
             ),
-            "library": lambda progress, cancelled: jobs.export_bibtex(library, path, seven_bit=seven_bit, **written),
+            "library": lambda progress, cancelled: jobs.export_bibtex(
+                library, path, seven_bit=seven_bit, format_name=format_name, registry=registry
+            ),
         }
         self._read(works[choice.scope], f"Exporting to {path.name}", self._exported)
 
@@ -327,7 +329,7 @@ class Commands:
             )
         )
 
-    def _refreshed(self, report) -> None:
+    def _refreshed(self, report: RefreshReport) -> None:
         self._after_change(report.summary(), report=True)
         if report.new_statements:
             self.classify_outdated()
@@ -397,7 +399,7 @@ class Commands:
         if paper_id == self.window.current_paper:
             self.window.reload_report()
 
-    def _classified(self, report) -> None:
+    def _classified(self, report: jobs.ClassifyReport) -> None:
         if report.statements:
             self._after_change(report.summary(), report=True)
         if self._classify_again:  # once this run has ended (a cancelled one, at closing, is not followed)
@@ -420,11 +422,13 @@ class Commands:
     def _failed(self, message: str) -> None:
         self.window.dialogs.error(self.parent, "CiteDesk", message)
 
-    def _write(self, work, label: str, on_success, cancelled_text: str = "Cancelled.") -> None:
+    def _write(
+        self, work: Work, label: str, on_success: Callable[[Any], None], cancelled_text: str = "Cancelled."
+    ) -> None:
         task = self.window.runner.write(work, label, on_success, self._failed)
         task.signals.cancelled.connect(lambda: self._status(cancelled_text))
 
-    def _read(self, work, label: str, on_success) -> None:
+    def _read(self, work: Work, label: str, on_success: Callable[[Any], None]) -> None:
         self.window.runner.read(work, label, on_success, self._failed)
 
 
@@ -439,7 +443,7 @@ class _RemoveCommand(QUndoCommand):
     def redo(self) -> None:
         library, number = self.commands.window.library, len(self.ids)
 
-        def remove(progress, cancelled) -> Removed:
+        def remove(progress: Progress, cancelled: IsCancelled) -> Removed:
             self.removed = jobs.remove_papers(library, self.ids)  # the writer runs one task at a time, in order
             return self.removed
 
@@ -454,7 +458,7 @@ class _RemoveCommand(QUndoCommand):
     def undo(self) -> None:
         library = self.commands.window.library
 
-        def restore(progress, cancelled) -> list[int]:
+        def restore(progress: Progress, cancelled: IsCancelled) -> list[int]:
             self.ids = jobs.restore_papers(library, self.removed) if self.removed else []
             return self.ids
 
@@ -483,7 +487,7 @@ class _EditCommand(QUndoCommand):
             return
         library, changes, paper_id = self.commands.window.library, self.changes, self.paper_id
 
-        def edit(progress, cancelled) -> EntryState:
+        def edit(progress: Progress, cancelled: IsCancelled) -> EntryState:
             self.previous = jobs.edit_paper(
                 library, paper_id, fields=changes.fields, citekey=changes.citekey, entry_type=changes.entry_type
             )
@@ -498,7 +502,7 @@ class _EditCommand(QUndoCommand):
     def undo(self) -> None:
         library = self.commands.window.library
 
-        def restore(progress, cancelled) -> str:
+        def restore(progress: Progress, cancelled: IsCancelled) -> str:
             return jobs.restore_paper_edit(library, self.previous)  # the writer runs one task at a time, in order
 
         self.commands._write(

@@ -78,8 +78,8 @@ class Dialogs:
 
     def last_folder(self) -> str:
         """The folder of the last file chosen (the home folder at first)."""
-        folder = self.settings.value(LAST_FOLDER_KEY, "", str)
-        return folder if folder and Path(folder).is_dir() else str(Path.home())
+        folder = self.settings.value(LAST_FOLDER_KEY, "", str)  # a str: asked for one (the stub says object)
+        return folder if isinstance(folder, str) and folder and Path(folder).is_dir() else str(Path.home())
 
     # Messages and questions.
 

@@ -192,7 +192,7 @@ class EntryEditor(QDialog):
         self._insert_row(row, name, value)
         self.fields_table.setCurrentCell(row, 0)
         if not name:
-            self.fields_table.editItem(self.fields_table.item(row, 0))
+            self.fields_table.editItem(self._cell(row, 0))
         self._refresh()
         return row
 
@@ -334,8 +334,14 @@ class EntryEditor(QDialog):
         _set_value(value_item, value)
         self.fields_table.blockSignals(False)
 
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        """A field's name (column 0) or value (column 1) item: every row has both (see _insert_row)."""
+        item = self.fields_table.item(row, column)
+        assert item is not None, (row, column)
+        return item
+
     def _row(self, row: int) -> tuple[str, str]:
-        name_item, value_item = self.fields_table.item(row, 0), self.fields_table.item(row, 1)
+        name_item, value_item = self._cell(row, 0), self._cell(row, 1)
         return name_item.text().strip(), value_item.data(_VALUE_ROLE)
 
     def _changed_rows(self) -> list[tuple[str, str]]:
@@ -360,7 +366,7 @@ class EntryEditor(QDialog):
         row = self.fields_table.currentRow()
         if row >= 0:
             self.fields_table.blockSignals(True)
-            _set_value(self.fields_table.item(row, 1), self.value_edit.toPlainText())
+            _set_value(self._cell(row, 1), self.value_edit.toPlainText())
             self.fields_table.blockSignals(False)
             self._refresh()
 

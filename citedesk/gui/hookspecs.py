@@ -47,8 +47,10 @@ class ReportSection(QWidget):
 @hookspec
 def citedesk_window_actions(window: Any) -> list[Any]:
     """QActions for the window's Tools menu, parented to `window` (the main window)."""
+    raise NotImplementedError  # a specification: the plug-ins implement it
 
 
 @hookspec
 def citedesk_report_sections(parent: QWidget) -> list[Any]:
     """ReportSection widgets, parented to `parent`, shown below the paper's citation report."""
+    raise NotImplementedError  # a specification: the plug-ins implement it

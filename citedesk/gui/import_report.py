@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -28,6 +28,15 @@ from citedesk.model import ImportReport, Problem, StatementImportReport
 
 Index = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[Any], str]]
+
+
+class Report(Protocol):
+    """What a report dialog needs of any report: its one-line summary."""
+
+    def summary(self) -> str: ...
+
+
+ReportT = TypeVar("ReportT", bound=Report)
 
 PROBLEM_COLUMNS: list[Column] = [
     ("File", lambda problem: PurePath(problem.source).name),
@@ -89,15 +98,15 @@ class ReportTableModel(QAbstractTableModel):
         return self._text(index)
 
 
-class ImportReportDialog(QDialog):
-    """What an import skipped, failed to read or renamed, with the raw text of the selected block."""
+class ReportDialog(QDialog, Generic[ReportT]):
+    """A report's tabs of rows (problems or renamings), with the raw text of the selected row below."""
 
     COPIED_MS = 1500  # how long the button says "Copied"
-    TITLE = "Import report"
-    NOTHING_TEXT = "Nothing was skipped, renamed or left unread."
+    TITLE = "Report"
+    NOTHING_TEXT = "Nothing to report."
     NO_ROW_TEXT = _NO_BLOCK_TEXT
 
-    def __init__(self, report: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, report: ReportT, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.TITLE)
         self.report = report
@@ -134,13 +143,7 @@ class ImportReportDialog(QDialog):
 
     def report_text(self) -> str:
         """The whole report as plain text, for the clipboard or a bug report."""
-        lines = [self.report.summary(), "", "Files:", *(f"  {path}" for path in self.report.files)]
-        lines += _problem_lines("Duplicates", self.report.duplicates, with_raw=False)
-        lines += _problem_lines("Failed", self.report.failed, with_raw=True)
-        if self.report.renamed:
-            lines += ["", f"Renamed ({len(self.report.renamed)}):"]
-            lines += [f"  {old or '(no key)'} -> {new}" for old, new in self.report.renamed]
-        return "\n".join(lines) + "\n"
+        raise NotImplementedError
 
     def copy_report(self) -> None:
         """Put the plain-text report on the clipboard."""
@@ -156,15 +159,11 @@ class ImportReportDialog(QDialog):
         view.setTabStopDistance(view.fontMetrics().horizontalAdvance(" ") * 4)
         return view
 
-    def _sections(self, report: ImportReport) -> list[tuple[str, Sequence[Any], Sequence[Column]]]:
+    def _sections(self, report: ReportT) -> list[tuple[str, Sequence[Any], Sequence[Column]]]:
         """The tabs the report can have, each with its rows and columns."""
-        return [
-            ("Duplicates", report.duplicates, PROBLEM_COLUMNS),
-            ("Failed", report.failed, PROBLEM_COLUMNS),
-            ("Renamed", report.renamed, RENAMED_COLUMNS),
-        ]
+        raise NotImplementedError
 
-    def _add_tabs(self, report: Any) -> None:
+    def _add_tabs(self, report: ReportT) -> None:
         for name, items, columns in self._sections(report):
             if items:
                 table = self._table(items, columns)
@@ -214,22 +213,55 @@ class ImportReportDialog(QDialog):
         return box
 
     def _open_first_problem(self) -> None:
-        """Open the failed blocks first when there are any (they are what a person must look at)."""
-        name = "Failed" if "Failed" in self._tables else next(iter(self._tables), None)
-        if name is not None and name != "Renamed":
-            self.select_row(name, 0)
+        """Select the first row of the first tab."""
+        if self._tables:
+            self.select_row(next(iter(self._tables)), 0)
 
     def _show_current_block(self, *_: object) -> None:
         table = self.tabs.currentWidget()
         renamed = table is self._tables.get("Renamed")
-        index = table.currentIndex() if isinstance(table, QTableView) else QModelIndex()
-        item = table.model().item(index.row()) if index.isValid() else None
+        item: Any = None
+        if isinstance(table, QTableView):
+            index, model = table.currentIndex(), table.model()
+            if index.isValid() and isinstance(model, ReportTableModel):
+                item = model.item(index.row())
         self.raw_view.setPlainText(item.raw if isinstance(item, Problem) else "")
         self.raw_view.setVisible(not renamed)
         self.block_label.setText(_RENAMED_TEXT if renamed else _block_title(item) if item else self.NO_ROW_TEXT)
 
 
-class StatementReportDialog(ImportReportDialog):
+class ImportReportDialog(ReportDialog[ImportReport]):
+    """What an import skipped, failed to read or renamed, with the raw text of the selected block."""
+
+    TITLE = "Import report"
+    NOTHING_TEXT = "Nothing was skipped, renamed or left unread."
+
+    def report_text(self) -> str:
+        """The whole report as plain text, for the clipboard or a bug report."""
+        lines = [self.report.summary(), "", "Files:", *(f"  {path}" for path in self.report.files)]
+        lines += _problem_lines("Duplicates", self.report.duplicates, with_raw=False)
+        lines += _problem_lines("Failed", self.report.failed, with_raw=True)
+        if self.report.renamed:
+            lines += ["", f"Renamed ({len(self.report.renamed)}):"]
+            lines += [f"  {old or '(no key)'} -> {new}" for old, new in self.report.renamed]
+        return "\n".join(lines) + "\n"
+
+    def _sections(self, report: ImportReport) -> list[tuple[str, Sequence[Any], Sequence[Column]]]:
+        """The tabs the report can have, each with its rows and columns."""
+        return [
+            ("Duplicates", report.duplicates, PROBLEM_COLUMNS),
+            ("Failed", report.failed, PROBLEM_COLUMNS),
+            ("Renamed", report.renamed, RENAMED_COLUMNS),
+        ]
+
+    def _open_first_problem(self) -> None:
+        """Open the failed blocks first when there are any (they are what a person must look at)."""
+        name = "Failed" if "Failed" in self._tables else next(iter(self._tables), None)
+        if name is not None and name != "Renamed":
+            self.select_row(name, 0)
+
+
+class StatementReportDialog(ReportDialog[StatementImportReport]):
     """What a statement import did not store: the invalid rows and those citing a paper not in the library,
     each with its line, reason and text, as the command line lists them."""
 
@@ -243,10 +275,6 @@ class StatementReportDialog(ImportReportDialog):
 
     def _sections(self, report: StatementImportReport) -> list[tuple[str, Sequence[Any], Sequence[Column]]]:
         return [("Invalid", report.invalid, PROBLEM_COLUMNS), ("Unmatched", report.unmatched, PROBLEM_COLUMNS)]
-
-    def _open_first_problem(self) -> None:
-        if self._tables:
-            self.select_row(next(iter(self._tables)), 0)
 
     def report_text(self) -> str:
         lines = [self.report.summary(), "", "File:", f"  {self.path}"]

@@ -29,7 +29,7 @@ from citedesk.gui.dialogs import Dialogs
 from citedesk.gui.extensions import load_extensions
 from citedesk.gui.models.papers import PaperTableModel
 from citedesk.gui.report_loader import READING, ReportLoader
-from citedesk.gui.tasks import TaskRunner
+from citedesk.gui.tasks import Task, TaskRunner
 from citedesk.gui.watcher import LibraryWatcher, waiting_message
 from citedesk.gui.widgets.details import DetailsPane
 from citedesk.gui.widgets.progress import TaskProgress
@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
 
     # -- tasks, drops, settings
 
-    def _task_started(self, task) -> None:
+    def _task_started(self, task: Task) -> None:
         if task.label != READING:
             self.progress.follow(task)
 

@@ -82,14 +82,16 @@ class StatementImportDialog(QDialog):
 
     def column_of(self, field: str) -> Column:
         """The column a field is read from now."""
-        return self.field_boxes[field].currentData()
+        column: Column = self.field_boxes[field].currentData()
+        return column
 
     def shown_rows(self) -> list[list[str]]:
         """The preview table's cells, row by row, with its header first."""
         table = self.table
-        header = [table.horizontalHeaderItem(column).text() for column in range(table.columnCount())]
+        header = [_text_of(table.horizontalHeaderItem(column)) for column in range(table.columnCount())]
         cells = [
-            [table.item(row, column).text() for column in range(table.columnCount())] for row in range(table.rowCount())
+            [_text_of(table.item(row, column)) for column in range(table.columnCount())]
+            for row in range(table.rowCount())
         ]
         return [header, *cells]
 
@@ -212,3 +214,9 @@ class StatementImportDialog(QDialog):
         help_label.setWordWrap(True)
         grid.addWidget(help_label, FIELDS_PER_COLUMN, 0, 1, 6)
         return group
+
+
+def _text_of(item: QTableWidgetItem | None) -> str:
+    """A preview cell's text: the preview sets every cell and header (see _show_preview)."""
+    assert item is not None
+    return item.text()

@@ -146,7 +146,13 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return bool(self.running)
 
-    def _start(self, pool: QThreadPool, task: Task, on_success, on_failure) -> Task:
+    def _start(
+        self,
+        pool: QThreadPool,
+        task: Task,
+        on_success: Callable[[Any], None] | None,
+        on_failure: Callable[[str], None] | None,
+    ) -> Task:
         if on_success is not None:
             task.signals.succeeded.connect(lambda result: self._deliver(on_success, result))
         if on_failure is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from citedesk.reads import COLUMNS, ListQuery, ListRow, Reads, Scope, SortKey, pictured, short_label
 
@@ -21,7 +21,7 @@ class PaperTableModel(QAbstractTableModel):
 
     queryChanged = Signal()
 
-    def __init__(self, reads: Reads, parent=None) -> None:
+    def __init__(self, reads: Reads, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.reads = reads
         self.query = ListQuery()

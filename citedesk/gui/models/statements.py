@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from citedesk.reads import Group, Item, View, Work, fold
 
 _Index = QModelIndex | QPersistentModelIndex
+SizeKey = tuple[Hashable, ...]  # what a row's height depends on (Role.SIZE_KEY)
 
 
 class RowKind(enum.IntEnum):
@@ -54,7 +55,7 @@ class StatementsModel(QAbstractListModel):
     Rows are made a page of groups at a time (canFetchMore / fetchMore), so a paper cited in thousands of
     works is listed as quickly as one cited in forty: the list measures only the rows it has."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._groups: list[Group] = []
         self._paged = 0  # how many of the groups have rows
@@ -218,7 +219,7 @@ class StatementsModel(QAbstractListModel):
             hits = self._hits[row.item.id] = find_hits(row.item.text, self._patterns)
         return hits
 
-    def _size_key(self, row: Row) -> tuple:
+    def _size_key(self, row: Row) -> SizeKey:
         if row.item is not None:
             return ("statement", row.item.id)
         group = self._groups[row.group]
@@ -228,7 +229,7 @@ class StatementsModel(QAbstractListModel):
         return ("header", group.work.id, row.group == 0, badges)
 
 
-_ROLE_GETTERS = {
+_ROLE_GETTERS: dict[int, Callable[[StatementsModel, Row], object]] = {
     Role.KIND: lambda model, row: row.kind,
     Role.ITEM: lambda model, row: row.item,
     Role.WORK: lambda model, row: model._groups[row.group].work,

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
+    QEnterEvent,
     QFont,
     QFontMetrics,
     QGuiApplication,
@@ -136,7 +137,7 @@ def clamp_text(text: str, font: QFont, width: int, lines: int) -> str:
         return text
     layout = QTextLayout(text, font)
     layout.beginLayout()
-    starts = []
+    starts: list[int] = []
     while len(starts) <= lines:
         line = layout.createLine()
         if not line.isValid():
@@ -180,7 +181,7 @@ class LinkButton(QAbstractButton):
         metrics = self.fontMetrics()
         return QSize(metrics.horizontalAdvance(self.text()) + 4, metrics.height() + 2)
 
-    def enterEvent(self, event: QEvent) -> None:
+    def enterEvent(self, event: QEnterEvent) -> None:
         self.update()
         super().enterEvent(event)
 
@@ -315,9 +316,12 @@ class DetailsPane(QWidget):
         key_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignVCenter)
         key_row.addStretch(1)
         self._captions: dict[str, QLabel] = {}
-        for row, (caption, value) in enumerate(
-            (("Keywords", self.keywords_label), ("Tags", self.tags_label), ("Key", key_row))
-        ):
+        rows: tuple[tuple[str, QLabel | QHBoxLayout], ...] = (
+            ("Keywords", self.keywords_label),
+            ("Tags", self.tags_label),
+            ("Key", key_row),
+        )
+        for row, (caption, value) in enumerate(rows):
             self._captions[caption] = self._caption(caption)
             grid.addWidget(self._captions[caption], row, 0, Qt.AlignmentFlag.AlignTop)
             if isinstance(value, QLabel):

@@ -10,7 +10,7 @@ from citedesk.gui.tasks import Task
 class TaskProgress(QWidget):
     """Follows one long task at a time; hidden when none runs."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel(self)
         self.bar = QProgressBar(self)

@@ -266,7 +266,7 @@ class ReportPane(QWidget):
 
     # Showing
 
-    def show_report(self, counts: Counts, years: Mapping[int, Counter]) -> None:
+    def show_report(self, counts: Counts, years: Mapping[int, Counter[Stance]]) -> None:
         """Show the totals, tallies, bar and chart of one paper (removes any external lines)."""
         self.cited_by_label.setText(cited_by_line(counts, bold=True))
         self.references_label.setText(references_line(counts, bold=True))
@@ -280,7 +280,7 @@ class ReportPane(QWidget):
         self._remove_external()
         self._pages.setCurrentWidget(self._report)
 
-    def _show_chart_notes(self, statements: int, years: Mapping[int, Counter]) -> None:
+    def _show_chart_notes(self, statements: int, years: Mapping[int, Counter[Stance]]) -> None:
         """Show the chart only when some citing work has a year, and say how many statements it leaves out
         (those of works without a year are in it, under Unknown, when `years` counts them)."""
         dated = sum(sum(counts.values()) for year, counts in years.items() if year != UNKNOWN_YEAR)
@@ -340,9 +340,10 @@ class ReportPane(QWidget):
     def _clear_buttons(self) -> None:
         while self._buttons.count():
             item = self._buttons.takeAt(0)
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         self.action_buttons = []
 
     def _remove_external(self) -> None:

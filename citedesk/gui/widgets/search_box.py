@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 DEBOUNCE_MS = 200
 HINT = (
@@ -17,7 +17,7 @@ class SearchBox(QLineEdit):
 
     searchChanged = Signal(str)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("search")
         self.setPlaceholderText("Search the library   (author:  title:  year:2015..2019  type:  tag:)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
 
 from citedesk.reads import ALL, Scope, Sidebar
 
@@ -18,10 +18,11 @@ class SidebarView(QTreeView):
     exportFileRequested = Signal(int)  # a source file id
     deleteTagRequested = Signal(int, str)  # a tag id and its name
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
-        self.setModel(QStandardItemModel(self))
+        self.tree_model = QStandardItemModel(self)
+        self.setModel(self.tree_model)
         self.setHeaderHidden(True)
         self.setRootIsDecorated(False)
         self.setIndentation(12)
@@ -34,7 +35,7 @@ class SidebarView(QTreeView):
 
     def reload(self, bar: Sidebar) -> None:
         """Show fresh entries and counts, keeping the selected scope when it still exists."""
-        model: QStandardItemModel = self.model()
+        model = self.tree_model
         model.clear()
         library = _heading("Library")
         library.appendRows(
@@ -58,7 +59,7 @@ class SidebarView(QTreeView):
             self.setCurrentIndex(index)
 
     def _index_of(self, scope: Scope) -> QModelIndex:
-        model: QStandardItemModel = self.model()
+        model = self.tree_model
         for group in range(model.rowCount()):
             heading = model.item(group)
             for row in range(heading.rowCount()):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextCharFormat, QTextLayout, QTextOption
 from PySide6.QtWidgets import QAbstractScrollArea, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from citedesk.gui.models.statements import Role, RowKind
+from citedesk.gui.models.statements import Role, RowKind, SizeKey
 from citedesk.gui.style import STANCE_COLORS
 from citedesk.model import Section
 from citedesk.reads import SECTION_LABELS, Item, Work, type_label
@@ -47,9 +47,9 @@ class Fonts:
 class StatementDelegate(QStyledItemDelegate):
     """Paints each row of a StatementsModel; heights are cached per row key and width."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._heights: dict[tuple[int, str], dict[tuple, int]] = {}
+        self._heights: dict[tuple[int, str], dict[SizeKey, int]] = {}
         self._fonts: dict[str, Fonts] = {}
 
     # -- sizes ---------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ class StatementDelegate(QStyledItemDelegate):
         )
         return work.link if hit else None
 
-    def _heights_for(self, width: int, font: QFont) -> dict[tuple, int]:
+    def _heights_for(self, width: int, font: QFont) -> dict[SizeKey, int]:
         slot = (width, font.key())
         heights = self._heights.get(slot)
         if heights is None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import replace
+from typing import TypedDict, Unpack
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -131,7 +132,7 @@ class StatementList(QListView):
     def placeholder(self) -> str:
         return self._placeholder
 
-    def command_for(self, event: QKeyEvent) -> Signal | None:
+    def command_for(self, event: QKeyEvent) -> SignalInstance | None:
         """The signal a key press asks for, if it is one of the list's own keys."""
         keys = QKeySequence(event.keyCombination())
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -143,7 +144,11 @@ class StatementList(QListView):
         return None
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self.command_for(event) is not None:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self.command_for(event) is not None
+        ):
             event.accept()  # ours while the list has the focus, before any window shortcut
             return True
         return super().event(event)
@@ -236,10 +241,10 @@ class FacetButton(QToolButton):
     ) -> None:
         super().__init__(parent)
         self.facet, self._title, self._label_of, self._limit = facet, title, label_of, limit
-        self._counts: Counter = Counter()
+        self._counts: Counter[Hashable] = Counter()
         self._universe: list[Hashable] = []
         self._selected: frozenset[Hashable] = frozenset()
-        self._actions: dict[str, QAction] = {}
+        self._actions: dict[Hashable, QAction] = {}
         self.setObjectName(f"facet-{facet}")
         self.setStyleSheet(_DROP_DOWN_STYLE)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -264,7 +269,9 @@ class FacetButton(QToolButton):
         self.menu().addSeparator()
         return find
 
-    def show_counts(self, counts: Counter, universe: Sequence[Hashable], selected: frozenset[Hashable]) -> None:
+    def show_counts(
+        self, counts: Counter[Hashable], universe: Sequence[Hashable], selected: frozenset[Hashable]
+    ) -> None:
         """The counts of each value with the other filters applied, the values to list, and the ticked ones."""
         self._counts, self._universe, self._selected = counts, list(universe), selected
         self._update_label()
@@ -315,7 +322,7 @@ class FacetButton(QToolButton):
                 self._add_note("No values")
             return
         needle = fold(self._find.text().strip())
-        matching = sum(1 for value in self._counts if value and needle in self._folded(value))
+        matching = len([value for value in self._counts if value and needle in self._folded(value)])
         hidden = matching - len([value for value in self._actions if self._counts.get(value)])
         if hidden > 0:
             self._add_note(f"{hidden} more \u2014 type above to find them")
@@ -377,7 +384,7 @@ class YearButton(QToolButton):
         self._from, self._to = self._spin("From"), self._spin("To")
         self._add_range_line()
         self.menu().aboutToShow.connect(self._refill)
-        self._counts: Counter = Counter()
+        self._counts: Counter[Hashable] = Counter()
         self._years: list[int] = []
         self._undated = False
         self._actions: list[QAction] = []
@@ -405,7 +412,12 @@ class YearButton(QToolButton):
         self.menu().addSeparator()
 
     def show_counts(
-        self, counts: Counter, years: Sequence[int], year_from: int | None, year_to: int | None, undated: bool = False
+        self,
+        counts: Counter[Hashable],
+        years: Sequence[int],
+        year_from: int | None,
+        year_to: int | None,
+        undated: bool = False,
     ) -> None:
         """Counts per year with the other filters applied (UNKNOWN_YEAR: works without a year), the years to
         offer, the chosen range and whether works without a year are chosen."""
@@ -530,6 +542,15 @@ def _chip_style(color: QColor) -> str:
 # -- the pane --------------------------------------------------------------------------------------
 
 
+class _FilterChanges(TypedDict, total=False):
+    """What the pane's own controls change in its Filters besides the facets' values."""
+
+    year_from: int | None
+    year_to: int | None
+    undated: bool
+    text: str
+
+
 class StatementsPane(QWidget):
     """Statements citing the selected paper (and those in which it cites others), filtered and grouped. Its
     filter buttons are the facets it is given (the registry's), in their order; the one named "year" chooses
@@ -544,7 +565,7 @@ class StatementsPane(QWidget):
         self._facet_list = tuple(sorted(given, key=lambda facet: facet.order))
         self._items: dict[Direction, list[Item]] = {direction: [] for direction in Direction}
         self._filters: dict[Direction, Filters] = {direction: Filters() for direction in Direction}
-        self._universe: dict[Direction, dict[str, Counter]] = {}
+        self._universe: dict[Direction, dict[str, Counter[Hashable]]] = {}
         self._direction = Direction.CITED_BY
         self._order = Order.RELEVANCE
         self._view: View | None = None
@@ -753,12 +774,16 @@ class StatementsPane(QWidget):
                 )
         if self._year is not None:
             self._year.show_counts(
-                view.facets["year"], sorted(universe["year"]), filters.year_from, filters.year_to, filters.undated
+                view.facets["year"],
+                sorted(year for year in universe["year"] if isinstance(year, int)),  # the year facet's values: years
+                filters.year_from,
+                filters.year_to,
+                filters.undated,
             )
         self._summary.setText(summary_text(view))
         self._clear_button.setVisible(_has_filters(filters))
 
-    def _universe_of(self, view: View, filters: Filters) -> dict[str, Counter]:
+    def _universe_of(self, view: View, filters: Filters) -> dict[str, Counter[Hashable]]:
         """Every value of each facet among all the statements (the menus list them even at count 0)."""
         if self._direction not in self._universe:
             unfiltered = (
@@ -770,6 +795,7 @@ class StatementsPane(QWidget):
     def _update_tabs(self) -> None:
         for number in range(self._tabs.count()):
             direction = self._direction_of_tab(number)
+            assert direction is not None  # every tab is given its direction when it is added
             items = self._items[direction]
             works = len({item.work.id for item in items})
             label = "Cited by" if direction is Direction.CITED_BY else "References"
@@ -782,7 +808,7 @@ class StatementsPane(QWidget):
 
     # -- changing filters ----------------------------------------------------------------------
 
-    def _change_filters(self, **changes: object) -> None:
+    def _change_filters(self, **changes: Unpack[_FilterChanges]) -> None:
         self._filters[self._direction] = replace(self._filters[self._direction], **changes)
         self._show()
 
@@ -941,7 +967,7 @@ def _open_text(work: Work | None, side: str) -> str:
     return f"Open {side} paper's DOI"
 
 
-def _ordered_values(facet: Facet, universe: Counter) -> list[Hashable]:
+def _ordered_values(facet: Facet, universe: Counter[Hashable]) -> list[Hashable]:
     """The order in which a facet's menu lists its values: the facet's own, else the most frequent first
     (an unknown value, "", last)."""
     by_count = sorted(universe, key=lambda value: (value == "", -universe[value], str(value)))

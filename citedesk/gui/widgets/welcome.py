@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 class WelcomePage(QWidget):
     """A short invitation to import BibTeX, by menu, button or drop."""
 
-    def __init__(self, import_action: QAction, icon: QIcon, parent=None) -> None:
+    def __init__(self, import_action: QAction, icon: QIcon, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcome")
         picture = QLabel(self)

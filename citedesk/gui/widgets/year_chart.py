@@ -25,7 +25,12 @@ UNKNOWN_GAP = 8.0  # px between the last year and the Unknown bar
 def muted_color(palette: QPalette, amount: float = 0.55) -> QColor:
     """The text colour blended towards the background: for axes, captions and hints."""
     text, back = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
-    return QColor.fromRgbF(*(t * amount + b * (1 - amount) for t, b in zip(text.getRgbF()[:3], back.getRgbF()[:3])))
+    return QColor.fromRgbF(*(t * amount + b * (1 - amount) for t, b in zip(_rgb_f(text), _rgb_f(back))))
+
+
+def _rgb_f(color: QColor) -> tuple[float, float, float]:
+    """The red, green and blue of a colour, 0 to 1 (what getRgbF()[:3] gives; its stub says only `object`)."""
+    return color.redF(), color.greenF(), color.blueF()
 
 
 def small_font(font: QFont, factor: float = 0.85) -> QFont:
@@ -49,13 +54,13 @@ class YearChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._counts: dict[int, Counter] = {}
+        self._counts: dict[int, Counter[Stance]] = {}
         self._years: list[int] = []
         self._hovered: int | None = None
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def set_counts(self, years: Mapping[int, Counter]) -> None:
+    def set_counts(self, years: Mapping[int, Counter[Stance]]) -> None:
         """Show these per-year stance counts (as `Reads.years` returns them: UNKNOWN_YEAR for
         works without a year)."""
         self._counts = {int(year): Counter(counts) for year, counts in years.items() if sum(counts.values()) > 0}
@@ -76,7 +81,7 @@ class YearChart(QWidget):
         """Whether there is a bar for works without a year."""
         return UNKNOWN_YEAR in self._counts
 
-    def counts(self, year: int) -> Counter:
+    def counts(self, year: int) -> Counter[Stance]:
         """The stance counts of one year (empty for a year without statements); UNKNOWN_YEAR: works without one."""
         return Counter(self._counts.get(year, {}))
 
