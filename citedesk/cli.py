@@ -9,6 +9,7 @@ import sqlite3
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from citedesk.commands import Command
 
 log = logging.getLogger(__name__)
+if TYPE_CHECKING:  # what add_subparsers returns (argparse names its class privately)
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,7 +160,7 @@ def _parser(registry: Registry) -> argparse.ArgumentParser:
     return parser
 
 
-def _add_plugin_commands(commands, registry: Registry) -> None:
+def _add_plugin_commands(commands: Subcommands, registry: Registry) -> None:
     """A subcommand for each registered command (`citedesk plugins` is one); one whose name is taken, or whose
     arguments cannot be declared, is a line in `registry.broken`."""
     for command in registry.commands.values():
@@ -166,9 +169,7 @@ def _add_plugin_commands(commands, registry: Registry) -> None:
                 f"{registry.plugin_of('commands', command.name)}: a command named {command.name!r} is already built in"
             )
             continue
-        parser = _add_command(
-            commands, command.name, lambda args, command=command: _run_plugin(command, args), command.help
-        )
+        parser = _add_command(commands, command.name, partial(_run_plugin, command), command.help)
         try:
             command.add_arguments(parser)
         except Exception as exc:  # a third party's bug must not stop the other commands
@@ -189,8 +190,10 @@ def _run_plugin(command: Command, args: argparse.Namespace) -> int:
         raise CitedeskError(f"the command {command.name!r} failed ({type(exc).__name__}: {exc})") from None
 
 
-def _add_command(commands, name: str, run: Callable, help_text: str) -> argparse.ArgumentParser:
-    command = commands.add_parser(name, help=help_text, description=help_text)
+def _add_command(
+    commands: Subcommands, name: str, run: Callable[[argparse.Namespace], int | None], help_text: str
+) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = commands.add_parser(name, help=help_text, description=help_text)
     command.add_argument("--library", metavar="PATH", default=argparse.SUPPRESS, help="the library file to use")
     command.set_defaults(run=run)
     return command
@@ -201,7 +204,7 @@ def _formats_help(registry: Registry) -> str:
     return ", ".join(f"{f.label} ({', '.join(f.extensions)})" for f in registry.formats.values())
 
 
-def _add_import(commands, registry: Registry) -> None:
+def _add_import(commands: Subcommands, registry: Registry) -> None:
     labels = ", ".join(f.label for f in registry.formats.values())
     command = _add_command(commands, "import", _run_import, f"import bibliography files ({labels}) into the library")
     command.add_argument(
@@ -226,7 +229,7 @@ def _add_import(commands, registry: Registry) -> None:
     )
 
 
-def _add_export(commands, registry: Registry) -> None:
+def _add_export(commands: Subcommands, registry: Registry) -> None:
     command = _add_command(commands, "export", _run_export, "export BibTeX, or another installed format")
     command.add_argument("-o", "--output", required=True, metavar="OUT", help="the file to write")
     command.add_argument(
@@ -242,7 +245,7 @@ def _add_export(commands, registry: Registry) -> None:
     command.add_argument("--latex", action="store_true", help="write non-ASCII letters as LaTeX for old BibTeX")
 
 
-def _add_refresh(commands) -> None:
+def _add_refresh(commands: Subcommands) -> None:
     command = _add_command(commands, "refresh", _run_refresh, "fetch citation data from the scholarly APIs")
     command.add_argument("keys", nargs="*", metavar="KEY", help="the papers to refresh")
     command.add_argument("--all", action="store_true", help="refresh every paper in the library")
@@ -253,7 +256,7 @@ def _add_refresh(commands) -> None:
     command.add_argument("-v", "--verbose", action="store_true", help="list every problem")
 
 
-def _add_sources(commands) -> None:
+def _add_sources(commands: Subcommands) -> None:
     command = _add_command(
         commands, "sources", _run_sources, "list the citation sources, enable, disable or give them a key"
     )
@@ -462,6 +465,7 @@ def _run_import_statements(args: argparse.Namespace) -> int:
 def _print_statement_preview(preview: StatementPreview) -> int:
     if preview.error:
         raise CitedeskError(preview.error)
+    assert preview.format is not None  # a preview without an error has read the file's format
     header = "" if preview.format == "jsonl" else " with a header line" if preview.header else " without a header line"
     _show(
         f"{Path(preview.path).name}: {FORMAT_NAMES[preview.format]}{header}; "

@@ -32,23 +32,28 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 @hookspec
 def citedesk_sources() -> list[Any]:
     """Citation sources: subclasses of `citedesk.sources.base.Source`."""
+    raise NotImplementedError  # a specification: the plug-ins implement it
 
 
 @hookspec
 def citedesk_formats() -> list[Any]:
     """Import and export formats: instances of `citedesk.formats.base.Format`."""
+    raise NotImplementedError  # a specification: the plug-ins implement it
 
 
 @hookspec
 def citedesk_classifiers() -> list[Any]:
     """Stance classifiers: instances of `citedesk.classify.plugin.StanceClassifier`."""
+    raise NotImplementedError  # a specification: the plug-ins implement it
 
 
 @hookspec
 def citedesk_statement_facets() -> list[Any]:
     """Filters of the statements pane: instances of `citedesk.library.facets.Facet`."""
+    raise NotImplementedError  # a specification: the plug-ins implement it
 
 
 @hookspec
 def citedesk_commands() -> list[Any]:
     """`citedesk` subcommands: instances of `citedesk.commands.Command`."""
+    raise NotImplementedError  # a specification: the plug-ins implement it

@@ -14,11 +14,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from citedesk import __version__, hookspecs
+
+if TYPE_CHECKING:  # the plug-in API's bases, for the types of what the registry holds
+    from citedesk.classify.plugin import StanceClassifier
+    from citedesk.commands import Command
+    from citedesk.formats.base import Format
+    from citedesk.library.facets import Facet
+    from citedesk.sources.base import Source
 
 log = logging.getLogger(__name__)
 
@@ -113,23 +120,23 @@ class Registry:
         return self.things[kind]
 
     @property
-    def sources(self) -> dict[str, Any]:
+    def sources(self) -> dict[str, type[Source]]:
         return self.things["sources"]
 
     @property
-    def formats(self) -> dict[str, Any]:
+    def formats(self) -> dict[str, Format]:
         return self.things["formats"]
 
     @property
-    def classifiers(self) -> dict[str, Any]:
+    def classifiers(self) -> dict[str, StanceClassifier]:
         return self.things["classifiers"]
 
     @property
-    def facets(self) -> dict[str, Any]:
+    def facets(self) -> dict[str, Facet]:
         return self.things["facets"]
 
     @property
-    def commands(self) -> dict[str, Any]:
+    def commands(self) -> dict[str, Command]:
         return self.things["commands"]
 
     def origin(self, kind: str, name: str) -> str:

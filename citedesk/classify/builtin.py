@@ -37,7 +37,7 @@ class MiniLMClassifier(StanceClassifier):
     label = "Accurate (MiniLM encoder)"
 
     @cached_property
-    def version(self) -> str:  # type: ignore[override]  # read from its settings file, without loading the model
+    def version(self) -> str:  # read from its settings file, without loading the model
         from citedesk.classify.encoder import SETTINGS_NAME, read_settings
         from citedesk.classify.model import resource
 

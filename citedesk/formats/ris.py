@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
-import rispy  # type: ignore[import-untyped]  # rispy ships no type information
+import rispy  # rispy ships no type information (ignore_missing_imports in pyproject.toml)
 
 from citedesk.formats.base import Date, Format, Name, ReadResult, Record
 from citedesk.formats.dates import parse_ris_date, ris_date

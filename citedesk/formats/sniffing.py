@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def recognise(data: bytes, path: str | Path, formats: Iterable[Format]) -> Forma
     return by_extension(path, candidates)
 
 
-def format_of_file(path: str | Path, formats: Iterable[Format]) -> Format | None:
+def format_of_file(path: str | os.PathLike[str], formats: Iterable[Format]) -> Format | None:
     """The format a file on disk is in, by its extension or else its first bytes; None for what is not a
     readable regular file, or one no format claims."""
     candidates = list(formats)
@@ -42,7 +43,7 @@ def format_of_file(path: str | Path, formats: Iterable[Format]) -> Format | None
     )
 
 
-def by_extension(path: str | Path, formats: Iterable[Format]) -> Format | None:
+def by_extension(path: str | os.PathLike[str], formats: Iterable[Format]) -> Format | None:
     """The format whose extensions include the file's, or None."""
     suffix = Path(path).suffix.lower()
     return next((candidate for candidate in formats if suffix in candidate.extensions), None) if suffix else None

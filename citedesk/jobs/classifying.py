@@ -8,6 +8,9 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import sqlite_utils
 
 from citedesk.classify import choice
 from citedesk.classify.builtin import FAST
@@ -136,7 +139,7 @@ def _put_first(queue: list[int], first: list[int]) -> tuple[list[int], int]:
     return [i for i in first if i in chosen] + [i for i in queue if i not in chosen], len(chosen)
 
 
-def _classify_batch(db, classifier: StanceClassifier, version: str, ids: list[int]) -> set[int]:
+def _classify_batch(db: sqlite_utils.Database, classifier: StanceClassifier, version: str, ids: list[int]) -> set[int]:
     """Update one batch; returns the library papers whose tallies changed."""
     changes: list[tuple[str | None, float | None, str, str | None, int]] = []
     papers: set[int] = set()
@@ -209,7 +212,7 @@ def _lines(lines: list[str]) -> Iterator[tuple[int, str]]:
     return ((number, line) for number, line in enumerate(lines, start=1) if line.strip())
 
 
-def _record(line: str, number: int, source: Path) -> dict:
+def _record(line: str, number: int, source: Path) -> dict[str, Any]:
     try:
         record = json.loads(line)
     except ValueError:
@@ -219,6 +222,6 @@ def _record(line: str, number: int, source: Path) -> dict:
     return record
 
 
-def _marker_of(record: dict) -> Marker:
+def _marker_of(record: dict[str, Any]) -> Marker:
     start, end = record.get("marker_start"), record.get("marker_end")
     return (start, end) if isinstance(start, int) and isinstance(end, int) else None

@@ -119,4 +119,4 @@ def find_source_file(db: sqlite_utils.Database, name: str) -> int:
     ).fetchall()
     if not rows:
         raise CitedeskError(f"No imported file called {name!r} (see `citedesk stats` for the list)")
-    return rows[0][0]
+    return int(rows[0][0])

@@ -62,7 +62,12 @@ class Refresh:
     """One refresh run: its plan, the shared report, and one writer at a time."""
 
     def __init__(
-        self, library, plans: list[Plan], settings: Settings, progress: Progress, cancelled: IsCancelled
+        self,
+        library: PathLike | None,
+        plans: list[Plan],
+        settings: Settings,
+        progress: Progress,
+        cancelled: IsCancelled,
     ) -> None:
         self.library, self.plans, self.settings = library, plans, settings
         self.progress, self.cancelled = progress, cancelled
@@ -231,7 +236,7 @@ class Refresh:
         asking.failing.clear()
         self._advance(asking.left)
 
-    def _problem(self, source: Source, paper: PaperRef | None, message: str) -> None:
+    def _problem(self, source: Source | type[Source], paper: PaperRef | None, message: str) -> None:
         with self.lock:
             self.report.problems.append(Problem(source.label, 0, message, key=paper.citekey if paper else ""))
 

@@ -43,6 +43,7 @@ _NEEDED = frozenset(
         "crossref",
     )
 )
+Columns = tuple[object, ...]  # an entry's values in DISPLAY_COLUMNS order: text, a year, or None
 DISPLAY_COLUMNS = ("title", "authors", "authors_short", "year", "venue", "doi", "arxiv", "url", "abstract", "keywords")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 

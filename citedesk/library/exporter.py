@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import sqlite_utils
 
@@ -13,7 +14,7 @@ from citedesk.library.bibtex.encoding import encode_text
 from citedesk.library.bibtex.values import evaluate, macro_names
 from citedesk.library.bibtex.writer import serialize_entry, to_seven_bit, written_type
 from citedesk.library.editing import REWRITTEN, written_entry
-from citedesk.library.entries import inherit_crossref
+from citedesk.library.entries import Fields, inherit_crossref
 from citedesk.library.importer import crossref_parent
 from citedesk.library.parsing import read_macros
 from citedesk.model import CitedeskError
@@ -24,6 +25,9 @@ UNION ALL
 SELECT position, raw, NULL, NULL, NULL, 0, 0 FROM file_blocks WHERE source_file_id = :id
 ORDER BY position
 """
+
+
+Row = tuple[Any, ...]  # a row as sqlite3 returns it
 
 
 def file_bytes(db: sqlite_utils.Database, source_file_id: int) -> bytes:
@@ -37,11 +41,11 @@ def file_bytes(db: sqlite_utils.Database, source_file_id: int) -> bytes:
     return encode_text(text, encoding, bool(bom))
 
 
-def _file_part(row: tuple, newline: str) -> str:
+def _file_part(row: Row, newline: str) -> str:
     """A block's text: as imported, or as edited in place; an entry whose raw text could not be edited is rewritten."""
     _, raw, fields, entry_type, citekey, modified, _ = row
     if modified != REWRITTEN:
-        return raw
+        return str(raw)
     return serialize_entry(written_type(raw, entry_type), citekey, json.loads(fields), newline)
 
 
@@ -73,7 +77,7 @@ def paper_records(db: sqlite_utils.Database, paper_ids: Sequence[int] | None = N
     return records
 
 
-def _record(db: sqlite_utils.Database, row: tuple, macros: dict[int | None, dict[str, str]]) -> Record:
+def _record(db: sqlite_utils.Database, row: Row, macros: dict[int | None, dict[str, str]]) -> Record:
     _, fields_json, entry_type, citekey, file_id, line = row
     if file_id not in macros:
         macros[file_id] = _macros_of_file(db, file_id)
@@ -85,7 +89,7 @@ def _record(db: sqlite_utils.Database, row: tuple, macros: dict[int | None, dict
     return record_of_entry(entry_type, citekey, values.items(), line or 0)
 
 
-def _evaluated(fields: list, macros: dict[str, str]) -> dict[str, str]:
+def _evaluated(fields: Fields, macros: dict[str, str]) -> dict[str, str]:
     """Each field's first value, macros evaluated, by lower-case name in the entry's order."""
     values: dict[str, str] = {}
     for name, raw in fields:
@@ -118,7 +122,7 @@ def _all_ids(db: sqlite_utils.Database) -> list[int]:
     return [row[0] for row in db.execute("SELECT id FROM papers ORDER BY source_file_id, position, id")]
 
 
-def _paper_rows(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple]:
+def _paper_rows(db: sqlite_utils.Database, ids: list[int]) -> Iterator[Row]:
     for chunk in _batches(ids):
         marks = ",".join("?" * len(chunk))
         rows = db.execute(
@@ -128,7 +132,7 @@ def _paper_rows(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple]:
         yield from (by_id[paper_id] for paper_id in chunk if paper_id in by_id)
 
 
-def _entry_text(row: tuple) -> str:
+def _entry_text(row: Row) -> str:
     _, raw, fields, entry_type, citekey, modified = row
     return written_entry(raw, json.loads(fields), entry_type, citekey, modified)
 
@@ -173,7 +177,7 @@ def _with_macros_they_use(needed: set[str], blocks: list[tuple[str, str, str]]) 
     return needed
 
 
-def _file_ids(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple]:
+def _file_ids(db: sqlite_utils.Database, ids: list[int]) -> Iterator[Row]:
     for chunk in _batches(ids):
         marks = ",".join("?" * len(chunk))
         yield from db.execute(

@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlite_utils
 
 from citedesk.library.bibtex.encoding import Decoded, shown
-from citedesk.library.entries import DISPLAY_COLUMNS
+from citedesk.library.entries import DISPLAY_COLUMNS, Columns, Fields
 from citedesk.library.parsing import Block, crossref_key, display_with_crossref, read_macros
 from citedesk.model import Cancelled, ImportReport, Problem
 
@@ -145,7 +145,7 @@ def _resolve_crossrefs(db: sqlite_utils.Database, file_id: int, macros: dict[str
             db.execute(f"UPDATE papers SET {assignments} WHERE id = ?", [*columns, paper_id])
 
 
-def crossref_parent(db: sqlite_utils.Database, fields: list, file_id: int | None) -> list | None:
+def crossref_parent(db: sqlite_utils.Database, fields: Fields, file_id: int | None) -> Fields | None:
     """The fields of the paper a crossref field names, preferring one from the same file."""
     key = crossref_key(fields)
     if not key:
@@ -154,7 +154,8 @@ def crossref_parent(db: sqlite_utils.Database, fields: list, file_id: int | None
         "SELECT fields FROM papers WHERE citekey = ? COLLATE NOCASE ORDER BY source_file_id IS ? DESC LIMIT 1",
         [key, file_id],
     ).fetchone()
-    return json.loads(parent[0]) if parent else None
+    found: Fields | None = json.loads(parent[0]) if parent else None
+    return found
 
 
 def _insert_source_file(db: sqlite_utils.Database, item: FileImport, now: str) -> int:
@@ -169,7 +170,9 @@ def _insert_source_file(db: sqlite_utils.Database, item: FileImport, now: str) -
         "imported_at": now,
         "format": item.format,
     }
-    return db["source_files"].insert(row).last_pk
+    file_id = db.table("source_files").insert(row).last_pk
+    assert file_id is not None
+    return int(file_id)
 
 
 def _key_to_store(
@@ -178,7 +181,8 @@ def _key_to_store(
     """The citation key to store an entry under, or None if the block is not stored as a paper."""
     if block.kind != "entry":
         return None
-    doi = block.columns[_DOI]
+    doi = _columns(block)[_DOI]
+    doi = doi if isinstance(doi, str) else None
     origin = Origin(source, block.line)
     if not block.key.strip():
         key = known.free_key(_generated_key(block))
@@ -208,23 +212,30 @@ def _shown(block: Block, decoded: Decoded) -> Block:
 
 def _generated_key(block: Block) -> str:
     """A key for an entry that has none: first author's family name and year, like JabRef's."""
-    authors = block.columns[_AUTHORS_SHORT] or ""
+    columns = _columns(block)
+    authors = str(columns[_AUTHORS_SHORT] or "")
     family = "".join(char for char in authors.split(" ")[0] if char.isalnum())
-    return f"{family or 'entry'}{block.columns[_YEAR] or ''}"
+    return f"{family or 'entry'}{columns[_YEAR] or ''}"
 
 
-def _other_row(file_id: int, position: int, block: Block, source: str, report: ImportReport) -> tuple:
+def _columns(block: Block) -> Columns:
+    """An entry's display columns (every entry block has them)."""
+    assert block.columns is not None, block.kind
+    return block.columns
+
+
+def _other_row(file_id: int, position: int, block: Block, source: str, report: ImportReport) -> tuple[object, ...]:
     kind = "duplicate" if block.kind == "entry" else block.kind
     if block.kind == "failed":
         report.failed.append(Problem(source, block.line, block.error, block.report_text, block.key))
     return (file_id, position, kind, block.raw, block.line, block.error or None, block.key or None)
 
 
-def _paper_row(key: str, block: Block, file_id: int, position: int, now: str) -> tuple:
+def _paper_row(key: str, block: Block, file_id: int, position: int, now: str) -> tuple[object, ...]:
     return (
         key,
         block.entry_type.lower(),
-        *block.columns,
+        *_columns(block),
         block.fields_json,
         block.raw,
         0,

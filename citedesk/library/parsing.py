@@ -17,13 +17,20 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import NamedTuple
 
-import bibtexparser
 from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
 
 from citedesk.library.bibtex.encoding import shown
 from citedesk.library.bibtex.reader import Segment, block_starts, split_segments, string_blocks
 from citedesk.library.bibtex.values import evaluate, strip_enclosing
-from citedesk.library.entries import DISPLAY_COLUMNS, Fields, display_columns, evaluated_fields, inherit_crossref
+from citedesk.library.entries import (
+    DISPLAY_COLUMNS,
+    Columns,
+    Fields,
+    display_columns,
+    evaluated_fields,
+    inherit_crossref,
+)
 from citedesk.library.visible import has_hidden, visible
 
 PARALLEL_MIN_CHARS = 1_000_000
@@ -42,7 +49,7 @@ class Block(NamedTuple):
     fields_json: str  # entries and @string: [[name, raw value], ...] in file order
     error: str
     report_text: str
-    columns: tuple | None  # entries: values in DISPLAY_COLUMNS order
+    columns: Columns | None  # entries: values in DISPLAY_COLUMNS order
 
 
 def parse_text(text: str, workers: int = 1) -> list[Block]:
@@ -99,7 +106,8 @@ class _Worker(NamedTuple):
             raise RuntimeError(f"a parsing process ended without its result (exit code {code})") from None
         if outcome == "error":
             raise value
-        return value
+        blocks: list[Block] = value
+        return blocks
 
     def end(self) -> None:
         """Kill the process if it still runs and close its pipe, so nothing is left for exit to wait on."""
@@ -174,7 +182,7 @@ def read_macros(text: str) -> dict[str, str]:
     macros: dict[str, str] = {}
     if not source:
         return macros
-    for block in bibtexparser.parse_string(source, parse_stack=[]).blocks:
+    for block in parse_string(source, parse_stack=[]).blocks:
         if isinstance(block, model.String):
             macros[block.key.lower()] = evaluate(block.value, macros)
     return macros
@@ -218,12 +226,12 @@ def _block_of(segment: Segment, macros: dict[str, str]) -> Block:
     )
 
 
-def _column_values(values: dict[str, str]) -> tuple:
+def _column_values(values: dict[str, str]) -> Columns:
     columns = display_columns(values)
     return tuple(columns[name] for name in DISPLAY_COLUMNS)
 
 
-def display_with_crossref(fields: Fields, parent: Fields | None, macros: dict[str, str]) -> tuple:
+def display_with_crossref(fields: Fields, parent: Fields | None, macros: dict[str, str]) -> Columns:
     """Display columns of an entry that inherits what it lacks from its crossref parent."""
     values = evaluated_fields(fields, macros)
     columns = _column_values(inherit_crossref(values, evaluated_fields(parent, macros) if parent else None))

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
+from typing import Any
 
 import sqlite_utils
 
@@ -224,7 +225,7 @@ def _cited_paper(db: sqlite_utils.Database, paper_id: int) -> tuple[str | None, 
     return (row[0], row[1]) if row else (None, None)
 
 
-def _item(values: tuple, work: Work, cited: tuple[str | None, int | None]) -> Item:
+def _item(values: tuple[Any, ...], work: Work, cited: tuple[str | None, int | None]) -> Item:
     """An Item from the _ITEM_COLUMNS of a row of _LOAD_SQL."""
     id_, text, start, end, section, raw_section, stance, confidence, intents, source, self_cite, influential = values
     section = section if section in _SECTIONS else Section.UNKNOWN.value
@@ -319,9 +320,14 @@ class Filters:
         ranged = self.year_from is not None or self.year_to is not None
         low, high = self.year_from or 1, self.year_to or 9999
         undated = self.undated
-        return lambda values: (
-            bool(values) and ((undated and values[0] == UNKNOWN_YEAR) or (ranged and low <= values[0] <= high))
-        )  # type: ignore[operator]
+
+        def in_range(values: Values) -> bool:
+            year = values[0] if values else None
+            if year == UNKNOWN_YEAR:
+                return undated
+            return ranged and isinstance(year, int) and low <= year <= high
+
+        return in_range
 
     def text_score(self, item: Item) -> int:
         """How many times the search terms occur in the item; 0 means it does not match."""
@@ -375,7 +381,7 @@ class View:
 
     items: list[Item]
     groups: list[Group]
-    facets: dict[str, Counter]
+    facets: dict[str, Counter[Hashable]]
     total: int
 
 
@@ -416,7 +422,7 @@ def build_view(items: Sequence[Item], filters: Filters, facets: tuple[Facet, ...
 _STANCE_RANK = {Stance.SUPPORTING: 0, Stance.CONTRASTING: 0, Stance.MENTIONING: 1, Stance.UNCLASSIFIED: 2}
 
 
-def _order_key(order: Order):
+def _order_key(order: Order) -> Callable[[tuple[int, Item]], tuple[Any, ...]]:
     """Sort key over (text score, item). Relevance: search hits, then evidence (supporting or
     contrasting) before mentions, influential citations, confidence, newest."""
     if order is Order.NEWEST:

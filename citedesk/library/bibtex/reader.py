@@ -6,8 +6,8 @@ import logging
 import re
 from typing import NamedTuple
 
-import bibtexparser
 from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
 
 # bibtexparser logs every failed block; CiteDesk reports them itself.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -39,7 +39,7 @@ def split_segments(text: str, first_line: int = 0) -> list[Segment]:
 
     `first_line` is the number of lines before `text` when it is a piece of a larger file."""
     # bibtexparser documents parse_string at its top level but imports it there without re-exporting it
-    library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
+    library = parse_string(text, parse_stack=[])
     lines = _LineCounter(text, first_line)
     segments: list[Segment] = []
     pos = 0
