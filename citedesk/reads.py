@@ -30,7 +30,7 @@ from citedesk.library.db import (
 from citedesk.library.editing import previewed_entry, shown_type
 from citedesk.library.entry_types import entry_type_label, short_label
 from citedesk.library.facets import Facet
-from citedesk.library.facets_builtin import SECTION_LABELS, UNKNOWN_YEAR, type_label
+from citedesk.library.facets_builtin import BUILT_IN, SECTION_LABELS, UNKNOWN_YEAR, type_label
 from citedesk.library.listing import (
     ALL,
     COLUMN_NAMES,
@@ -201,9 +201,12 @@ class Reads:
         """The paper, its tags, counts, statements per year and other sources' counts: quick to read."""
         return paper_report.load_summary(self.db, paper_id)
 
-    def report(self, paper_id: int, order: Order = Order.RELEVANCE) -> PaperReport:
-        """The summary with the statements both ways, the citing ones ordered for the statements pane."""
-        return paper_report.load_report(self.db, paper_id, order)
+    def report(
+        self, paper_id: int, order: Order = Order.RELEVANCE, facets: tuple[Facet, ...] | None = None
+    ) -> PaperReport:
+        """The summary with the statements both ways, the citing ones ordered and counted by the facets (the
+        built-in ones when None) for the statements pane."""
+        return paper_report.load_report(self.db, paper_id, order, facets if facets is not None else BUILT_IN)
 
     # changes
 

@@ -78,7 +78,9 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.watcher = LibraryWatcher(library_reads, self)
         self.model = PaperTableModel(library_reads, self)
-        self.reports = ReportLoader(self.runner, library, lambda: self.statements.order, self)
+        self.reports = ReportLoader(
+            self.runner, library, lambda: self.statements.order, tuple(self.registry.facets.values()), self
+        )
         self.source_labels: dict[str, str] | None = None  # read from the installed sources when first needed
         self.setWindowIcon(icon)
         self.setWindowTitle(f"{library.stem} — CiteDesk")

@@ -23,10 +23,16 @@ class ReportLoader(QObject):
     failed = Signal(str)  # why the selected paper's report could not be read
 
     def __init__(
-        self, runner: TaskRunner, library: Path, order: Callable[[], reads.Order], parent: QObject | None = None
+        self,
+        runner: TaskRunner,
+        library: Path,
+        order: Callable[[], reads.Order],
+        facets: tuple[reads.Facet, ...],
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner, self.library, self.order = runner, library, order
+        self.facets = facets  # the registry's: the statements pane's first view is counted by them
         self.paper_id: int | None = None  # the selected paper
         self.report: reads.PaperReport | None = None  # its report, once read
         self.loading: int | None = None  # the paper whose report a worker is reading
@@ -52,7 +58,7 @@ class ReportLoader(QObject):
             self._load(self.paper_id)
 
     def _load(self, paper_id: int) -> None:
-        library, order = self.library, self.order()
+        library, order, facets = self.library, self.order(), self.facets
         self.loading, self.summary_shown = paper_id, None
         self.runner.read(
             lambda progress, cancelled: reads.reading(library, lambda r: r.summary(paper_id)),
@@ -60,7 +66,7 @@ class ReportLoader(QObject):
             on_success=lambda summary: self._summary_read(paper_id, summary),
         )
         task = self.runner.read(
-            lambda progress, cancelled: reads.reading(library, lambda r: r.report(paper_id, order)),
+            lambda progress, cancelled: reads.reading(library, lambda r: r.report(paper_id, order, facets)),
             READING,
             on_success=lambda report: self._report_read(paper_id, report),
             on_failure=lambda message: self._failed(paper_id, message),

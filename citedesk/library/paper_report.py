@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from citedesk.library.citation_store import external_metrics
+from citedesk.library.facets import Facet
+from citedesk.library.facets_builtin import BUILT_IN
 from citedesk.library.queries import Paper, paper_by_id
 from citedesk.library.statement_view import (
     Direction,
@@ -79,8 +81,11 @@ def load_summary(db: sqlite_utils.Database, paper_id: int) -> PaperSummary:
     )
 
 
-def load_report(db: sqlite_utils.Database, paper_id: int, order: Order = Order.RELEVANCE) -> PaperReport:
-    """Read what the details, report and statements panes show for a paper, and order its statements."""
+def load_report(
+    db: sqlite_utils.Database, paper_id: int, order: Order = Order.RELEVANCE, facets: tuple[Facet, ...] = BUILT_IN
+) -> PaperReport:
+    """Read what the details, report and statements panes show for a paper, and order its statements and count
+    them by the facets (the registry's, in the window) for the statements pane's first view."""
     summary = load_summary(db, paper_id)
     cited_by = load_items(db, paper_id, Direction.CITED_BY)
     return PaperReport(
@@ -91,7 +96,7 @@ def load_report(db: sqlite_utils.Database, paper_id: int, order: Order = Order.R
         external=summary.external,
         cited_by=cited_by,
         references=load_items(db, paper_id, Direction.REFERENCES),
-        view=build_view(cited_by, Filters(order=order)),
+        view=build_view(cited_by, Filters(order=order), facets),
     )
 
 

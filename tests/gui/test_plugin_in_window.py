@@ -60,6 +60,9 @@ def versions(library) -> dict[str, int]:
 
 def test_the_plug_ins_facet_filters_the_statements_pane(qtbot, window):
     select(qtbot, window, "tse2017")
+    first_view = window.reports.report.view
+    assert FACET in first_view.facets  # counted on the worker thread with the report, not again in the window
+    assert window.statements.view is first_view
     length = window.statements.findChild(FacetButton, f"facet-{FACET}")
     assert length is not None and length.text() == "Length \u25be"
     assert menu_entries(length) == {"Long": "4", "Short": "3"}

@@ -601,6 +601,11 @@ class StatementsPane(QWidget):
         )
         self._show(keep_expanded=False, view=view if usable else None)
 
+    @property
+    def view(self) -> View | None:
+        """What the pane shows: the statements filtered, counted by facet and grouped (None before any)."""
+        return self._view
+
     def show_year(self, year: int) -> None:
         """Show only the citing statements of that year (UNKNOWN_YEAR: of works without a year), as picking it
         in the Year menu does; the year shown alone already shows every year again."""
