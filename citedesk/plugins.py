@@ -43,6 +43,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "citedesk.classify.builtin",
     "citedesk.library.facets_builtin",
     "citedesk.commands_builtin",
+    "citedesk.commands_cite",
 )
 
 

@@ -135,6 +135,64 @@ DATES: tuple[tuple[str, str], ...] = (
     ("event-date", "eventdate"),
 )  # "issued" is date, or year and month; other CSL dates are fields of their own name ("submitted")
 VERBATIM = frozenset({"url", "doi", "eprint", "file", "urlraw"})  # read without LaTeX decoding, written as is
+# biblatex's localisation keys in a `type` field, as words (what a style prints as the genre)
+TYPE_KEYS = {
+    "phdthesis": "PhD thesis",
+    "mathesis": "Master's thesis",
+    "candthesis": "Candidate thesis",
+    "techreport": "Technical report",
+    "resreport": "Research report",
+    "software": "Software",
+    "datacd": "CD-ROM",
+    "audiocd": "Audio CD",
+}
+# biblatex's localisation keys in a `series` field
+SERIES_KEYS = {"newseries": "new series", "oldseries": "old series"}
+# babel's language names (biblatex's langid) as the BCP 47 tags CSL wants: a style cases
+# and punctuates an English title only when it knows the item is in English
+LANGUAGE_TAGS = {
+    "english": "en",
+    "american": "en-US",
+    "USenglish": "en-US",
+    "british": "en-GB",
+    "UKenglish": "en-GB",
+    "australian": "en-AU",
+    "canadian": "en-CA",
+    "newzealand": "en-NZ",
+    "german": "de",
+    "ngerman": "de",
+    "austrian": "de-AT",
+    "naustrian": "de-AT",
+    "swissgerman": "de-CH",
+    "nswissgerman": "de-CH",
+    "french": "fr",
+    "francais": "fr",
+    "italian": "it",
+    "spanish": "es",
+    "portuguese": "pt",
+    "brazil": "pt-BR",
+    "brazilian": "pt-BR",
+    "dutch": "nl",
+    "swedish": "sv",
+    "danish": "da",
+    "norsk": "nb",
+    "nynorsk": "nn",
+    "finnish": "fi",
+    "polish": "pl",
+    "czech": "cs",
+    "russian": "ru",
+    "greek": "el",
+    "latin": "la",
+    "japanese": "ja",
+    "chinese": "zh",
+}
+_LANGUAGE_TAGS = {name.lower(): tag for name, tag in LANGUAGE_TAGS.items()}
+# an eprint of these archives is also a link (biblatex's eprinttype, or archiveprefix)
+EPRINT_URLS = {
+    "arxiv": "https://arxiv.org/abs/{}",
+    "pubmed": "https://pubmed.ncbi.nlm.nih.gov/{}",
+    "jstor": "https://www.jstor.org/stable/{}",
+}
 
 _TO_BIBTEX_TYPE = {csl_type: bibtex for csl_type, bibtex in reversed(TYPES)}
 _FROM_BIBTEX_TYPE = {
@@ -235,6 +293,7 @@ def record_of_entry(entry_type: str, key: str, values: Iterable[tuple[str, str]]
             variable = _text_variable(field, record_type)
             if variable and variable not in dict(texts) and (text := _text_of(field, value)):
                 texts.append((variable, text))
+    texts = _with_subtitle(texts, fields) + _eprint_link(texts, fields)
     return Record(
         record_type,
         key,
@@ -288,7 +347,31 @@ def _text_variable(field: str, record_type: str) -> str | None:
 def _text_of(field: str, value: str) -> str:
     if field in VERBATIM:
         return " ".join(_unbraced(value).split())
+    key = _unbraced(value).strip().lower()
+    if field == "type" and key in TYPE_KEYS:
+        return TYPE_KEYS[key]
+    if field == "series" and key in SERIES_KEYS:
+        return SERIES_KEYS[key]
+    if field == "langid" and key in _LANGUAGE_TAGS:
+        return _LANGUAGE_TAGS[key]
     return _decoded(value)
+
+
+def _with_subtitle(texts: list[tuple[str, str]], fields: dict[str, str]) -> list[tuple[str, str]]:
+    """biblatex's subtitle joins the title as CSL has it, "Title: Subtitle"."""
+    subtitle = _decoded(fields.get("subtitle", "")).strip()
+    if not subtitle:
+        return texts
+    return [(name, f"{text}: {subtitle}" if name == "title" else text) for name, text in texts]
+
+
+def _eprint_link(texts: list[tuple[str, str]], fields: dict[str, str]) -> list[tuple[str, str]]:
+    """A link to an arXiv (PubMed, JSTOR) eprint, when the entry has no URL of its own."""
+    archive = _unbraced(fields.get("eprinttype") or fields.get("archiveprefix") or "").strip().lower()
+    eprint = " ".join(_unbraced(fields.get("eprint", "")).split())
+    if archive not in EPRINT_URLS or not eprint or any(name == "URL" for name, _ in texts):
+        return []
+    return [("URL", EPRINT_URLS[archive].format(eprint))]
 
 
 def _decoded(value: str) -> str:

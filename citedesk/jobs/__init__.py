@@ -15,6 +15,7 @@ from citedesk.jobs.changes import (
     restore_papers,
     tag_papers,
 )
+from citedesk.jobs.citing import DEFAULT_STYLE, Reference, Style, citation_styles, cite_keys, cite_papers
 from citedesk.jobs.classifying import ClassifyReport, choose_classifier, classifier_in_use, classify, classify_file
 from citedesk.jobs.exporting import ExportResult, bibtex_of, export_bibtex, export_listed
 from citedesk.jobs.formats import export_format, format_of_file, installed_formats
@@ -40,6 +41,7 @@ from citedesk.sources.settings import load_settings
 # What the fronts need besides the jobs to call them and show what they return: they import the core only
 # through this package and citedesk.reads (see docs/architecture.md).
 __all__ = [
+    "DEFAULT_STYLE",
     "FIELDS",
     "FORMATS",
     "FORMAT_NAMES",
@@ -49,13 +51,18 @@ __all__ = [
     "Column",
     "EntryState",
     "ExportResult",
+    "Reference",
     "Removed",
     "Repaired",
     "StatementLayout",
     "StatementPreview",
+    "Style",
     "add_work",
     "bibtex_of",
     "choose_classifier",
+    "citation_styles",
+    "cite_keys",
+    "cite_papers",
     "classifier_in_use",
     "classify",
     "classify_file",

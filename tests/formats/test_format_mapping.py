@@ -215,3 +215,38 @@ def test_csl_json_markup_is_dropped_and_seasons_are_months():
     assert record.get("title") == "Frithuswith (d. 727)" and record.date() == Date(((2017, 24),))
     assert b'"date-parts": [\n' in CSLJSON().write([record])
     assert CSLJSON().read(CSLJSON().write([record]), "y.json").records == (record,)
+
+
+def test_biblatex_fields_read_as_a_style_needs_them():
+    """biblatex's subtitle joins the title, its localisation keys (type, series) become words, its langid a
+    language tag, an arXiv eprint a link, and \\hyphen a hyphen."""
+    from citedesk.formats.bibtex import record_of_entry
+
+    record = record_of_entry(
+        "thesis",
+        "geer",
+        [
+            ("title", "Earl, Saint, Bishop, Skald~-- and Music"),
+            ("subtitle", "The Orkney Earldom of the Twelfth Century"),
+            ("type", "phdthesis"),
+            ("series", "newseries"),
+            ("langid", "british"),
+            ("eprint", "hep-th/9603067"),
+            ("eprinttype", "arxiv"),
+            ("note", "methodology\\hyphen independent"),
+        ],
+    )
+    assert (
+        record.get("title") == "Earl, Saint, Bishop, Skald\u00a0– and Music: The Orkney Earldom of the Twelfth Century"
+    )
+    assert record.get("genre") == "PhD thesis"
+    assert record.get("collection-title") == "new series"
+    assert record.get("language") == "en-GB"
+    assert record.get("URL") == "https://arxiv.org/abs/hep-th/9603067"
+    assert record.get("note") == "methodology-independent"
+    own_link = record_of_entry(
+        "online", "x", [("eprint", "1234.5678"), ("archiveprefix", "arXiv"), ("url", "https://example.org/x")]
+    )
+    assert own_link.get("URL") == "https://example.org/x"  # a URL of its own is kept, not replaced
+    plain = record_of_entry("report", "y", [("type", "Working paper"), ("language", "English")])
+    assert plain.get("genre") == "Working paper" and plain.get("language") == "English"

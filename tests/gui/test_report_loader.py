@@ -15,7 +15,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def loader(qtbot, small_library):
     runner = TaskRunner()
-    loader = ReportLoader(runner, small_library, lambda: Order.NEWEST)
+    loader = ReportLoader(runner, small_library, lambda: Order.NEWEST, ())
     loader.reports = []  # what it said, in order
     loader.summaryRead.connect(lambda summary: loader.reports.append(("summary", summary.paper.citekey)))
     loader.reportRead.connect(lambda report, shown: loader.reports.append(("report", report.paper.citekey, shown)))

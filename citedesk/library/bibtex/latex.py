@@ -93,6 +93,7 @@ _TEXT_MACROS: dict[str, str] = {
     "textdegree": "°",
     "textbullet": "•",
     "slash": "/",
+    "hyphen": "-",  # biblatex's breakable hyphen
     "guillemotleft": "«",
     "guillemotright": "»",
     "quad": " ",
