@@ -76,6 +76,12 @@ def _parser(registry: Registry) -> argparse.ArgumentParser:
     parser.add_argument("--library", metavar="PATH", help="the library file to use")
     parser.add_argument("--screenshot", metavar="PNG", help="render the window offscreen to a PNG file and exit")
     parser.add_argument("--select", metavar="KEY", help="select the paper with this key when the window opens")
+    parser.add_argument(
+        "--explain",
+        dest="open_explanation",
+        action="store_true",
+        help="with --select: open the plain-language reading of that paper's report",
+    )
     parser.set_defaults(run=_run_window, registry=registry)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_import(commands, registry)
@@ -91,6 +97,11 @@ def _parser(registry: Registry) -> argparse.ArgumentParser:
         default=20,
         metavar="N",
         help="show the statements of at most N citing papers (default 20; 0 for all)",
+    )
+    show.add_argument(
+        "--explain",
+        action="store_true",
+        help="instead of the fields and statements, say in plain words what the paper's citation counts show",
     )
     _add_command(commands, "stats", _run_stats, "counts of papers, files and statements")
     statements = _add_command(
@@ -249,6 +260,7 @@ def _add_refresh(commands: Subcommands) -> None:
     command = _add_command(commands, "refresh", _run_refresh, "fetch citation data from the scholarly APIs")
     command.add_argument("keys", nargs="*", metavar="KEY", help="the papers to refresh")
     command.add_argument("--all", action="store_true", help="refresh every paper in the library")
+    command.add_argument("--watched", action="store_true", help="refresh the watched papers (see `citedesk watch`)")
     command.add_argument(
         "--source", action="append", metavar="NAME", help="only this source (repeatable; see `citedesk sources`)"
     )
@@ -275,17 +287,14 @@ def _add_sources(commands: Subcommands) -> None:
 
 
 def _run_refresh(args: argparse.Namespace) -> int:
-    if not args.keys and not args.all:
-        raise CitedeskError("name the papers to refresh (KEY ...) or use --all")
+    if sum((bool(args.keys), args.all, args.watched)) != 1:
+        raise CitedeskError("name the papers to refresh (KEY ...), or use --all or --watched")
     progress = _TerminalProgress("Fetching")
-    report = jobs.refresh(
-        args.library,
-        None if args.all else args.keys,
-        sources=args.source,
-        force=args.force,
-        progress=progress,
-        registry=args.registry,
-    )
+    options = {"sources": args.source, "force": args.force, "progress": progress, "registry": args.registry}
+    if args.watched:
+        report = jobs.refresh_watched(args.library, **options)
+    else:
+        report = jobs.refresh(args.library, None if args.all else args.keys, **options)
     progress.end()
     lines = [problem_line(p) for p in report.problems]
     _print_some(lines, None if args.verbose else _SHOWN_PROBLEMS)
@@ -351,7 +360,7 @@ def _run_window(args: argparse.Namespace) -> int:
         from citedesk.gui.app import run
     except ImportError as exc:
         raise CitedeskError(f"The window cannot start: {exc}. The commands (citedesk --help) still work.") from exc
-    return run(args.library, args.screenshot, args.select, registry=args.registry)
+    return run(args.library, args.screenshot, args.select, registry=args.registry, explain=args.open_explanation)
 
 
 def _run_import(args: argparse.Namespace) -> int:
@@ -425,7 +434,14 @@ def _run_list(args: argparse.Namespace) -> int:
 def _run_show(args: argparse.Namespace) -> int:
     with reads.Reads.open(args.library) as library:
         paper = library.paper_by_key(args.key)
+        if args.explain:
+            labels = {name: source.label for name, source in args.registry.sources.items()}
+            _show(f"{paper.citekey}  ({paper.year or 'no year'})  {paper.title or '(no title)'}")
+            for paragraph in library.explanation(paper.id, labels).paragraphs:
+                _show("\n" + textwrap.fill(paragraph, 88, initial_indent="  ", subsequent_indent="  "))
+            return 0
         _print_paper(paper)
+        _print_links(library.links(paper.id))
         citing = reads.works_newest_first(library.statements(paper.id, reads.Direction.CITED_BY))
         _print_citations(library.counts(paper.id), citing, args.limit)
     return 0
@@ -498,6 +514,14 @@ def _print_paper(paper: reads.Paper) -> None:
     _show("\nBibTeX fields")
     for name, value in paper.fields:
         _show(f"  {name} = {' '.join(value.split())}")
+
+
+def _print_links(links: Sequence[reads.Link]) -> None:
+    """The paper's files and links: "PDF  /home/me/papers/tse.pdf (missing)", "DOI  https://doi.org/..."."""
+    if links:
+        _show("\nFull text and links")
+    for link in links:
+        _show(f"  {link.label + ':':<18}{link.target}{'' if link.exists else '  (missing)'}")
 
 
 def _show(text: str = "") -> None:

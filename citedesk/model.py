@@ -156,6 +156,7 @@ class WorkRecord:
     venue: str | None = None
     publication_type: str | None = None  # journal-article, conference-paper, preprint, review, book, ...
     abstract: str | None = None
+    oa_url: str | None = None  # an open-access copy: its PDF where the source knows one, else its landing page
 
 
 @dataclass

@@ -44,6 +44,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "citedesk.library.facets_builtin",
     "citedesk.commands_builtin",
     "citedesk.commands_cite",
+    "citedesk.commands_watch",
+    "citedesk.commands_attach",
 )
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self, TypeVar
 
 import sqlite_utils
 
-from citedesk.library import listing, paper_report, queries, statement_view, statements
+from citedesk.library import attachments, explanation, listing, paper_report, queries, statement_view, statements
+from citedesk.library.attachments import Link, LinkKind
 from citedesk.library.damage import (
     LibraryDamaged,
     damage_error,
@@ -29,6 +30,7 @@ from citedesk.library.db import (
 )
 from citedesk.library.editing import previewed_entry, shown_type
 from citedesk.library.entry_types import entry_type_label, short_label
+from citedesk.library.explanation import Explanation
 from citedesk.library.facets import Facet
 from citedesk.library.facets_builtin import BUILT_IN, SECTION_LABELS, UNKNOWN_YEAR, type_label
 from citedesk.library.listing import (
@@ -73,12 +75,15 @@ __all__ = [  # the records, the queries, what works on records in memory, how va
     "Column",
     "Counts",
     "Direction",
+    "Explanation",
     "Facet",
     "Filters",
     "Group",
     "Item",
     "LibraryDamaged",
     "LibraryStats",
+    "Link",
+    "LinkKind",
     "ListQuery",
     "ListRow",
     "Order",
@@ -207,6 +212,22 @@ class Reads:
         """The summary with the statements both ways, the citing ones ordered and counted by the facets (the
         built-in ones when None) for the statements pane."""
         return paper_report.load_report(self.db, paper_id, order, facets if facets is not None else BUILT_IN)
+
+    def explanation(self, paper_id: int, source_labels: Mapping[str, str] | None = None) -> Explanation:
+        """The report's figures read in plain words ("Help me understand this report"), from the stored data
+        alone; sources called by `source_labels` where it names them."""
+        return explanation.explain_paper(self.db, paper_id, source_labels)
+
+    # files and links
+
+    def links(self, paper_id: int) -> tuple[Link, ...]:
+        """The paper's attached files, its open-access copy and its DOI, arXiv and web links, in display order."""
+        return attachments.links_of(self.db, paper_id)
+
+    def full_text(self, paper_id: int) -> Link | None:
+        """The best way to the paper's text: an attached PDF that is there, else the open-access copy, the DOI,
+        the arXiv page or the web page; None when it has none."""
+        return attachments.full_text(self.db, paper_id)
 
     # changes
 

@@ -6,6 +6,7 @@ sentence (a `CitedeskError`). The fronts import this package and nothing below i
 """
 
 from citedesk.jobs import sources_panel
+from citedesk.jobs.attachments import attach_file, attachment_folder, set_attachment_folder
 from citedesk.jobs.changes import (
     add_work,
     delete_tag,
@@ -15,13 +16,30 @@ from citedesk.jobs.changes import (
     restore_papers,
     tag_papers,
 )
-from citedesk.jobs.citing import DEFAULT_STYLE, Reference, Style, citation_styles, cite_keys, cite_papers
+from citedesk.jobs.citing import (
+    DEFAULT_STYLE,
+    Reference,
+    Style,
+    citation_styles,
+    cite_keys,
+    cite_papers,
+    references_html,
+)
 from citedesk.jobs.classifying import ClassifyReport, choose_classifier, classifier_in_use, classify, classify_file
 from citedesk.jobs.exporting import ExportResult, bibtex_of, export_bibtex, export_listed
 from citedesk.jobs.formats import export_format, format_of_file, installed_formats
 from citedesk.jobs.importing import default_workers, import_bibtex
 from citedesk.jobs.refreshing import refresh
 from citedesk.jobs.statement_files import import_statements, preview_statements
+from citedesk.jobs.watching import (
+    News,
+    days_since_watched_refresh,
+    mark_seen,
+    news,
+    refresh_watched,
+    watch_keys,
+    watch_papers,
+)
 from citedesk.library.editing import EntryState
 from citedesk.library.input_files import MAX_BIBLIOGRAPHY_BYTES
 from citedesk.library.removal import Removed
@@ -51,6 +69,7 @@ __all__ = [
     "Column",
     "EntryState",
     "ExportResult",
+    "News",
     "Reference",
     "Removed",
     "Repaired",
@@ -58,6 +77,8 @@ __all__ = [
     "StatementPreview",
     "Style",
     "add_work",
+    "attach_file",
+    "attachment_folder",
     "bibtex_of",
     "choose_classifier",
     "citation_styles",
@@ -66,6 +87,7 @@ __all__ = [
     "classifier_in_use",
     "classify",
     "classify_file",
+    "days_since_watched_refresh",
     "default_workers",
     "delete_tag",
     "describe_columns",
@@ -78,13 +100,20 @@ __all__ = [
     "import_statements",
     "installed_formats",
     "load_settings",
+    "mark_seen",
+    "news",
     "parse_columns",
     "preview_statements",
+    "references_html",
     "refresh",
+    "refresh_watched",
     "remove_papers",
     "repair_library",
     "restore_paper_edit",
     "restore_papers",
+    "set_attachment_folder",
     "sources_panel",
     "tag_papers",
+    "watch_keys",
+    "watch_papers",
 ]

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from citedesk.formats.references import DEFAULT_STYLE, Reference, Style, citation_styles, format_references
+from citedesk.formats.references import (
+    DEFAULT_STYLE,
+    Reference,
+    Style,
+    citation_styles,
+    format_references,
+    references_html,
+)
 from citedesk.jobs.base import PathLike, opened
 from citedesk.library import exporter
 
-__all__ = ["DEFAULT_STYLE", "Reference", "Style", "citation_styles", "cite_keys", "cite_papers"]
+__all__ = [
+    "DEFAULT_STYLE",
+    "Reference",
+    "Style",
+    "citation_styles",
+    "cite_keys",
+    "cite_papers",
+    "references_html",
+]
 
 
 def cite_papers(library: PathLike | None, paper_ids: Sequence[int], *, style: str = DEFAULT_STYLE) -> list[Reference]:

@@ -49,6 +49,7 @@ def store_result(db: sqlite_utils.Database, paper: PaperRef, result: SourceResul
         work_id = graph.work_for_paper(row)
         if result.work is not None:
             graph.fill_work(work_id, _ids_and_abstract(result.work))
+            _store_open_access(db, work_id, result.work.oa_url, result.source, fetched_at)
         for record in result.citations:
             _store_citation(graph, record, work_id, "cited", result.source, fetched_at, stored)
         for record in result.references:
@@ -66,6 +67,15 @@ def _ids_and_abstract(work: WorkRecord) -> dict[str, str | None]:
     if work.abstract:
         values["abstract"] = work.abstract
     return values
+
+
+def _store_open_access(db: sqlite_utils.Database, work_id: int, url: str | None, source: str, fetched_at: str) -> None:
+    """The open-access copy a source found, with the source and when; a source that found none leaves the stored one."""
+    if url:
+        db.execute(
+            "UPDATE works SET oa_url = ?, oa_source = ?, oa_fetched_at = ? WHERE id = ?",
+            [url, source, fetched_at, work_id],
+        )
 
 
 def _store_citation(

@@ -436,3 +436,18 @@ def m008_source_format(db: sqlite_utils.Database) -> None:
     """The format each imported file is in ("bibtex", "ris", "csljson"...): only BibTeX files are rebuilt
     byte for byte; the others' records were stored as BibTeX entries."""
     db.execute("ALTER TABLE source_files ADD COLUMN format TEXT NOT NULL DEFAULT 'bibtex'")
+
+
+@migrations()
+def m009_watch_and_full_text(db: sqlite_utils.Database) -> None:
+    """Watched papers and what is new on them (the highest statement id seen when the paper was last opened, and
+    a tally of the statements stored since), a work's open-access full text with where and when it was found, and
+    the library's own settings (its attachment folder)."""
+    db.execute("ALTER TABLE papers ADD COLUMN watched INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE papers ADD COLUMN seen_statement_id INTEGER")
+    db.execute("ALTER TABLE papers ADD COLUMN new_statements INTEGER")
+    db.execute("CREATE INDEX idx_papers_watched ON papers (watched) WHERE watched = 1")
+    for column in ("oa_url", "oa_source", "oa_fetched_at"):
+        db.execute(f"ALTER TABLE works ADD COLUMN {column} TEXT")
+    db.execute("CREATE TABLE library_settings (name TEXT PRIMARY KEY, value TEXT)")
+    _ask_upkeep(db, "update_tallies")

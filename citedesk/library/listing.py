@@ -50,7 +50,10 @@ COLUMNS = (
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 _BY_NAME = {column.name: column for column in COLUMNS}
-ROW_VALUES = ", ".join(f"papers.{column.sql} AS {column.name}" for column in COLUMNS)  # a ListRow's values
+ROW_VALUES = (  # a ListRow's values: the columns', then the marks shown beside the title
+    ", ".join(f"papers.{column.sql} AS {column.name}" for column in COLUMNS)
+    + ", papers.watched AS watched, papers.new_statements AS new_statements"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,8 @@ class ListRow:
     mentioning: int | None
     contrasting: int | None
     added: str | None
+    watched: int = 0  # 1 when the person watches the paper
+    new_statements: int | None = None  # citing statements stored since the paper was last opened
 
     def value(self, column: str) -> object:
         """The value shown in the column of this name."""
@@ -79,13 +84,15 @@ class ListRow:
 class Scope:
     """Which part of the library the sidebar selects: everything, recent additions, one file or one tag."""
 
-    kind: str = "all"  # all | recent | file | tag
+    kind: str = "all"  # all | recent | watched | file | tag
     id: int | None = None
 
     def where(self) -> tuple[str, list[object]]:
         """The SQL condition over `papers` for this scope."""
         if self.kind == "recent":
             return "papers.added_at >= ?", [recent_cutoff()]
+        if self.kind == "watched":
+            return "papers.watched = 1", []
         if self.kind == "file":
             return "papers.source_file_id = ?", [self.id]
         if self.kind == "tag":
@@ -223,6 +230,8 @@ class Sidebar:
     recent: int
     files: list[SidebarEntry]
     tags: list[SidebarEntry]
+    watched: int = 0
+    watched_new: int = 0  # new statements on the watched papers
 
 
 def sidebar(db: sqlite_utils.Database) -> Sidebar:
@@ -248,4 +257,7 @@ def sidebar(db: sqlite_utils.Database) -> Sidebar:
     )
     total = db.execute("SELECT count(*) FROM papers").fetchone()[0]
     recent = db.execute("SELECT count(*) FROM papers WHERE added_at >= ?", [recent_cutoff()]).fetchone()[0]
-    return Sidebar(total, recent, files, tags)
+    watched, watched_new = db.execute(
+        "SELECT count(*), coalesce(sum(new_statements), 0) FROM papers WHERE watched = 1"
+    ).fetchone()
+    return Sidebar(total, recent, files, tags, watched, watched_new)

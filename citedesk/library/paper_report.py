@@ -1,4 +1,4 @@
-"""Everything the window shows for one paper: a quick summary (paper, tags, counts, years), then its statements."""
+"""Everything the window shows for one paper: a quick summary (paper, tags, counts, years, links), then its statements."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from citedesk.library.attachments import Link, links_of
 from citedesk.library.citation_store import external_metrics
 from citedesk.library.facets import Facet
 from citedesk.library.facets_builtin import BUILT_IN
@@ -55,6 +56,7 @@ class PaperSummary:
     counts: Counts
     years: dict[int, Counter[Stance]]  # see statements.statements_per_year
     external: tuple[SourceCounts, ...]  # each source's own counts, by source name
+    links: tuple[Link, ...]  # its attached files, open-access copy and DOI, arXiv and web links
 
     @property
     def has_citation_data(self) -> bool:
@@ -78,6 +80,7 @@ def load_summary(db: sqlite_utils.Database, paper_id: int) -> PaperSummary:
         paper_counts(db, paper_id),
         statements_per_year(db, paper_id),
         source_counts(db, paper_id),
+        links_of(db, paper_id),
     )
 
 
@@ -94,6 +97,7 @@ def load_report(
         counts=summary.counts,
         years=summary.years,
         external=summary.external,
+        links=summary.links,
         cited_by=cited_by,
         references=load_items(db, paper_id, Direction.REFERENCES),
         view=build_view(cited_by, Filters(order=order), facets),

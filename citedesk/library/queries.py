@@ -55,6 +55,9 @@ class Paper:
     line: int | None = None  # where its entry starts in that file
     added_at: str | None = None
     updated_at: str | None = None
+    watched: bool = False
+    seen_statement_id: int | None = None  # the latest statement when the paper was last opened; None: never opened
+    new_statements: int = 0  # citing statements stored since then
 
 
 _FETCHED = ("abstract", "abstract_source", "source_file")  # the columns not read from `papers` as they are
@@ -124,7 +127,20 @@ def source_file_name(db: sqlite_utils.Database, source_file_id: int) -> str | No
 
 
 def _paper(db: sqlite_utils.Database, where: str, value: object) -> Paper | None:
-    return next(records(db.execute(_PAPER_SQL.format(where=where), [value]), Paper, fields=_field_pairs), None)
+    return next(
+        records(
+            db.execute(_PAPER_SQL.format(where=where), [value]),
+            Paper,
+            fields=_field_pairs,
+            watched=bool,
+            new_statements=_zero_if_none,
+        ),
+        None,
+    )
+
+
+def _zero_if_none(value: int | None) -> int:
+    return value or 0
 
 
 def _field_pairs(stored: str) -> tuple[tuple[str, str], ...]:

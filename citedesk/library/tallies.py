@@ -1,4 +1,4 @@
-"""Per-paper citation tallies (citing works and statements by stance), stored on each paper for the library list."""
+"""Per-paper citation tallies (citing works, statements by stance, new statements), stored on each paper for the library list."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ LEFT JOIN statements s ON s.citation_id = c.id
 WHERE w.paper_id IS NOT NULL {only}
 GROUP BY w.paper_id
 """
+# statements stored since the paper was last opened (papers never opened have none: nothing was seen to be new)
+_NEW = """
+UPDATE papers SET new_statements = (
+    SELECT count(*) FROM works w JOIN citations c ON c.cited_work_id = w.id JOIN statements s ON s.citation_id = c.id
+    WHERE w.paper_id = papers.id AND s.id > papers.seen_statement_id)
+WHERE seen_statement_id IS NOT NULL {only}
+"""
 _SET = ", ".join(f"{name} = ?" for name in TALLY_COLUMNS)
 _CLEAR = ", ".join(f"{name} = NULL" for name in TALLY_COLUMNS)
 
@@ -33,6 +40,7 @@ def update_tallies(db: sqlite_utils.Database, paper_ids: Iterable[int] | None = 
     if paper_ids is None:
         db.execute(f"UPDATE papers SET {_CLEAR} WHERE cited_by IS NOT NULL")
         _store(db, db.execute(_COUNTS.format(only="")).fetchall())
+        db.execute(_NEW.format(only=""))
         return
     ids = sorted(set(paper_ids))
     for start in range(0, len(ids), 500):
@@ -40,6 +48,7 @@ def update_tallies(db: sqlite_utils.Database, paper_ids: Iterable[int] | None = 
         marks = ",".join("?" * len(chunk))
         db.execute(f"UPDATE papers SET {_CLEAR} WHERE id IN ({marks})", chunk)
         _store(db, db.execute(_COUNTS.format(only=f"AND w.paper_id IN ({marks})"), chunk).fetchall())
+        db.execute(_NEW.format(only=f"AND id IN ({marks})"), chunk)
 
 
 def _store(db: sqlite_utils.Database, rows: list[tuple[int, ...]]) -> None:

@@ -1,4 +1,4 @@
-"""OpenAlex: a work's ids, type, abstract and citation counts by year (no citing sentences)."""
+"""OpenAlex: a work's ids, type, abstract, open-access copy and citation counts by year (no citing sentences)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from citedesk.sources.ids import (
 
 SELECT = (
     "id,doi,title,display_name,publication_year,type,type_crossref,authorships,primary_location,"
-    "cited_by_count,counts_by_year,referenced_works_count,abstract_inverted_index"
+    "cited_by_count,counts_by_year,referenced_works_count,abstract_inverted_index,open_access,best_oa_location"
 )
 TYPES = {  # OpenAlex's types in CiteDesk's vocabulary
     "article": "journal-article",
@@ -96,6 +96,7 @@ def parse_work(data: Any) -> tuple[WorkRecord, Metrics]:
         venue=venue_name(data.get("primary_location")),
         publication_type=work_type(data),
         abstract=rebuild_abstract(data.get("abstract_inverted_index")),
+        oa_url=open_access_url(data),
     )
     metrics = Metrics(
         cited_by=int_or_none(data.get("cited_by_count")),
@@ -103,6 +104,13 @@ def parse_work(data: Any) -> tuple[WorkRecord, Metrics]:
         counts_by_year=counts_by_year(data.get("counts_by_year")),
     )
     return work, metrics
+
+
+def open_access_url(data: dict[str, Any]) -> str | None:
+    """The PDF of the best open-access copy, else OpenAlex's open-access URL (a PDF or a landing page)."""
+    best = text_or_none(dict_or_empty(data.get("best_oa_location")).get("pdf_url"))
+    url = best or text_or_none(dict_or_empty(data.get("open_access")).get("oa_url"))
+    return url if url and url.lower().startswith(("https://", "http://")) else None
 
 
 def rebuild_abstract(index: Any) -> str | None:

@@ -137,7 +137,9 @@ def test_rows_of_the_list_have_a_value_under_each_column_name(opened):
         ("tse2017", 2017, "article"),
     ]
     assert page.rows[1].value("authors") == page.rows[1].authors == "Tse et al."
-    assert [field.name for field in dataclasses.fields(reads.ListRow)] == ["id", *reads.COLUMN_NAMES]
+    names = [field.name for field in dataclasses.fields(reads.ListRow)]
+    assert names == ["id", *reads.COLUMN_NAMES, "watched", "new_statements"]  # the marks beside the title last
+    assert (page.rows[1].watched, page.rows[1].new_statements) == (0, None)
     rest = opened.rows(ListQuery(sort="year", descending=False), page.after)
     assert [row.citekey for row in rest.rows] == ["smith2019", "garcia2021"] and rest.after is None
 
