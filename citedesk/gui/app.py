@@ -34,10 +34,15 @@ SCREENSHOT_PATIENCE = 120  # seconds a screenshot waits for the background work 
 
 
 def run(
-    library: str | None, screenshot: str | None = None, select: str | None = None, *, registry: Registry | None = None
+    library: str | None,
+    screenshot: str | None = None,
+    select: str | None = None,
+    *,
+    registry: Registry | None = None,
+    explain: bool = False,
 ) -> int:
     """Show the window until it is closed, or render it to a PNG and return; the exit status. The plug-in
-    registry is the command line's, else built here, once."""
+    registry is the command line's, else built here, once. `explain`: open the selected paper's explanation."""
     if screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not has_display():
@@ -57,7 +62,7 @@ def run(
     path = Path(library).expanduser() if library else default_library_path()
     registry = registry if registry is not None else build_registry()
     if screenshot:
-        return _screenshot(path, Path(screenshot), select, registry)
+        return _screenshot(path, Path(screenshot), select, registry, explain)
     try:
         window = open_window(path, QSettings(), registry)
     except CitedeskError as exc:
@@ -67,8 +72,8 @@ def run(
     sys.excepthook = _excepthook(window)
     window.show()
     freeze_startup_objects()
-    if select:
-        window.select_key(select)
+    if select and window.select_key(select) and explain:
+        window.explanation.set_open(True)
     return app.exec()
 
 
@@ -126,8 +131,8 @@ def _discard_half_built(kind: type, reads: Reads) -> None:
             shiboken6.delete(widget)
 
 
-def save_screenshot(window: MainWindow, path: Path, select: str | None) -> int:
-    """Render the window offscreen, with a paper selected and its report loaded, to a PNG."""
+def save_screenshot(window: MainWindow, path: Path, select: str | None, explain: bool = False) -> int:
+    """Render the window offscreen, with a paper selected and its report loaded (and explained), to a PNG."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     window.resize(*SCREENSHOT_SIZE)
@@ -139,8 +144,14 @@ def save_screenshot(window: MainWindow, path: Path, select: str | None) -> int:
         if not window.select_key(select):
             return _fail(f"No paper with the key {select!r} in the library", True)
         loop.exec()
-    wait_until_idle(window.runner, SCREENSHOT_PATIENCE)
-    settle(400)
+        if explain:
+            window.explanation.set_open(True)
+    deadline = time.monotonic() + SCREENSHOT_PATIENCE
+    while True:  # what a finished task delivers (a report read) may start another (its reference, its seen mark)
+        wait_until_idle(window.runner, deadline - time.monotonic())
+        settle(400)
+        if not window.runner.busy or time.monotonic() >= deadline:
+            break
     if not window.grab().save(str(path), "PNG"):
         return _fail(f"Cannot write the screenshot {path}", True)
     window.close()
@@ -165,7 +176,7 @@ def settle(msecs: int) -> None:
     loop.exec()
 
 
-def _screenshot(library: Path, png: Path, select: str | None, registry: Registry) -> int:
+def _screenshot(library: Path, png: Path, select: str | None, registry: Registry, explain: bool = False) -> int:
     """A screenshot with the default layout: settings in a scratch file, never the person's."""
     from PySide6.QtCore import QSettings
 
@@ -175,7 +186,7 @@ def _screenshot(library: Path, png: Path, select: str | None, registry: Registry
             window = build_window(library, settings, registry)
         except CitedeskError as exc:
             return _fail(str(exc), True)
-        return save_screenshot(window, png, select)
+        return save_screenshot(window, png, select, explain)
 
 
 def _send_qt_messages_to_the_log() -> None:

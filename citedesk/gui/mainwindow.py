@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -23,15 +23,19 @@ from PySide6.QtWidgets import (
 )
 
 from citedesk import jobs, reads
+from citedesk.gui.citing import Citer
 from citedesk.gui.classifier_menu import ClassifierMenu
 from citedesk.gui.commands import Commands
 from citedesk.gui.dialogs import Dialogs
 from citedesk.gui.extensions import load_extensions
+from citedesk.gui.full_text import FullText, pdf_paths
 from citedesk.gui.models.papers import PaperTableModel
 from citedesk.gui.report_loader import READING, ReportLoader
 from citedesk.gui.tasks import Task, TaskRunner
+from citedesk.gui.watched import Watched
 from citedesk.gui.watcher import LibraryWatcher, waiting_message
 from citedesk.gui.widgets.details import DetailsPane
+from citedesk.gui.widgets.explanation_view import ExplanationView
 from citedesk.gui.widgets.progress import TaskProgress
 from citedesk.gui.widgets.report import ReportPane
 from citedesk.gui.widgets.search_box import SearchBox
@@ -86,12 +90,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{library.stem} — CiteDesk")
         self.setAcceptDrops(True)
         self.commands = Commands(self, self)
+        self.citer = Citer(library, self.runner, settings, self.selected_ids, self.show_status, self)
+        self.watched = Watched(library, self.runner, settings, self.selected_ids, self.show_status, self)
+        self.full_text = FullText(self.commands, lambda: self.current_paper, self)
         self._build_panes(icon)
         self._build_menus()
         self._connect()
         self._restore_settings()
         self.reload_library()
         QTimer.singleShot(0, self.commands.classify_outdated)  # after a new model, or an older library
+        QTimer.singleShot(0, self.watched.refresh_if_due)  # when the person asked for it (off by default)
 
     # -- building
 
@@ -108,13 +116,17 @@ class MainWindow(QMainWindow):
             ReportPane(self),
             StatementsPane(self, self.registry.facets.values()),
         )
+        self.citer.view.add_button(self.full_text.view_action)
+        self.details.add_below_links(self.citer.view)
+        self.details.set_watch_action(self.watched.watch_action)
+        self.explanation = ExplanationView(self)
         self.middle = QSplitter(Qt.Orientation.Vertical, self)
         self.middle.addWidget(self.centre)
         self.middle.addWidget(self.statements)
         self.middle.setSizes([420, 480])
         self.extensions = load_extensions(self.registry, self, self)  # the plug-ins' actions and report sections
         self.registry.broken.extend(self.extensions.broken)  # Help ▸ About names them with the others
-        self.right = self._column(self.details, self.report_pane, *self.extensions.sections)
+        self.right = self._column(self.details, self.report_pane, self.explanation, *self.extensions.sections)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         for widget, stretch in ((self.sidebar, 0), (self.middle, 3), (self.right, 1)):
             self.splitter.addWidget(widget)
@@ -179,7 +191,9 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addActions([c.undo, c.redo])
         edit_menu.addSeparator()
-        edit_menu.addActions([c.copy_bibtex, c.edit_entry, c.add_tag, c.delete])
+        edit_menu.addActions([c.copy_bibtex, self.citer.copy_action, c.edit_entry, c.add_tag, c.delete])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.watched.watch_action, self.full_text.attach_action])
         edit_menu.addSeparator()
         edit_menu.addActions([c.select_all, c.find])
         view_menu = self.menuBar().addMenu("&View")
@@ -191,8 +205,11 @@ class MainWindow(QMainWindow):
         view_menu.aboutToShow.connect(self._sync_column_actions)
         self.columns_menu.aboutToShow.connect(self._sync_column_actions)
         view_menu.addAction(c.toggle_sidebar)
+        view_menu.addSeparator()
+        view_menu.addAction(self.full_text.view_action)
         citations_menu = self.menuBar().addMenu("&Citations")
-        citations_menu.addActions([c.refresh, c.refresh_all])
+        citations_menu.addActions([c.refresh, c.refresh_all, self.watched.refresh_action])
+        citations_menu.addAction(self.watched.on_start_action)
         citations_menu.addSeparator()
         citations_menu.addActions([c.import_statements, c.sources])
         citations_menu.addSeparator()
@@ -206,8 +223,12 @@ class MainWindow(QMainWindow):
             tools_menu.addActions(self.extensions.actions)
         self.menuBar().addMenu("&Help").addAction(c.about)
         self.table_menu = QMenu(self)
-        self.table_menu.addActions([c.refresh, c.copy_bibtex, c.edit_entry, c.add_tag, c.export, c.delete])
-        for action in (c.copy_bibtex, c.edit_entry, c.delete):
+        self.table_menu.addActions(
+            [c.refresh, c.copy_bibtex, self.citer.copy_action, self.watched.watch_action, c.edit_entry, c.add_tag]
+        )
+        self.table_menu.addActions([self.full_text.view_action, self.full_text.attach_action])
+        self.table_menu.addActions([c.export, c.delete])
+        for action in (c.copy_bibtex, self.citer.copy_action, c.edit_entry, c.delete):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.table.addAction(action)
         toolbar = QToolBar("Search", self)
@@ -236,6 +257,11 @@ class MainWindow(QMainWindow):
         self.reports.reportRead.connect(self._show_report)
         self.reports.failed.connect(lambda message: self.show_status(message, 8000))
         self.watcher.changed.connect(self._written_elsewhere)
+        self.watched.changed.connect(self.reload_library)
+        self.watched.refreshed.connect(
+            lambda report: self.commands.classify_outdated() if report.new_statements else None
+        )
+        self.explanation.wanted.connect(self._read_explanation)
         self.watcher.waiting.connect(lambda path: self.statusBar().showMessage(waiting_message(path)))
 
     # -- the list
@@ -321,6 +347,7 @@ class MainWindow(QMainWindow):
     def _paper_selected(self, row: int) -> None:
         if self.reports.select(self.model.paper_id(row)):
             self.commands.update_enabled()
+            self.full_text.update_enabled()
             if self.current_paper is None:
                 self._show_no_paper()
 
@@ -338,20 +365,45 @@ class MainWindow(QMainWindow):
         if not summary_shown:  # the summary, read alongside, has not shown the same details
             self._show_details(report)
         if report.has_citation_data:
-            self.statements.set_items(report.cited_by, report.references, report.view)
+            self.statements.set_items(report.cited_by, report.references, report.view, report.paper.seen_statement_id)
         else:
             self.statements.clear("No citing statements are stored for this paper yet.")
         self.extensions.show_report(report)
+        self.watched.show_paper(report.paper)  # after its new statements are on screen, marked new
         self.reportShown.emit(report.paper.id)
 
     def _show_details(self, summary: reads.PaperSummary) -> None:
-        self.details.show_paper(summary.paper, summary.tags)
+        shown = self.details.paper()
+        changed = shown is None or shown.id != summary.paper.id
+        self.details.show_paper(summary.paper, summary.tags, summary.links)
+        self.watched.watch_action.setChecked(summary.paper.watched)
+        self.citer.show_paper(summary.paper.id)
+        if changed:
+            self.explanation.paper_changed()
         if summary.has_citation_data:
             self.report_pane.show_report(summary.counts, summary.years)
         else:
             self.report_pane.show_no_data([self.commands.refresh, self.commands.import_statements])
         for other in summary.external:  # each source's own counts, on its own line, never merged into ours
             self.report_pane.show_external(f"{self._source_label(other.source)} ({other.fetched_on})", other.counts)
+
+    def _read_explanation(self) -> None:
+        """Read the plain-language reading of the paper shown, for the explanation below the report."""
+        paper_id, library = self.current_paper, self.library
+        if paper_id is None:
+            return
+        self._source_label("")  # the sources' own names, read once
+        labels = dict(self.source_labels or {})
+        self.runner.read(
+            lambda progress, cancelled: reads.reading(library, lambda r: r.explanation(paper_id, labels)),
+            READING,
+            on_success=lambda found: self._explained(paper_id, found.paragraphs),
+            on_failure=lambda message: self._explained(paper_id, [message]),
+        )
+
+    def _explained(self, paper_id: int, paragraphs: list[str]) -> None:
+        if paper_id == self.current_paper:
+            self.explanation.show_paragraphs(paragraphs)
 
     def _source_label(self, name: str) -> str:
         """How a source calls itself ("Semantic Scholar"); its name when it is no longer installed."""
@@ -361,6 +413,9 @@ class MainWindow(QMainWindow):
 
     def _show_no_paper(self) -> None:
         self.details.clear()
+        self.citer.show_paper(None)
+        self.watched.show_paper(None)
+        self.explanation.set_open(False)
         self.report_pane.clear()
         self.extensions.clear()
         self.statements.clear("Select a paper to see the statements that cite it.")
@@ -372,14 +427,38 @@ class MainWindow(QMainWindow):
             self.progress.follow(task)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _importable_paths(event, self.commands.registry):
+        if _importable_paths(event, self.commands.registry) or pdf_paths(_local_paths(event)):
             event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        """PDFs go onto a paper: the row under the pointer, or the paper shown when over its details."""
+        only_pdfs = pdf_paths(_local_paths(event)) and not _importable_paths(event, self.commands.registry)
+        if only_pdfs and self._drop_target(event.position().toPoint()) is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = _importable_paths(event, self.commands.registry)
         if paths:
             event.acceptProposedAction()
             self.commands.import_files(paths)
+            return
+        pdfs, target = pdf_paths(_local_paths(event)), self._drop_target(event.position().toPoint())
+        if pdfs and target is not None:
+            event.acceptProposedAction()
+            self.full_text.attach(target, pdfs)
+
+    def _drop_target(self, point: QPoint) -> int | None:
+        """The paper a file dropped at this point of the window goes to: the table's row there, else the
+        paper shown when the point is over the right-hand column."""
+        viewport = self.table.viewport()
+        inside = viewport.mapFrom(self, point)
+        if viewport.rect().contains(inside):
+            return self.model.paper_id(self.table.rowAt(inside.y()))
+        if self.right.rect().contains(self.right.mapFrom(self, point)):
+            return self.current_paper
+        return None
 
     def _sync_column_actions(self) -> None:
         for index, action in enumerate(self.columns_menu.actions()):
@@ -423,8 +502,11 @@ class MainWindow(QMainWindow):
         event.accept()
 
 
-def _importable_paths(event: QDragEnterEvent | QDropEvent, registry: Registry) -> list[Path]:
-    """The dropped local files an installed format reads, known by their extension or their first bytes."""
+def _local_paths(event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> list[Path]:
     urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-    paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
-    return [path for path in paths if jobs.format_of_file(path, registry=registry) is not None]
+    return [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+
+
+def _importable_paths(event: QDragEnterEvent | QDragMoveEvent | QDropEvent, registry: Registry) -> list[Path]:
+    """The dropped local files an installed format reads, known by their extension or their first bytes."""
+    return [path for path in _local_paths(event) if jobs.format_of_file(path, registry=registry) is not None]

@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
 
 from citedesk.reads import COLUMNS, ListQuery, ListRow, Reads, Scope, SortKey, pictured, short_label
 
@@ -68,7 +69,11 @@ class PaperTableModel(QAbstractTableModel):
         row, column = self.rows[index.row()], COLUMNS[index.column()]
         value = row.value(column.name)
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(column.name, value)
+            return _title(row) if column.name == "title" else _display(column.name, value)
+        if role == Qt.ItemDataRole.FontRole and column.name == "title" and row.new_statements:
+            return self._bold()
+        if role == Qt.ItemDataRole.ToolTipRole and column.name == "title" and row.new_statements:
+            return f"{value or ''}\n{row.new_statements:,} new citing statement{'s' if row.new_statements != 1 else ''}"
         if role == Qt.ItemDataRole.ToolTipRole and column.name in ("title", "venue") and value:
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and column.name in _NUMERIC:
@@ -76,6 +81,11 @@ class PaperTableModel(QAbstractTableModel):
         if role == PaperIdRole:
             return row.id
         return None
+
+    def _bold(self) -> QFont:
+        font = QFont()
+        font.setBold(True)
+        return font
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
@@ -139,6 +149,16 @@ class PaperTableModel(QAbstractTableModel):
         """Fetch `count` rows at once (used inside a reset, so no row signals)."""
         page = self.reads.rows(self.query, None, count)
         self.rows, self.after, self.at_end = page.rows, page.after, page.after is None
+
+
+def _title(row: ListRow) -> str | None:
+    """The title, starred when the paper is watched, with its count of new statements ("★ BLEU … · 3 new")."""
+    title = _display("title", row.title)
+    if not row.watched and not row.new_statements:
+        return title
+    star = "\u2605 " if row.watched else ""
+    new = f"  · {row.new_statements:,} new" if row.new_statements else ""
+    return f"{star}{title or ''}{new}"
 
 
 def _display(name: str, value: Any) -> str | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from pathlib import PurePath
 from urllib.parse import quote, urlsplit
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAction,
     QDesktopServices,
     QEnterEvent,
     QFont,
@@ -26,12 +28,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from citedesk.gui.widgets.year_chart import muted_color, small_font
-from citedesk.reads import Paper, entry_type_label, pictured
+from citedesk.reads import Link, LinkKind, Paper, entry_type_label, pictured
 
 ABSTRACT_LINES = 4
 MAX_AUTHORS = 12  # more than this: the first ten and "and N more"
@@ -95,6 +98,24 @@ def paper_links(paper: Paper) -> list[tuple[str, str, str]]:
     elif raw and not url:
         links.append(("URL", "", short_url(raw)))  # shown, but not a link a browser should open
     return links
+
+
+def link_rows(links: Sequence[Link]) -> list[tuple[str, str, str]]:
+    """(caption, URL to open, text to show) for the library's links of a paper: a file as its name (and "missing"
+    when it is not on disk, with nothing to open), a DOI or arXiv id as itself, a web page shortened."""
+    rows = []
+    for link in links:
+        if not link.is_url:
+            name = PurePath(link.target).name or link.target
+            url = QUrl.fromLocalFile(link.target).toString() if link.exists else ""
+            rows.append((link.label, url, name if link.exists else f"{name} (missing)"))
+        elif link.kind is LinkKind.DOI:
+            rows.append((link.label, link.target, re.sub(r"^https?://(dx\.)?doi\.org/", "", link.target)))
+        elif link.kind is LinkKind.ARXIV:
+            rows.append((link.label, link.target, re.sub(r"^https?://arxiv\.org/abs/", "", link.target)))
+        else:
+            rows.append((link.label, web_url(link.target) or "", short_url(link.target)))
+    return rows
 
 
 def author_names(authors: str | None) -> list[str]:
@@ -261,6 +282,7 @@ class DetailsPane(QWidget):
         super().__init__(parent)
         self._paper: Paper | None = None
         self._tags: list[str] = []
+        self._links: list[tuple[str, str, str]] = []
         self._copied_timer = QTimer(self)
         self._copied_timer.setSingleShot(True)
         self._copied_timer.setInterval(1500)
@@ -290,8 +312,20 @@ class DetailsPane(QWidget):
         )
         self.links_label.linkActivated.connect(self.open_link)
         self.abstract = AbstractView()
-        for widget in (self.hint_label, self.title_label, self.authors_label, self.meta_label, self.links_label):
+        self.star_button = QToolButton()
+        self.star_button.setAutoRaise(True)
+        self.star_button.hide()  # until set_watch_action gives it its action
+        title_row = QHBoxLayout()
+        title_row.setSpacing(6)
+        title_row.addWidget(self.title_label, 1)
+        title_row.addWidget(self.star_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.hint_label)
+        layout.addLayout(title_row)
+        for widget in (self.authors_label, self.meta_label, self.links_label):
             layout.addWidget(widget)
+        self.below_links = QVBoxLayout()  # what the window adds under the links (the Cite row)
+        self.below_links.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.below_links)
         layout.addWidget(self.abstract)
         layout.addLayout(self._build_fields())
         layout.addStretch(1)  # given more room than it needs, the rows stay at the top, at their own heights
@@ -340,11 +374,35 @@ class DetailsPane(QWidget):
         label.setContentsMargins(0, max(drop, 0), 0, 0)
         return label
 
+    def set_watch_action(self, action: QAction) -> None:
+        """The star beside the title: watches the paper (checked: watched)."""
+        self.star_button.setDefaultAction(action)
+        font = QFont(self.star_button.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        self.star_button.setFont(font)
+        action.changed.connect(self._show_star)
+        self._show_star()
+
+    def add_below_links(self, widget: QWidget) -> None:
+        """A row of the window's under the links (shown only while a paper is)."""
+        self.below_links.addWidget(widget)
+        widget.setVisible(self._paper is not None)
+
+    def _show_star(self) -> None:
+        action = self.star_button.defaultAction()
+        if action is None:
+            return
+        watched = action.isChecked()
+        self.star_button.setText("\u2605" if watched else "\u2606")
+        self.star_button.setToolTip("Watched: click to stop watching" if watched else action.toolTip())
+        self.star_button.setVisible(self._paper is not None)
+
     # Showing
 
-    def show_paper(self, paper: Paper, tags: Sequence[str]) -> None:
-        """Show one paper and its tags."""
+    def show_paper(self, paper: Paper, tags: Sequence[str], links: Sequence[Link] | None = None) -> None:
+        """Show one paper, its tags and its links (files, open access, ids; when None, from its own fields)."""
         self._paper, self._tags = paper, list(tags)
+        self._links = link_rows(links) if links is not None else paper_links(paper)
         self._reset_copy_button()
         self.hint_label.hide()
         self._set(self.title_label, _text(paper.title))
@@ -363,12 +421,13 @@ class DetailsPane(QWidget):
         self._set_field("Tags", self.tags_label, self._tags_html())
         self._set_field("Key", self.key_label, _text(paper.citekey))
         self.copy_button.setVisible(bool(self.key_label.text()))
+        self._show_below(True)
         self._apply_colors()
         self.updateGeometry()
 
     def clear(self) -> None:
         """Show only a quiet hint (no paper selected)."""
-        self._paper, self._tags = None, []
+        self._paper, self._tags, self._links = None, [], []
         for label in (self.title_label, self.authors_label, self.meta_label, self.links_label):
             self._set(label, "")
         self.abstract.set_text("")
@@ -376,21 +435,31 @@ class DetailsPane(QWidget):
         for caption, label in (("Keywords", self.keywords_label), ("Tags", self.tags_label), ("Key", self.key_label)):
             self._set_field(caption, label, "")
         self.copy_button.hide()
+        self._show_below(False)
         self.hint_label.show()
         self._apply_colors()
+
+    def _show_below(self, shown: bool) -> None:
+        for index in range(self.below_links.count()):
+            item = self.below_links.itemAt(index)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setVisible(shown)
+        if self.star_button.defaultAction() is not None:
+            self.star_button.setVisible(shown)
 
     def paper(self) -> Paper | None:
         """The paper shown (None when cleared)."""
         return self._paper
 
     def links(self) -> list[tuple[str, str, str]]:
-        """(caption, URL, text) of each link shown."""
-        return paper_links(self._paper) if self._paper is not None else []
+        """(caption, URL, text) of each link shown (URL "" for what cannot be opened: a missing file)."""
+        return list(self._links)
 
     # Actions
 
     def open_link(self, url: str) -> None:
-        """Open a link of the pane in the person's browser."""
+        """Open a link of the pane in the person's browser, or a file in its viewer."""
         QDesktopServices.openUrl(QUrl(url))
 
     def copy_key(self) -> None:
@@ -413,6 +482,9 @@ class DetailsPane(QWidget):
         for caption, url, text in self.links():
             shown = html.escape(text).replace(" ", "&nbsp;")
             link = f'<a href="{html.escape(url, quote=True)}">{shown}</a>' if url else shown
+            if not url and text.endswith(" (missing)"):
+                link = f'<span style="color:{self._muted()}">{shown}</span>'
+
             items.append(f'<span style="color:{self._muted()}">{html.escape(caption)}</span>&nbsp;{link}')
         return "&nbsp;&nbsp;&nbsp; ".join(items)
 

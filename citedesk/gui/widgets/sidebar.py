@@ -1,4 +1,4 @@
-"""The sidebar: All papers, Recently added, each imported file and each tag, with their counts."""
+"""The sidebar: All papers, Recently added, Watched (with their new statements), each file and each tag, counted."""
 
 from __future__ import annotations
 
@@ -39,7 +39,11 @@ class SidebarView(QTreeView):
         model.clear()
         library = _heading("Library")
         library.appendRows(
-            [_entry("All papers", bar.total, ALL), _entry("Recently added", bar.recent, Scope("recent"))]
+            [
+                _entry("All papers", bar.total, ALL),
+                _entry("Recently added", bar.recent, Scope("recent")),
+                _watched_entry(bar.watched, bar.watched_new),
+            ]
         )
         model.appendRow(library)
         if bar.files:
@@ -97,6 +101,24 @@ def _heading(text: str) -> QStandardItem:
     item.setFont(font)
     item.setFlags(Qt.ItemFlag.ItemIsEnabled)
     item.setForeground(Qt.GlobalColor.gray)
+    return item
+
+
+def _watched_entry(papers: int, new: int) -> QStandardItem:
+    """ "Watched · 3 new" (bold) when the watched papers have new statements, else "Watched  (2)"."""
+    if not new:
+        item = _entry("Watched", papers, Scope("watched"))
+        item.setToolTip(f"{papers:,} watched paper{'s' if papers != 1 else ''}: star a paper to watch it")
+        return item
+    item = _entry("Watched", papers, Scope("watched"))
+    item.setText(f"Watched · {new:,} new")
+    font = item.font()
+    font.setBold(True)
+    item.setFont(font)
+    item.setToolTip(
+        f"{new:,} citing statement{'s' if new != 1 else ''} stored since you last opened "
+        f"the {papers:,} watched paper{'s' if papers != 1 else ''}"
+    )
     return item
 
 

@@ -20,6 +20,7 @@ INDENT = 14  # statements and "See N more" start this far right of the margin
 BAR = 3  # width of the stance bar left of a statement
 HIT_COLOR = QColor("#ffe27a")
 LIBRARY_COLOR = QColor("#3b73c4")
+NEW_COLOR = QColor("#d2691e")  # a statement stored since the paper was last opened
 SELF_CITATION_COLOR = QColor("#8a55b8")
 _CACHED_WIDTHS = 3
 _SPACES = str.maketrans("\n\r\t\f\v\u2028\u2029", "       ")  # one for one, so offsets stay valid
@@ -51,6 +52,7 @@ class StatementDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._heights: dict[tuple[int, str], dict[SizeKey, int]] = {}
         self._fonts: dict[str, Fonts] = {}
+        self.seen_statement_id: int | None = None  # statements after this one are marked new; None: none is
 
     # -- sizes ---------------------------------------------------------------------------------
 
@@ -163,6 +165,7 @@ class StatementDelegate(QStyledItemDelegate):
             item,
             fonts,
             QRect(left, round(meta_top), rect.right() - MARGIN - left, _meta_height(fonts)),
+            self.seen_statement_id is not None and item.id > self.seen_statement_id,
         )
 
     def _paint_header(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index, fonts: Fonts) -> None:
@@ -348,11 +351,14 @@ def _muted(option: QStyleOptionViewItem) -> QColor:
 
 
 def _paint_statement_meta(
-    painter: QPainter, option: QStyleOptionViewItem, item: Item, fonts: Fonts, rect: QRect
+    painter: QPainter, option: QStyleOptionViewItem, item: Item, fonts: Fonts, rect: QRect, new: bool = False
 ) -> None:
     painter.setFont(fonts.small)
     metrics = QFontMetrics(fonts.small)
     x = rect.left()
+    if new:
+        x = _paint_pill(painter, "new", NEW_COLOR, metrics, x, rect) + 8
+        painter.setFont(fonts.small)
     section = section_text(item)
     if section:
         elided = metrics.elidedText(section, Qt.TextElideMode.ElideRight, max(40, rect.width() // 2))

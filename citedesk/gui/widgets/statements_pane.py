@@ -582,11 +582,18 @@ class StatementsPane(QWidget):
         """The order statements are shown in (kept from paper to paper)."""
         return self._order
 
-    def set_items(self, cited_by: list[Item], references: list[Item], view: View | None = None) -> None:
+    def set_items(
+        self,
+        cited_by: list[Item],
+        references: list[Item],
+        view: View | None = None,
+        seen_statement_id: int | None = None,
+    ) -> None:
         """Show a new paper's statements: every filter cleared, the order kept. `view`, when given,
         is `build_view(cited_by, Filters(order=self.order))` already built on a worker thread (with the
-        built-in facets: used when they are this pane's)."""
+        built-in facets: used when they are this pane's). Statements after `seen_statement_id` are marked new."""
         self._search_timer.stop()
+        self._delegate.seen_statement_id = seen_statement_id
         self._items = {Direction.CITED_BY: list(cited_by), Direction.REFERENCES: list(references)}
         self._filters = {direction: Filters(order=self._order) for direction in Direction}
         self._universe = {}
