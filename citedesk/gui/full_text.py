@@ -45,14 +45,17 @@ class FullText(QObject):
         super().__init__(parent)
         self.commands, self.current, self.window_parent = commands, current, parent
         self.view_action = QAction("View &Full Text", parent)
-        self.view_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.view_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         self.view_action.setToolTip(
-            "Open the attached PDF, else an open-access copy, the DOI or the web page (Ctrl+Shift+O)"
+            "Open the attached PDF, else an open-access copy, the DOI or the web page (Ctrl+Shift+F)"
         )
         self.view_action.triggered.connect(lambda _checked=False: self.view())
         self.attach_action = QAction("&Attach File…", parent)
         self.attach_action.setStatusTip("Link a PDF (or another file) to the paper, in its entry's file field")
         self.attach_action.triggered.connect(lambda _checked=False: self.ask_attach())
+        self.folder_action = QAction("Attachment &Folder…", parent)
+        self.folder_action.setStatusTip("Choose the folder that attachments' relative paths are read from")
+        self.folder_action.triggered.connect(lambda _checked=False: self.ask_folder())
         self.opened: list[QUrl] = []  # what was asked to open (the tests read it)
 
     def update_enabled(self) -> None:
@@ -81,6 +84,30 @@ class FullText(QObject):
         self.opened.append(url)
         if not QDesktopServices.openUrl(url):
             self.commands.window.show_status(f"Nothing on this computer opens {link.target}")
+
+    def ask_folder(self) -> None:
+        """Choose the library's attachment folder (where JabRef's relative paths are read from and written to)."""
+        library, window = self.commands.window.library, self.commands.window
+        window.runner.read(
+            lambda progress, cancelled: jobs.attachment_folder(library),
+            READING,
+            on_success=self._choose_folder,
+            on_failure=window.show_status,
+        )
+
+    def _choose_folder(self, current: Path) -> None:
+        chosen = QFileDialog.getExistingDirectory(self.window_parent, "Attachment Folder", str(current))
+        if chosen:
+            self.set_folder(Path(chosen))
+
+    def set_folder(self, folder: Path) -> None:
+        """Make `folder` the attachment folder; the paper shown is read again (its links may resolve now)."""
+        library = self.commands.window.library
+        self.commands._write(
+            lambda progress, cancelled: jobs.set_attachment_folder(library, folder),
+            "Setting the attachment folder",
+            lambda chosen: self.commands._after_change(f"Attachments are read from {chosen}", report=True),
+        )
 
     def ask_attach(self) -> None:
         """Choose a file and attach it to the paper shown."""

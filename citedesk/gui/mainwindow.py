@@ -187,6 +187,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([c.import_bib, c.import_statements, c.export])
         file_menu.addSeparator()
+        file_menu.addAction(self.full_text.folder_action)
+        file_menu.addSeparator()
         file_menu.addAction(c.quit)
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addActions([c.undo, c.redo])

@@ -7,6 +7,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDropEvent
 from test_main_window import make_window, select
 
+from citedesk import jobs
 from citedesk.gui.full_text import NO_FULL_TEXT
 
 pytestmark = pytest.mark.gui
@@ -74,4 +75,19 @@ def test_a_pdf_dropped_on_a_row_is_attached_to_that_paper_and_a_missing_one_is_s
     assert window.details.links()[0][1] == ""  # nothing to click
     window.full_text.view_action.trigger()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == NO_FULL_TEXT, timeout=10_000)
+    window.close()
+
+
+def test_a_relative_attachment_is_found_once_its_folder_is_chosen(qtbot, small_library, tmp_path):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    pdf(papers, "tse.pdf")
+    window = make_window(qtbot, small_library.parent)
+    select(qtbot, window, "tse2017")
+    jobs.edit_paper(small_library, window.current_paper, fields={"file": ":tse.pdf:PDF"})  # relative, as JabRef
+    window.reload_report()
+    qtbot.waitUntil(lambda: "PDF tse.pdf (missing)" in link_texts(window), timeout=10_000)
+    window.full_text.set_folder(papers)
+    qtbot.waitUntil(lambda: "PDF tse.pdf" in link_texts(window), timeout=10_000)
+    assert jobs.attachment_folder(small_library) == papers
     window.close()

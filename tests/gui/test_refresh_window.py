@@ -102,3 +102,56 @@ def test_closing_during_a_dripping_refresh_does_not_wait_for_the_server(qtbot, w
     window.close()
     assert time.monotonic() - started < 5  # it waited 15 s for the network before
     assert window.runner.wait(0)  # the refresh's worker has ended, not been left running
+
+
+def test_watched_papers_refresh_on_start_when_asked_and_say_what_is_new(qtbot, tmp_path, api_server, monkeypatch):
+    """Off by default; on, and older than the days set: the watched papers are refreshed in the background, and
+    what they gained is counted under Watched and said in the status bar."""
+    from citedesk.gui.watched import DAYS_KEY, ON_START_KEY
+
+    monkeypatch.setenv("CITEDESK_CONFIG", str(tmp_path / "config"))
+    for name in ("semanticscholar", "openalex", "crossref", "opencitations", "scite"):
+        monkeypatch.setenv(f"CITEDESK_{name.upper()}_URL", f"{api_server.url}/{name}")
+        monkeypatch.setenv(f"CITEDESK_{name.upper()}_RATE", "0")
+        monkeypatch.delenv(f"CITEDESK_{name.upper()}_KEY", raising=False)
+    serve_turing(api_server)
+    (tmp_path / "l.bib").write_text(
+        f"@article{{turing1950, title={{Computing Machinery}}, author={{Turing, Alan}}, year=1950, doi={{{TURING}}}}}\n",
+        encoding="utf-8",
+    )
+    library = tmp_path / "l.sqlite"
+    jobs.import_bibtex(library, [tmp_path / "l.bib"], workers=1)
+    jobs.watch_keys(library, ["turing1950"])
+
+    def started(on: bool) -> MainWindow:
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        settings.setValue(ON_START_KEY, "true" if on else "false")
+        settings.setValue(DAYS_KEY, 7)
+        win = MainWindow(library, Reads.open(library), StubDialogs(), settings, QIcon())
+        qtbot.addWidget(win)
+        win.show()
+        return win
+
+    off = started(False)
+    qtbot.wait(500)
+    assert api_server.requests == [] and off.reads.sidebar().watched_new == 0
+    off.close()
+
+    win = started(True)
+    qtbot.waitUntil(lambda: win.reads.sidebar().watched_new > 0, timeout=20_000)
+    qtbot.waitUntil(lambda: "new citing statement" in win.statusBar().currentMessage(), timeout=20_000)
+    new = win.reads.sidebar().watched_new
+    assert new == len(load_json("semanticscholar/Citation.json")["contexts"])
+    qtbot.waitUntil(lambda: any(f"Watched · {new} new" in text for text in sidebar_texts(win)), timeout=10_000)
+    asked = len(api_server.requests)
+    win.close()
+
+    again = started(True)  # refreshed less than 7 days ago: not again
+    qtbot.wait(800)
+    assert len(api_server.requests) == asked
+    again.close()
+
+
+def sidebar_texts(window) -> list[str]:
+    model = window.sidebar.tree_model
+    return [model.item(0).child(row).text() for row in range(model.item(0).rowCount())]

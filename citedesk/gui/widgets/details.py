@@ -485,7 +485,9 @@ class DetailsPane(QWidget):
             if not url and text.endswith(" (missing)"):
                 link = f'<span style="color:{self._muted()}">{shown}</span>'
 
-            items.append(f'<span style="color:{self._muted()}">{html.escape(caption)}</span>&nbsp;{link}')
+            items.append(
+                f'<span style="color:{self._muted()}">{html.escape(caption).replace(" ", "&nbsp;")}</span>&nbsp;{link}'
+            )
         return "&nbsp;&nbsp;&nbsp; ".join(items)
 
     def _tags_html(self) -> str:
