@@ -46,6 +46,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "citedesk.commands_cite",
     "citedesk.commands_watch",
     "citedesk.commands_attach",
+    "citedesk.commands_share",
 )
 
 

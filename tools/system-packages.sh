@@ -1,7 +1,8 @@
 #!/bin/sh
 # The system libraries Qt needs, installed with apt-get where they are missing (Debian, Ubuntu).
 #   sh tools/system-packages.sh window      what the window needs on an X11 or Wayland desktop
-#   sh tools/system-packages.sh offscreen   what the tests and --screenshot need (no display)
+#   sh tools/system-packages.sh offscreen   what --screenshot needs (no display)
+#   sh tools/system-packages.sh tests       that, and a PostgreSQL server for the shared-library tests
 # Elsewhere (macOS, Windows, other Linux distributions) it does nothing: PySide6's wheels bring the rest.
 set -eu
 mode="${1:-window}"
@@ -15,8 +16,8 @@ libxcb-shape.so.0:libxcb-shape0 libxcb-xinerama.so.0:libxcb-xinerama0 libxcb-xkb
 libxkbcommon-x11.so.0:libxkbcommon-x11-0 libX11-xcb.so.1:libx11-xcb1 libwayland-client.so.0:libwayland-client0"
 case "$mode" in
   window) wanted="$window" ;;
-  offscreen) wanted="$offscreen" ;;
-  *) echo "usage: sh tools/system-packages.sh window|offscreen" >&2; exit 2 ;;
+  offscreen|tests) wanted="$offscreen" ;;
+  *) echo "usage: sh tools/system-packages.sh window|offscreen|tests" >&2; exit 2 ;;
 esac
 known=$(ldconfig -p)
 missing=""
@@ -24,7 +25,10 @@ for pair in $wanted; do
   echo "$known" | grep -q "${pair%%:*}" || missing="$missing ${pair#*:}"
 done
 fc-list 2>/dev/null | grep -q . || missing="$missing fonts-dejavu-core"
+if [ "$mode" = tests ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing="$missing postgresql"  # the tests start their own throwaway cluster with its initdb and pg_ctl
+fi
 [ -z "$missing" ] && exit 0
-echo "Installing what Qt needs:$missing"
+echo "Installing what CiteDesk needs:$missing"
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 $sudo apt-get update -qq && $sudo apt-get install -y -qq $missing >/dev/null

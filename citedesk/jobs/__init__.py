@@ -30,6 +30,7 @@ from citedesk.jobs.exporting import ExportResult, bibtex_of, export_bibtex, expo
 from citedesk.jobs.formats import export_format, format_of_file, installed_formats
 from citedesk.jobs.importing import default_workers, import_bibtex
 from citedesk.jobs.refreshing import refresh
+from citedesk.jobs.sharing import ShareStatus, connect_shared, disconnect_shared, share_status, sync_shared
 from citedesk.jobs.statement_files import import_statements, preview_statements
 from citedesk.jobs.watching import (
     News,
@@ -73,6 +74,7 @@ __all__ = [
     "Reference",
     "Removed",
     "Repaired",
+    "ShareStatus",
     "StatementLayout",
     "StatementPreview",
     "Style",
@@ -87,10 +89,12 @@ __all__ = [
     "classifier_in_use",
     "classify",
     "classify_file",
+    "connect_shared",
     "days_since_watched_refresh",
     "default_workers",
     "delete_tag",
     "describe_columns",
+    "disconnect_shared",
     "edit_paper",
     "export_bibtex",
     "export_format",
@@ -112,7 +116,9 @@ __all__ = [
     "restore_paper_edit",
     "restore_papers",
     "set_attachment_folder",
+    "share_status",
     "sources_panel",
+    "sync_shared",
     "tag_papers",
     "watch_keys",
     "watch_papers",

@@ -451,3 +451,41 @@ def m009_watch_and_full_text(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE works ADD COLUMN {column} TEXT")
     db.execute("CREATE TABLE library_settings (name TEXT PRIMARY KEY, value TEXT)")
     _ask_upkeep(db, "update_tallies")
+
+
+@migrations()
+def m010_shared_library(db: sqlite_utils.Database) -> None:
+    """What a library connected to a shared PostgreSQL library keeps: each paper's and file's id there and the
+    version it last had, whether it was changed here since (set by triggers, so every writer is covered), the
+    deletions and conflicts waiting for the next sync."""
+    db.execute("ALTER TABLE papers ADD COLUMN shared_uid TEXT")
+    db.execute("ALTER TABLE papers ADD COLUMN shared_version INTEGER")
+    db.execute("ALTER TABLE papers ADD COLUMN shared_dirty INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE UNIQUE INDEX idx_papers_shared_uid ON papers (shared_uid)")
+    db.execute("CREATE INDEX idx_papers_shared_dirty ON papers (shared_dirty) WHERE shared_dirty = 1")
+    db.execute("ALTER TABLE source_files ADD COLUMN shared_uid TEXT")
+    db.execute("CREATE UNIQUE INDEX idx_source_files_shared_uid ON source_files (shared_uid)")
+    db.execute("CREATE TABLE shared_deletions (uid TEXT PRIMARY KEY, version INTEGER)")
+    db.execute(
+        "CREATE TABLE shared_conflicts (paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE, "
+        "theirs TEXT, theirs_version INTEGER NOT NULL, theirs_deleted INTEGER NOT NULL DEFAULT 0, found_at TEXT)"
+    )
+    # An edit here (not a sync, which always sets shared_version) marks a shared paper changed.
+    db.execute(
+        "CREATE TRIGGER papers_shared_edited AFTER UPDATE OF citekey, entry_type, raw, fields, modified ON papers "
+        "WHEN NEW.shared_uid IS NOT NULL AND NEW.shared_version IS OLD.shared_version "
+        "BEGIN UPDATE papers SET shared_dirty = 1 WHERE id = NEW.id; END"
+    )
+    for event, row in (("INSERT", "NEW"), ("DELETE", "OLD")):
+        db.execute(
+            f"CREATE TRIGGER paper_tags_shared_{event.lower()} AFTER {event} ON paper_tags "
+            f"BEGIN UPDATE papers SET shared_dirty = 1 WHERE id = {row}.paper_id AND shared_uid IS NOT NULL; END"
+        )
+    db.execute(
+        "CREATE TRIGGER papers_shared_deleted AFTER DELETE ON papers WHEN OLD.shared_uid IS NOT NULL "
+        "BEGIN INSERT OR REPLACE INTO shared_deletions (uid, version) VALUES (OLD.shared_uid, OLD.shared_version); END"
+    )
+    db.execute(
+        "CREATE TRIGGER papers_shared_restored AFTER INSERT ON papers WHEN NEW.shared_uid IS NOT NULL "
+        "BEGIN DELETE FROM shared_deletions WHERE uid = NEW.shared_uid; END"
+    )

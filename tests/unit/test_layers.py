@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "citedesk"
-CORE_PACKAGES = ("library", "sources", "classify", "jobs", "formats")
+CORE_PACKAGES = ("library", "sources", "classify", "jobs", "formats", "team")
 CORE = [
     path
     for path in PACKAGE.rglob("*.py")

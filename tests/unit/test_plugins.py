@@ -82,7 +82,17 @@ def test_the_built_ins_register_through_the_hooks(installed):
     assert {"bibtex", "ris", "csljson"} <= set(registry.formats)
     assert list(registry.classifiers) == ["linear", "minilm"]
     assert list(registry.facets) == ["section", "year", "type", "relationship", "author", "venue"]
-    assert list(registry.commands) == ["plugins", "cite", "watch", "unwatch", "news", "attach", "attachment-folder"]
+    assert list(registry.commands) == [
+        "plugins",
+        "cite",
+        "watch",
+        "unwatch",
+        "news",
+        "attach",
+        "attachment-folder",
+        "share",
+        "sync",
+    ]
     assert {info.origin for info in registry.plugins} == {plugins.BUILT_IN} and registry.broken == []
 
 

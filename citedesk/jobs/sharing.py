@@ -1,0 +1,113 @@
+"""A shared team library on PostgreSQL: connect this library to one, sync with it, and say where it stands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import keyring
+import psycopg
+from keyring.errors import KeyringError
+
+from citedesk.jobs.base import PathLike, opened, writing
+from citedesk.model import CitedeskError
+from citedesk.team import local, server
+from citedesk.team.sync import Prefer, SyncReport, sync
+
+__all__ = ["Prefer", "ShareStatus", "SyncReport", "connect_shared", "disconnect_shared", "share_status", "sync_shared"]
+
+KEYRING_SERVICE = "CiteDesk shared library"
+
+
+@dataclass(frozen=True)
+class ShareStatus:
+    """Where a library stands with its shared library."""
+
+    url: str | None  # None: not connected
+    waiting: int  # local changes (new, edited, deleted papers) not yet sent
+    conflicts: tuple[str, ...]  # citation keys changed here and there, waiting for a choice
+    last_change: int  # the last server change taken
+
+
+def connect_shared(library: PathLike | None, url: str) -> SyncReport:
+    """Connect this library to a shared one (its schema created if new), keep the password in the keyring, and
+    sync: an empty library takes everything, a full one sends what the server lacks."""
+    shown = server.without_password(url)
+    password = server.password_of(url)
+    with server.connected(url) as conn:
+        server.migrate(conn)
+    if password:
+        _keep_password(shown, password)
+    with opened(library) as db:
+        with writing(db):
+            local.set_setting(db, local.URL_SETTING, shown)
+    return sync_shared(library)
+
+
+def disconnect_shared(library: PathLike | None) -> None:
+    """Stop syncing: the library keeps its papers; connecting again later sends what changed meanwhile."""
+    with opened(library) as db, writing(db):
+        local.set_setting(db, local.URL_SETTING, None)
+
+
+def sync_shared(library: PathLike | None, *, prefer: Prefer | None = None) -> SyncReport:
+    """Send this library's changes and take the others'; conflicts are kept (or settled by `prefer`)."""
+    with opened(library) as db:
+        url = _url_of(db)
+        with _server(url) as conn:
+            return sync(db, conn, prefer)
+
+
+def share_status(library: PathLike | None) -> ShareStatus:
+    """The shared library this one is connected to, its changes waiting to be sent and its conflicts."""
+    with opened(library) as db:
+        waiting = db.execute(
+            "SELECT (SELECT count(*) FROM papers WHERE shared_version IS NULL OR shared_dirty = 1) "
+            "+ (SELECT count(*) FROM shared_deletions)"
+        ).fetchone()[0]
+        conflicts = tuple(
+            row[0]
+            for row in db.execute(
+                "SELECT p.citekey FROM shared_conflicts c JOIN papers p ON p.id = c.paper_id ORDER BY p.citekey"
+            )
+        )
+        return ShareStatus(
+            local.setting(db, local.URL_SETTING),
+            int(waiting),
+            conflicts,
+            int(local.setting(db, local.SEQ_SETTING) or 0),
+        )
+
+
+def _url_of(db: Any) -> str:
+    url = local.setting(db, local.URL_SETTING)
+    if url is None:
+        raise CitedeskError("This library is not connected to a shared library: citedesk share connect URL")
+    return url
+
+
+@contextmanager
+def _server(url: str) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+    """The server, with the password from the keyring (else libpq's own: PGPASSWORD, ~/.pgpass)."""
+    with server.connected(url, _password(url)) as conn:
+        server.migrate(conn)
+        yield conn
+
+
+def _keep_password(url: str, password: str) -> None:
+    try:
+        keyring.set_password(KEYRING_SERVICE, url, password)
+    except KeyringError as exc:
+        raise CitedeskError(
+            f"Cannot keep the password in the system keyring ({exc}); connect without it in the URL and put it in "
+            "~/.pgpass (or PGPASSWORD) instead"
+        ) from exc
+
+
+def _password(url: str) -> str | None:
+    try:
+        return keyring.get_password(KEYRING_SERVICE, url)
+    except KeyringError:
+        return None

@@ -1,0 +1,176 @@
+"""Libraries shared through a real PostgreSQL server: what one sends the others take, byte for byte; edits of
+the same paper on two sides are conflicts kept until chosen; deletions, tags, and cut-off pushes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from citedesk import jobs
+from citedesk.jobs.sharing import Prefer
+from citedesk.library.db import open_library
+from citedesk.model import CitedeskError
+from citedesk.team import sync as sync_module
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+GRAL = SHARED / "corpus" / "bibtex" / "typst-biblatex" / "tests" / "fixtures" / "valid" / "gral.bib"
+JABREF = SHARED / "corpus" / "bibtex" / "jabref"
+
+
+@pytest.fixture(autouse=True)
+def no_keyring(monkeypatch):
+    """Passwords stay in the URL's keyring entry in memory: the machine's keyring is never touched."""
+    kept: dict[tuple[str, str], str] = {}
+    monkeypatch.setattr(jobs.sharing.keyring, "set_password", lambda s, u, p: kept.__setitem__((s, u), p))
+    monkeypatch.setattr(jobs.sharing.keyring, "get_password", lambda s, u: kept.get((s, u)))
+
+
+def client(tmp_path: Path, name: str) -> Path:
+    return tmp_path / name / "library.sqlite"
+
+
+def records(library: Path) -> dict[str, tuple]:
+    """Every paper as the library holds it (key -> raw, fields, tags), for comparing libraries."""
+    db = open_library(library)
+    try:
+        rows = db.execute(
+            "SELECT p.citekey, p.raw, p.fields, p.entry_type, (SELECT group_concat(t.name, ',') FROM "
+            "(SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.paper_id = p.id ORDER BY t.name) t) "
+            "FROM papers p"
+        ).fetchall()
+        return {row[0]: tuple(row[1:]) for row in rows}
+    finally:
+        db.close()
+
+
+def paper_id(library: Path, key: str) -> int:
+    db = open_library(library)
+    try:
+        return db.execute("SELECT id FROM papers WHERE citekey = ?", [key]).fetchone()[0]
+    finally:
+        db.close()
+
+
+def exported_file(library: Path, name: str, out: Path) -> bytes:
+    jobs.export_bibtex(library, out, file_of=name)
+    return out.read_bytes()
+
+
+def test_an_empty_library_takes_everything_and_exports_the_file_byte_for_byte(tmp_path, shared_url):
+    a, b = client(tmp_path, "a"), client(tmp_path, "b")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    sent = jobs.connect_shared(a, shared_url)
+    assert sent.sent == len(records(a)) > 0 and sent.conflicts == []
+    taken = jobs.connect_shared(b, shared_url)
+    assert taken.received == len(records(a))
+    assert records(b) == records(a)
+    assert exported_file(b, "gral.bib", tmp_path / "b.bib") == GRAL.read_bytes()
+    assert jobs.share_status(b).waiting == 0 and jobs.share_status(b).url == shared_url.replace(":admin-secret", "")
+
+
+def test_edits_tags_and_deletions_travel_and_a_second_sync_changes_nothing(tmp_path, shared_url):
+    a, b = client(tmp_path, "a"), client(tmp_path, "b")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    jobs.connect_shared(a, shared_url)
+    jobs.connect_shared(b, shared_url)
+    keys = sorted(records(a))
+    jobs.edit_paper(a, paper_id(a, keys[0]), fields={"note": "{Read in the group meeting}"})
+    jobs.tag_papers(a, [paper_id(a, keys[1])], name="reading")
+    jobs.remove_papers(a, [paper_id(a, keys[2])])
+    assert jobs.share_status(a).waiting == 3
+    report = jobs.sync_shared(a)
+    assert (report.sent, report.deleted_there) == (2, 1)
+    taken = jobs.sync_shared(b)
+    assert (taken.received, taken.deleted_here) == (2, 1)
+    assert records(b) == records(a)
+    assert "Read in the group meeting" in records(b)[keys[0]][0]
+    assert records(b)[keys[1]][3] == "reading" and keys[2] not in records(b)
+    again = jobs.sync_shared(b)
+    assert (again.sent, again.received, again.deleted_here) == (0, 0, 0)
+
+
+def test_a_paper_edited_on_both_sides_is_a_conflict_and_both_versions_are_kept(tmp_path, shared_url):
+    a, b = client(tmp_path, "a"), client(tmp_path, "b")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    jobs.connect_shared(a, shared_url)
+    jobs.connect_shared(b, shared_url)
+    key = sorted(records(a))[0]
+    jobs.edit_paper(a, paper_id(a, key), fields={"note": "{A's note}"})
+    jobs.edit_paper(b, paper_id(b, key), fields={"note": "{B's note}"})
+    jobs.sync_shared(a)
+    report = jobs.sync_shared(b)
+    assert report.conflicts == [key]
+    assert "B's note" in records(b)[key][0]  # nothing overwritten: B keeps its edit ...
+    db = open_library(b)
+    theirs = json.loads(db.execute("SELECT theirs FROM shared_conflicts").fetchone()[0])
+    db.close()
+    assert "A's note" in theirs["raw"]  # ... and has A's beside it
+    assert jobs.sync_shared(b).conflicts == [key]  # until it chooses
+    assert "A's note" in records(a)[key][0] and jobs.sync_shared(a).received == 0
+
+    settled = jobs.sync_shared(b, prefer=Prefer.THEIRS)
+    assert settled.conflicts == [] and "A's note" in records(b)[key][0]
+    assert records(b) == records(a)
+
+
+def test_prefer_mine_sends_my_version_over_theirs(tmp_path, shared_url):
+    a, b = client(tmp_path, "a"), client(tmp_path, "b")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    jobs.connect_shared(a, shared_url)
+    jobs.connect_shared(b, shared_url)
+    key = sorted(records(a))[0]
+    jobs.edit_paper(a, paper_id(a, key), fields={"note": "{A's note}"})
+    jobs.edit_paper(b, paper_id(b, key), fields={"note": "{B's note}"})
+    jobs.sync_shared(a)
+    assert jobs.sync_shared(b).conflicts == [key]
+    assert jobs.sync_shared(b, prefer=Prefer.MINE).conflicts == []
+    jobs.sync_shared(a)
+    assert "B's note" in records(a)[key][0] and records(a) == records(b)
+
+
+def test_a_push_cut_off_after_the_server_committed_is_finished_by_the_next_sync(tmp_path, shared_url, monkeypatch):
+    a, b = client(tmp_path, "a"), client(tmp_path, "b")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # as if the process died between the server's commit and ours
+
+    noted = sync_module._note_sent
+    monkeypatch.setattr(sync_module, "_note_sent", killed)
+    with pytest.raises(KeyboardInterrupt):
+        jobs.connect_shared(a, shared_url)
+    monkeypatch.setattr(sync_module, "_note_sent", noted)
+    report = jobs.sync_shared(a)
+    assert report.sent == len(records(a)) and report.conflicts == [] and report.problems == []
+    jobs.connect_shared(b, shared_url)
+    assert records(b) == records(a)  # once each: nothing sent twice
+
+
+def test_not_connected_and_unreachable_are_one_sentence(tmp_path, postgres):
+    a = client(tmp_path, "a")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    with pytest.raises(CitedeskError, match="not connected to a shared library"):
+        jobs.sync_shared(a)
+    with pytest.raises(CitedeskError, match=r"Cannot reach the shared library postgresql://nobody@127\.0\.0\.1:1/x"):
+        jobs.connect_shared(a, "postgresql://nobody:pw@127.0.0.1:1/x")
+    assert jobs.share_status(a).url is None
+
+
+def test_a_read_only_role_takes_the_library_and_its_writes_are_refused_in_one_sentence(tmp_path, postgres, shared_url):
+    a, b = client(tmp_path, "a"), client(tmp_path, "b")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    jobs.connect_shared(a, shared_url)
+    database = shared_url.rsplit("/", 1)[1]
+    postgres.create_role("reader", "reader-secret")
+    postgres.sql('GRANT SELECT ON ALL TABLES IN SCHEMA public TO "reader"', database)
+    reader_url = postgres.url(database, "reader", "reader-secret")
+    jobs.connect_shared(b, reader_url)
+    assert records(b) == records(a)
+    key = sorted(records(b))[0]
+    jobs.edit_paper(b, paper_id(b, key), fields={"note": "{not allowed}"})
+    with pytest.raises(CitedeskError, match="may read it but not write to it"):
+        jobs.sync_shared(b)
+    assert jobs.share_status(b).waiting == 1  # kept here, said, not lost
+    assert "not allowed" not in records(a)[key][0] and jobs.sync_shared(a).received == 0
