@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from citedesk.team.sync import Prefer, SyncReport, sync
 __all__ = ["Prefer", "ShareStatus", "SyncReport", "connect_shared", "disconnect_shared", "share_status", "sync_shared"]
 
 KEYRING_SERVICE = "CiteDesk shared library"
+RETRY_SECONDS = 1.0  # the wait before reaching a lost server again, growing with each try
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,22 @@ def disconnect_shared(library: PathLike | None) -> None:
         local.set_setting(db, local.URL_SETTING, None)
 
 
-def sync_shared(library: PathLike | None, *, prefer: Prefer | None = None) -> SyncReport:
-    """Send this library's changes and take the others'; conflicts are kept (or settled by `prefer`)."""
+def sync_shared(library: PathLike | None, *, prefer: Prefer | None = None, attempts: int = 4) -> SyncReport:
+    """Send this library's changes and take the others'; conflicts are kept (or settled by `prefer`). A server
+    lost in the middle (restarted) is reached again and the sync goes on: sending twice sends nothing twice, and
+    taking goes on from the last change it noted."""
     with opened(library) as db:
-        url = _url_of(db)
-        with _server(url) as conn:
-            return sync(db, conn, prefer)
+        url, lost = _url_of(db), False
+        for attempt in range(attempts):
+            try:
+                with _server(url) as conn:
+                    return sync(db, conn, prefer)
+            except (server.ServerLost, server.ServerUnreachable) as exc:
+                lost = lost or isinstance(exc, server.ServerLost)  # a server that was there: probably restarting
+                if not lost or attempt == attempts - 1:
+                    raise
+                time.sleep(RETRY_SECONDS * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def share_status(library: PathLike | None) -> ShareStatus:

@@ -55,6 +55,14 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 
+class ServerLost(CitedeskError):
+    """The connection broke in the middle (a restarted server, a dropped network): trying again may succeed."""
+
+
+class ServerUnreachable(CitedeskError):
+    """No connection could be made (a wrong address, a server down, a refused password)."""
+
+
 def without_password(url: str) -> str:
     """The URL as it may be shown and stored: the password left out (it goes to the keyring)."""
     parts = urlsplit(url)
@@ -76,11 +84,11 @@ def connected(url: str, password: str | None = None) -> Iterator[psycopg.Connect
     """A connection to the shared library; a server that cannot be reached or refuses is one sentence."""
     shown = without_password(url)
     try:
-        conn = psycopg.connect(
+        conn = psycopg.connect(  # autocommit: each `conn.transaction()` is a transaction of its own
             url, password=password, connect_timeout=CONNECT_TIMEOUT, application_name="citedesk", autocommit=True
         )
     except psycopg.OperationalError as exc:
-        raise CitedeskError(f"Cannot reach the shared library {shown}: {first_line(exc)}") from exc
+        raise ServerUnreachable(f"Cannot reach the shared library {shown}: {first_line(exc)}") from exc
     try:
         with said_in_one_sentence(shown):
             yield conn
@@ -99,7 +107,7 @@ def said_in_one_sentence(shown: str) -> Iterator[None]:
             f"({first_line(exc)}). Nothing was sent; ask its owner for write access"
         ) from exc
     except psycopg.OperationalError as exc:
-        raise CitedeskError(f"Lost the shared library {shown}: {first_line(exc)}; sync again later") from exc
+        raise ServerLost(f"Lost the shared library {shown}: {first_line(exc)}; sync again later") from exc
 
 
 def first_line(exc: BaseException) -> str:

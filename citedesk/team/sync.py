@@ -18,6 +18,7 @@ from citedesk.model import Problem, count
 from citedesk.team import local
 from citedesk.team.server import WRITE_LOCK
 
+_PAPER_FIELDS = "uid, citekey, source_file_uid, record, tags, version, deleted, seq"  # what _take_paper reads
 PULL_BATCH = 2_000  # server rows applied (and the last change noted) per local transaction
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -71,10 +72,7 @@ def _take_theirs(db: sqlite_utils.Database, conn: Connection, report: SyncReport
     held = db.execute("SELECT p.id, p.shared_uid FROM shared_conflicts c JOIN papers p ON p.id = c.paper_id").fetchall()
     with db.atomic():
         for paper_id, uid in held:
-            row = conn.execute(
-                "SELECT uid, citekey, source_file_uid, record, tags, version, deleted, seq FROM papers WHERE uid = %s",
-                [uid],
-            ).fetchone()
+            row = conn.execute(f"SELECT {_PAPER_FIELDS} FROM papers WHERE uid = %s", [uid]).fetchone()
             if row is None:
                 db.execute("DELETE FROM shared_conflicts WHERE paper_id = ?", [paper_id])
             else:
@@ -88,6 +86,7 @@ def _take_theirs(db: sqlite_utils.Database, conn: Connection, report: SyncReport
 class _Sent:
     versions: dict[int, int] = field(default_factory=dict)  # paper id -> the server's version now
     deletions: list[str] = field(default_factory=list)  # uids deleted there (or already gone)
+    kept: list[str] = field(default_factory=list)  # uids whose deletion was refused: to be taken back
     conflicts: dict[int, tuple[dict[str, Any] | None, int]] = field(default_factory=dict)  # id -> theirs, version
 
 
@@ -108,6 +107,17 @@ def send(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
         for uid, version in deletions:
             _send_deletion(conn, uid, version, prefer, sent, report)
     _note_sent(db, sent, report)
+    _take_back(db, conn, sent.kept, report)
+
+
+def _take_back(db: sqlite_utils.Database, conn: Connection, uids: list[str], report: SyncReport) -> None:
+    """The papers deleted here that someone changed there meanwhile: they come back as the server has them (their
+    change may be older than the last one taken, so the next take would not bring them)."""
+    with db.atomic():
+        for uid in uids:
+            row = conn.execute(f"SELECT {_PAPER_FIELDS} FROM papers WHERE uid = %s", [uid]).fetchone()
+            if row is not None:
+                _take_paper(db, row, None, report)
 
 
 def _conflicted(db: sqlite_utils.Database) -> set[int]:
@@ -210,6 +220,7 @@ def _send_deletion(
                 report.problems.append(
                     Problem("shared library", 0, f"{row[0]} was changed by someone else: kept, not deleted", key=row[0])
                 )
+                sent.kept.append(uid)
     sent.deletions.append(uid)
 
 
@@ -248,11 +259,7 @@ def take(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
 def _changed_papers(conn: Connection, last: int) -> Iterator[list[tuple[Any, ...]]]:
     with conn.transaction(), conn.cursor(name="citedesk_take") as cursor:
         cursor.itersize = PULL_BATCH
-        cursor.execute(
-            "SELECT uid, citekey, source_file_uid, record, tags, version, deleted, seq FROM papers "
-            "WHERE seq > %s ORDER BY seq",
-            [last],
-        )
+        cursor.execute(f"SELECT {_PAPER_FIELDS} FROM papers WHERE seq > %s ORDER BY seq", [last])
         while batch := cursor.fetchmany(PULL_BATCH):
             yield batch
 
