@@ -60,7 +60,7 @@ def test_a_client_killed_in_the_middle_of_a_push_leaves_the_server_whole_and_its
         on_server = server_keys(shared_url)
         assert len(on_server) in (0, 20_000)  # all of the push or none of it: one transaction
     finished = cli(a, "sync")
-    out, err = finished.communicate(timeout=300)
+    _, err = finished.communicate(timeout=300)
     assert finished.returncode == 0, err
     assert len(server_keys(shared_url)) == 20_000 and jobs.share_status(a).waiting == 0
     b = client(tmp_path, "b")
