@@ -30,7 +30,21 @@ from citedesk.jobs.exporting import ExportResult, bibtex_of, export_bibtex, expo
 from citedesk.jobs.formats import export_format, format_of_file, installed_formats
 from citedesk.jobs.importing import default_workers, import_bibtex
 from citedesk.jobs.refreshing import refresh
-from citedesk.jobs.sharing import ShareStatus, connect_shared, disconnect_shared, share_status, sync_shared
+from citedesk.jobs.sharing import (
+    Conflict,
+    FieldChoice,
+    Prefer,
+    ShareStatus,
+    SyncReport,
+    accept_deletion,
+    connect_shared,
+    disconnect_shared,
+    settle_conflict,
+    share_status,
+    shared_conflicts,
+    sync_shared,
+    watch_shared,
+)
 from citedesk.jobs.statement_files import import_statements, preview_statements
 from citedesk.jobs.watching import (
     News,
@@ -68,9 +82,12 @@ __all__ = [
     "PREVIEW_ROWS",
     "ClassifyReport",
     "Column",
+    "Conflict",
     "EntryState",
     "ExportResult",
+    "FieldChoice",
     "News",
+    "Prefer",
     "Reference",
     "Removed",
     "Repaired",
@@ -78,6 +95,8 @@ __all__ = [
     "StatementLayout",
     "StatementPreview",
     "Style",
+    "SyncReport",
+    "accept_deletion",
     "add_work",
     "attach_file",
     "attachment_folder",
@@ -116,10 +135,13 @@ __all__ = [
     "restore_paper_edit",
     "restore_papers",
     "set_attachment_folder",
+    "settle_conflict",
     "share_status",
+    "shared_conflicts",
     "sources_panel",
     "sync_shared",
     "tag_papers",
     "watch_keys",
     "watch_papers",
+    "watch_shared",
 ]

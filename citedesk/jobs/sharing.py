@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -14,13 +14,30 @@ from keyring.errors import KeyringError
 
 from citedesk.jobs.base import PathLike, opened, writing
 from citedesk.model import CitedeskError
-from citedesk.team import local, server
+from citedesk.team import conflicts, local, server
+from citedesk.team.conflicts import Conflict, FieldChoice
 from citedesk.team.sync import Prefer, SyncReport, sync
 
-__all__ = ["Prefer", "ShareStatus", "SyncReport", "connect_shared", "disconnect_shared", "share_status", "sync_shared"]
+__all__ = [
+    "Conflict",
+    "FieldChoice",
+    "Prefer",
+    "ShareStatus",
+    "SyncReport",
+    "accept_deletion",
+    "connect_shared",
+    "disconnect_shared",
+    "settle_conflict",
+    "share_status",
+    "shared_conflicts",
+    "sync_shared",
+    "watch_shared",
+]
 
 KEYRING_SERVICE = "CiteDesk shared library"
 RETRY_SECONDS = 1.0  # the wait before reaching a lost server again, growing with each try
+LISTEN_POLL = 0.5  # how often the listener looks whether it should stop
+RECONNECT_SECONDS = 5.0  # how long the listener waits before reaching a lost server again
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,47 @@ def share_status(library: PathLike | None) -> ShareStatus:
             conflicts,
             int(local.setting(db, local.SEQ_SETTING) or 0),
         )
+
+
+def shared_conflicts(library: PathLike | None) -> list[Conflict]:
+    """The papers changed here and there, each with both versions field by field."""
+    with opened(library) as db:
+        return conflicts.conflicts(db)
+
+
+def settle_conflict(library: PathLike | None, paper_id: int, chosen: dict[str, str | None]) -> None:
+    """Settle a conflict with the values chosen per field; the next sync sends the result."""
+    with opened(library) as db, writing(db):
+        conflicts.settle(db, paper_id, chosen)
+
+
+def accept_deletion(library: PathLike | None, paper_id: int) -> None:
+    """Settle a paper deleted there (and changed here) by deleting it here too."""
+    with opened(library) as db, writing(db):
+        conflicts.accept_deletion(db, paper_id)
+
+
+def watch_shared(library: PathLike | None, changed: Callable[[], None], stopped: Callable[[], bool]) -> None:
+    """Call `changed()` whenever another member writes to the shared library (PostgreSQL's LISTEN), until
+    `stopped()`; a lost server is reached again every few seconds. Run it on a thread of its own."""
+    with opened(library) as db:
+        url = _url_of(db)
+    while not stopped():
+        try:
+            with server.connected(url, _password(url)) as conn:
+                conn.execute(f"LISTEN {server.CHANNEL}")
+                changed()  # what was written while nobody listened
+                while not stopped():
+                    for _ in conn.notifies(timeout=LISTEN_POLL, stop_after=1):
+                        changed()
+        except CitedeskError:
+            _wait(stopped, RECONNECT_SECONDS)
+
+
+def _wait(stopped: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not stopped() and time.monotonic() < deadline:
+        time.sleep(LISTEN_POLL)
 
 
 def _url_of(db: Any) -> str:
