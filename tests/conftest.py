@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any test creates
 sys.path.insert(0, str(Path(__file__).parent / "support"))  # server.py and cassettes.py
 
 from damaged import clean, damaged  # noqa: F401 (fixtures: a library with damaged pages, and its undamaged copy)
+from pgserver import PostgresServer, postgres_bin
 from server import ApiServer, unused_port_url
 
 from citedesk import jobs
@@ -141,3 +145,27 @@ def api_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ApiServer]:
 def refused_url() -> str:
     """The URL of a port on 127.0.0.1 where nothing listens: connections are refused."""
     return unused_port_url()
+
+
+# -- a real PostgreSQL server for the shared-library tests (tests/team, tests/gui/test_shared_windows.py)
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    if postgres_bin() is None:
+        pytest.fail("PostgreSQL is not installed: apt-get install postgresql (.ci/run does)")
+    folder = Path(tempfile.mkdtemp(prefix="citedesk-pg-"))  # not under pytest's tmp: the postgres user enters it
+    folder.chmod(0o755)
+    server = PostgresServer(folder / "cluster")
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def shared_url(postgres: PostgresServer) -> str:
+    """A new, empty database on the server, as the superuser (the password in the URL)."""
+    return postgres.url(f"shared{next(_databases)}")

@@ -13,9 +13,10 @@ from citedesk.gui.about import AboutDialog
 from citedesk.gui.entry_editor import EntryChanges, EntryEditor
 from citedesk.gui.export_dialog import ExportChoice, ExportDialog
 from citedesk.gui.import_report import ImportReportDialog, StatementReportDialog
+from citedesk.gui.share_dialogs import DELETE_HERE, ConnectDialog, MergeDialog
 from citedesk.gui.sources_dialog import SourcesDialog
 from citedesk.gui.statement_import_dialog import Preview, StatementImportDialog
-from citedesk.jobs import StatementLayout
+from citedesk.jobs import Conflict, StatementLayout
 from citedesk.model import ImportReport, StatementImportReport
 from citedesk.reads import Paper
 
@@ -145,6 +146,20 @@ class Dialogs:
     def about(self, parent: QWidget | None, library_path: Path | str | None = None, broken: Sequence[str] = ()) -> None:
         """Name, version, licence, the library's path, and the plug-ins that could not be loaded."""
         _run(AboutDialog(library_path or self.library_path, parent, broken))
+
+    def ask_shared_url(self, parent: QWidget | None) -> str | None:
+        """Where the shared library is, as a postgresql:// URL; None when cancelled."""
+        dialog = ConnectDialog(parent)
+        return dialog.url() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def merge_conflict(self, parent: QWidget | None, conflict: Conflict) -> dict[str, str | None] | str | None:
+        """The values chosen per field for a paper changed on both sides, DELETE_HERE (a paper deleted there let
+        go), or None (later)."""
+        dialog = MergeDialog(conflict, parent)
+        answer = dialog.exec()
+        if answer == 2:
+            return DELETE_HERE
+        return dialog.chosen() if answer == QDialog.DialogCode.Accepted else None
 
     def _chosen(self, name: str) -> Path | None:
         if not name:

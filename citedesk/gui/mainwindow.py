@@ -31,6 +31,7 @@ from citedesk.gui.extensions import load_extensions
 from citedesk.gui.full_text import FullText, pdf_paths
 from citedesk.gui.models.papers import PaperTableModel
 from citedesk.gui.report_loader import READING, ReportLoader
+from citedesk.gui.sharing import Sharing
 from citedesk.gui.tasks import Task, TaskRunner
 from citedesk.gui.watched import Watched
 from citedesk.gui.watcher import LibraryWatcher, waiting_message
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.citer = Citer(library, self.runner, settings, self.selected_ids, self.show_status, self)
         self.watched = Watched(library, self.runner, settings, self.selected_ids, self.show_status, self)
         self.full_text = FullText(self.commands, lambda: self.current_paper, self)
+        self.sharing = Sharing(library, self.runner, dialogs, self._changed_elsewhere, self)
         self._build_panes(icon)
         self._build_menus()
         self._connect()
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.reload_library()
         QTimer.singleShot(0, self.commands.classify_outdated)  # after a new model, or an older library
         QTimer.singleShot(0, self.watched.refresh_if_due)  # when the person asked for it (off by default)
+        QTimer.singleShot(0, self.sharing.start)  # a library connected to a shared one: listen and sync
 
     # -- building
 
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel(self)
         self.progress = TaskProgress(self)
         self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.sharing.label)
         self.statusBar().addPermanentWidget(self.count_label)
         self._show_no_paper()
 
@@ -188,6 +192,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([c.import_bib, c.import_statements, c.export])
         file_menu.addSeparator()
         file_menu.addAction(self.full_text.folder_action)
+        file_menu.addActions([self.sharing.connect_action, self.sharing.sync_action])
         file_menu.addSeparator()
         file_menu.addAction(c.quit)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -278,9 +283,15 @@ class MainWindow(QMainWindow):
         for widget in (self.statements, self.right, self.search_action):  # an empty library shows only the welcome
             widget.setVisible(bar.total > 0)
         self.commands.update_enabled()
+        self.sharing.sync_soon()  # a change here goes to the shared library, if there is one
 
     def _written_elsewhere(self) -> None:
         """Another process committed: show its rows and counts without a reload by hand."""
+        self.reload_library()
+        self.reload_report()
+
+    def _changed_elsewhere(self) -> None:
+        """A sync took another member's changes: show them."""
         self.reload_library()
         self.reload_report()
 
@@ -500,6 +511,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         self.watcher.stop()
+        self.sharing.stop()
         self.runner.shutdown(15_000)
         event.accept()
 

@@ -87,6 +87,14 @@ class StubDialogs:
     def about(self, parent, library_path=None, broken=()):
         self.messages.append("about")
 
+    def ask_shared_url(self, parent):
+        return self._next("ask_shared_url")
+
+    def merge_conflict(self, parent, conflict):
+        self.conflicts_shown = [*getattr(self, "conflicts_shown", []), conflict]
+        answer = self._next("merge_conflict")
+        return answer(conflict) if callable(answer) else answer
+
 
 def make_window(qtbot, folder: Path, dialogs: StubDialogs | None = None) -> MainWindow:
     library = folder / "library.sqlite"

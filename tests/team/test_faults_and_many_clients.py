@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from test_sync import GRAL, client, exported_file, no_keyring, paper_id, records  # noqa: F401
+from team import GRAL, client, exported_file, no_keyring, paper_id, records  # noqa: F401
 
 from citedesk import jobs
 from citedesk.jobs.sharing import Prefer

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_sync import GRAL
+from team import GRAL, no_keyring  # noqa: F401
 
 
 def citedesk(library: Path, *args: str, ok: bool = True, password: str = "admin-secret") -> subprocess.CompletedProcess:
