@@ -37,6 +37,8 @@ class ShareCommand(Command):
                 return 0
             print(f"Shared library: {status.url}")
             print(f"Changes waiting to be sent: {status.waiting:,}")
+            if status.kept_here:
+                print(f"Changes kept here only (the server refused them): {status.kept_here:,}")
             print(f"Conflicts: {', '.join(status.conflicts) if status.conflicts else 'none'}")
         return 0
 

@@ -45,7 +45,7 @@ class Sharing(QObject):
         super().__init__(parent)
         self.library, self.runner, self.dialogs, self.reload, self.window = library, runner, dialogs, reload, parent
         self.url: str | None = None
-        self.status = jobs.ShareStatus(None, 0, (), 0)
+        self.status = jobs.ShareStatus(None, 0, 0, (), 0)
         self.label = QLabel()
         self.label.hide()
         self.connect_action = QAction("Connect to &Shared Library…", parent)
@@ -217,6 +217,8 @@ class Sharing(QObject):
             text = f"Shared library {where}: offline — {count(status.waiting, 'change')} waiting"
         elif status.conflicts:
             text = f"Shared library {where}: {count(len(status.conflicts), 'conflict')} to settle"
+        elif status.kept_here and not status.waiting:
+            text = f"Shared library {where}: read only — {count(status.kept_here, 'change')} kept here"
         elif status.waiting:
             text = f"Shared library {where}: {count(status.waiting, 'change')} waiting"
         else:

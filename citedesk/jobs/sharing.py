@@ -46,6 +46,7 @@ class ShareStatus:
 
     url: str | None  # None: not connected
     waiting: int  # local changes (new, edited, deleted papers) not yet sent
+    kept_here: int  # changes the server refused (a role that may only read): in this library only
     conflicts: tuple[str, ...]  # citation keys changed here and there, waiting for a choice
     last_change: int  # the last server change taken
 
@@ -93,9 +94,10 @@ def share_status(library: PathLike | None) -> ShareStatus:
     """The shared library this one is connected to, its changes waiting to be sent and its conflicts."""
     with opened(library) as db:
         waiting = db.execute(
-            "SELECT (SELECT count(*) FROM papers WHERE shared_version IS NULL OR shared_dirty = 1) "
-            "+ (SELECT count(*) FROM shared_deletions)"
+            "SELECT (SELECT count(*) FROM papers WHERE (shared_version IS NULL AND shared_dirty = 0) "
+            "OR shared_dirty = 1) + (SELECT count(*) FROM shared_deletions)"
         ).fetchone()[0]
+        kept_here = db.execute("SELECT count(*) FROM papers WHERE shared_dirty = 2").fetchone()[0]
         conflicts = tuple(
             row[0]
             for row in db.execute(
@@ -105,6 +107,7 @@ def share_status(library: PathLike | None) -> ShareStatus:
         return ShareStatus(
             local.setting(db, local.URL_SETTING),
             int(waiting),
+            int(kept_here),
             conflicts,
             int(local.setting(db, local.SEQ_SETTING) or 0),
         )

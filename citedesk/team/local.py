@@ -72,7 +72,7 @@ def files_to_send(db: sqlite_utils.Database) -> list[tuple[str, dict[str, Any], 
     """(uid, record, blocks) of the files whose papers are to be sent (new papers name their file)."""
     sql = (
         "SELECT DISTINCT f.id, f.shared_uid FROM source_files f JOIN papers p ON p.source_file_id = f.id "
-        "WHERE p.shared_version IS NULL"
+        "WHERE p.shared_version IS NULL AND p.shared_dirty = 0"
     )
     found = []
     for file_id, uid in db.execute(sql).fetchall():
@@ -93,7 +93,7 @@ def papers_to_send(db: sqlite_utils.Database) -> list[OutgoingPaper]:
     sql = (
         f"SELECT p.id, p.shared_uid, p.shared_version, f.shared_uid, {', '.join('p.' + c for c in PAPER_COLUMNS)} "
         "FROM papers p LEFT JOIN source_files f ON f.id = p.source_file_id "
-        "WHERE p.shared_version IS NULL OR p.shared_dirty = 1 ORDER BY p.id"
+        "WHERE (p.shared_version IS NULL AND p.shared_dirty = 0) OR p.shared_dirty = 1 ORDER BY p.id"
     )
     rows = db.execute(sql).fetchall()
     tags = tags_by_paper(db, [row[0] for row in rows])

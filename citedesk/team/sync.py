@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 import sqlite_utils
+from psycopg import errors
 from psycopg.types.json import Jsonb
 
 from citedesk.model import Problem, count
@@ -38,6 +39,7 @@ class SyncReport:
     deleted_there: int = 0
     received: int = 0
     deleted_here: int = 0
+    kept_here: int = 0  # changes the server refused (a role that may only read): kept in this library only
     conflicts: list[str] = field(default_factory=list)  # citation keys changed here and there
     problems: list[Problem] = field(default_factory=list)
 
@@ -96,18 +98,42 @@ def send(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
         local.give_ids(db)
     files, papers = local.files_to_send(db), local.papers_to_send(db)
     deletions, held = local.deletions_to_send(db), _conflicted(db)
+    if not (files or papers or deletions):
+        return
     sent = _Sent()
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
-        _send_files(conn, files)
-        _send_new(conn, [paper for paper in papers if paper.base_version is None], sent, report)
-        for paper in papers:
-            if paper.base_version is not None and (paper.paper_id not in held or prefer is not None):
-                _send_change(conn, paper, prefer, sent)
-        for uid, version in deletions:
-            _send_deletion(conn, uid, version, prefer, sent, report)
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            _send_files(conn, files)
+            _send_new(conn, [paper for paper in papers if paper.base_version is None], sent, report)
+            for paper in papers:
+                if paper.base_version is not None and (paper.paper_id not in held or prefer is not None):
+                    _send_change(conn, paper, prefer, sent)
+            for uid, version in deletions:
+                _send_deletion(conn, uid, version, prefer, sent, report)
+    except errors.InsufficientPrivilege as exc:
+        _keep_here(db, report, len(papers) + len(deletions), exc)
+        return
     _note_sent(db, sent, report)
     _take_back(db, conn, sent.kept, report)
+
+
+def _keep_here(db: sqlite_utils.Database, report: SyncReport, changes: int, exc: Exception) -> None:
+    """The server refused this role's writes: its changes stay in this library only (not queued forever: a paper
+    edited again is sent again), and taking the others' changes goes on."""
+    with db.atomic():
+        db.execute("UPDATE papers SET shared_dirty = 2 WHERE shared_version IS NULL OR shared_dirty = 1")
+        db.execute("DELETE FROM shared_deletions")
+    report.kept_here += changes
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    report.problems.append(
+        Problem(
+            "shared library",
+            0,
+            f"Your role may read the shared library but not write to it ({reason}): "
+            f"{count(changes, 'change')} kept in this library only; ask its owner for write access",
+        )
+    )
 
 
 def _take_back(db: sqlite_utils.Database, conn: Connection, uids: list[str], report: SyncReport) -> None:
