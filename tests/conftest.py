@@ -15,9 +15,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any test creates a QApplication
 sys.path.insert(0, str(Path(__file__).parent / "support"))  # server.py and cassettes.py
+sys.path.insert(0, str(Path(__file__).parents[1] / "tools"))  # local_postgres.py, the tests' PostgreSQL server
 
 from damaged import clean, damaged  # noqa: F401 (fixtures: a library with damaged pages, and its undamaged copy)
-from pgserver import PostgresServer, postgres_bin
+from local_postgres import PostgresServer, postgres_bin
 from server import ApiServer, unused_port_url
 
 from citedesk import jobs

@@ -1,6 +1,9 @@
-"""A throwaway PostgreSQL cluster for the shared-library tests: initdb and pg_ctl in a temporary folder, listening
-on 127.0.0.1 on a free port (run as the `postgres` user when the tests run as root, as CI does: initdb refuses
+"""A PostgreSQL server of your own in a folder, for trying a shared library, and the tests' throwaway one: initdb
+and pg_ctl in that folder, listening on 127.0.0.1 (run as the `postgres` user when run as root: initdb refuses
 root). No mock: the tests talk to a real server.
+
+    python tools/local_postgres.py start ~/citedesk-server     # prints the URL to give `citedesk share connect`
+    python tools/local_postgres.py stop ~/citedesk-server
 
     with PostgresServer(tmp_path / "pg") as server:
         url = server.url("citedesk")           # a database created for the test, owned by the superuser
@@ -15,6 +18,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 SUPERUSER = "citedesk_admin"
@@ -39,13 +43,13 @@ def _free_port() -> int:
 class PostgresServer:
     """One cluster; `url(database)` creates the database on first use."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, port: int | None = None) -> None:
         self.bin = postgres_bin()
         if self.bin is None:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
         self.folder = folder
         self.data = folder / "data"
-        self.port = _free_port()
+        self.port = port or _free_port()
         self.as_postgres = os.geteuid() == 0  # initdb and postgres refuse to run as root
         self.databases: set[str] = set()
 
@@ -127,3 +131,28 @@ class PostgresServer:
 
     def create_role(self, name: str, password: str) -> None:
         self.sql(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}'")
+
+
+def main(argv: list[str]) -> int:
+    """`start FOLDER [PORT]`: a cluster there (made on first use) with a database `citedesk`; `stop FOLDER`."""
+    if len(argv) < 2 or argv[0] not in ("start", "stop"):
+        print("usage: python tools/local_postgres.py start|stop FOLDER [PORT]", file=sys.stderr)
+        return 2
+    folder = Path(argv[1]).expanduser().absolute()
+    server = PostgresServer(folder, int(argv[2]) if len(argv) > 2 else 5433)
+    if argv[0] == "stop":
+        server.stop()
+        print(f"Stopped the server in {folder}")
+        return 0
+    if (server.data / "PG_VERSION").exists():
+        server._start()
+    else:
+        server.start()
+        server.url("citedesk")
+    print(f"A PostgreSQL server runs in {folder} on 127.0.0.1:{server.port}. Connect a library to it with:")
+    print(f"  citedesk share connect postgresql://{SUPERUSER}:{PASSWORD}@127.0.0.1:{server.port}/citedesk")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
