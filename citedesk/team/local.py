@@ -139,10 +139,14 @@ def _row(db: sqlite_utils.Database, table: str, columns: Sequence[str], row_id: 
     return dict(zip(columns, values, strict=True))
 
 
-def mark_sent(db: sqlite_utils.Database, paper_id: int, version: int) -> None:
-    """The server has this paper at `version`, as it is here."""
-    db.execute("UPDATE papers SET shared_version = ?, shared_dirty = 0 WHERE id = ?", [version, paper_id])
-    db.execute("DELETE FROM shared_conflicts WHERE paper_id = ?", [paper_id])
+def mark_sent(db: sqlite_utils.Database, versions: dict[int, int]) -> None:
+    """The server has these papers (id -> version) as they are here."""
+    db.conn.executemany(
+        "UPDATE papers SET shared_version = ?, shared_dirty = 0 WHERE id = ?",
+        [(version, paper_id) for paper_id, version in versions.items()],
+    )
+    if db.execute("SELECT 1 FROM shared_conflicts LIMIT 1").fetchone():
+        db.conn.executemany("DELETE FROM shared_conflicts WHERE paper_id = ?", [(paper_id,) for paper_id in versions])
 
 
 def forget_deletion(db: sqlite_utils.Database, uid: str) -> None:
@@ -175,6 +179,26 @@ def store_file(db: sqlite_utils.Database, uid: str, record: dict[str, Any], bloc
         [(file_id, *(block.get(c) for c in BLOCK_COLUMNS)) for block in blocks],
     )
     return file_id
+
+
+def insert_new(db: sqlite_utils.Database, papers: Sequence[tuple[str, dict[str, Any], Sequence[str], int, str | None]]) -> None:
+    """Papers new to this library, from the server, in one statement each batch: (uid, record, tags, version,
+    file uid). The caller has checked that none is here, by id or by key."""
+    files = {uid: file_id_of_uid(db, uid) for uid in {paper[4] for paper in papers if paper[4]}}
+    names = [*PAPER_COLUMNS, "source_file_id", "shared_uid", "shared_version", "shared_dirty"]
+    db.conn.executemany(
+        f"INSERT INTO papers ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        [
+            (*(record.get(c) for c in PAPER_COLUMNS), files.get(file_uid) if file_uid else None, uid, version, 0)
+            for uid, record, _, version, file_uid in papers
+        ],
+    )
+    for uid, _, tags, _, _ in papers:
+        if tags:
+            found = paper_of_uid(db, uid)
+            if found is not None:
+                set_tags(db, found[0], tags)
+                db.execute("UPDATE papers SET shared_dirty = 0 WHERE id = ?", [found[0]])
 
 
 def file_id_of_uid(db: sqlite_utils.Database, uid: str | None) -> int | None:

@@ -15,6 +15,7 @@ import sqlite_utils
 from psycopg import errors
 from psycopg.types.json import Jsonb
 
+from citedesk.library.db import fts_deferred
 from citedesk.model import Problem, count
 from citedesk.team import local
 from citedesk.team.server import WRITE_LOCK
@@ -89,6 +90,7 @@ class _Sent:
     versions: dict[int, int] = field(default_factory=dict)  # paper id -> the server's version now
     deletions: list[str] = field(default_factory=list)  # uids deleted there (or already gone)
     kept: list[str] = field(default_factory=list)  # uids whose deletion was refused: to be taken back
+    latest: int | None = None  # the last change on the server, when all since the last take are this push's
     conflicts: dict[int, tuple[dict[str, Any] | None, int]] = field(default_factory=dict)  # id -> theirs, version
 
 
@@ -104,6 +106,7 @@ def send(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
     try:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            in_step = _latest_change(conn) <= int(local.setting(db, local.SEQ_SETTING) or 0)
             _send_files(conn, files)
             _send_new(conn, [paper for paper in papers if paper.base_version is None], sent, report)
             for paper in papers:
@@ -111,11 +114,20 @@ def send(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
                     _send_change(conn, paper, prefer, sent)
             for uid, version in deletions:
                 _send_deletion(conn, uid, version, prefer, sent, report)
+            if in_step:  # nobody else wrote since the last take: this push's own changes need not come back
+                sent.latest = _latest_change(conn)
     except errors.InsufficientPrivilege as exc:
         _keep_here(db, report, len(papers) + len(deletions), exc)
         return
     _note_sent(db, sent, report)
     _take_back(db, conn, sent.kept, report)
+
+
+def _latest_change(conn: Connection) -> int:
+    row = conn.execute(
+        "SELECT greatest((SELECT max(seq) FROM papers), (SELECT max(seq) FROM source_files), 0)"
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _keep_here(db: sqlite_utils.Database, report: SyncReport, changes: int, exc: Exception) -> None:
@@ -253,12 +265,13 @@ def _send_deletion(
 def _note_sent(db: sqlite_utils.Database, sent: _Sent, report: SyncReport) -> None:
     now = _now()
     with db.atomic():
-        for paper_id, version in sent.versions.items():
-            local.mark_sent(db, paper_id, version)
+        local.mark_sent(db, sent.versions)
         for uid in sent.deletions:
             local.forget_deletion(db, uid)
         for paper_id, (theirs, version) in sent.conflicts.items():
             local.note_conflict(db, paper_id, theirs, version, now)
+        if sent.latest is not None and not sent.conflicts and not sent.kept:
+            local.set_setting(db, local.SEQ_SETTING, str(sent.latest))
     report.sent += len(sent.versions)
     report.deleted_there += len(sent.deletions)
 
@@ -277,8 +290,13 @@ def take(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
             local.store_file(db, str(uid), record, blocks)
     for batch in _changed_papers(conn, last):
         with db.atomic():
+            new: list[tuple[str, dict[str, Any], list[str], int, str | None]] = []
             for row in batch:
-                _take_paper(db, row, prefer, report)
+                _take_paper(db, row, prefer, report, new)
+            if new:
+                with fts_deferred(db, "papers"):  # only inserts from here on: indexed in one statement
+                    local.insert_new(db, new)
+                report.received += len(new)
             local.set_setting(db, local.SEQ_SETTING, str(batch[-1][7]))
 
 
@@ -290,27 +308,41 @@ def _changed_papers(conn: Connection, last: int) -> Iterator[list[tuple[Any, ...
             yield batch
 
 
-def _take_paper(db: sqlite_utils.Database, row: tuple[Any, ...], prefer: Prefer | None, report: SyncReport) -> None:
+def _take_paper(
+    db: sqlite_utils.Database,
+    row: tuple[Any, ...],
+    prefer: Prefer | None,
+    report: SyncReport,
+    new: list[tuple[str, dict[str, Any], list[str], int, str | None]] | None = None,
+) -> bool:
+    """Apply one server row here; a paper new to this library goes to `new` (inserted with the batch's others)
+    when given. False when the row changed nothing."""
     uid, citekey, file_uid, record, tags, version, deleted = str(row[0]), row[1], row[2], row[3], row[4], row[5], row[6]
     found = local.paper_of_uid(db, uid)
     if found is None:
-        if not deleted and _insertable(db, citekey, report):
-            local.apply_paper(db, uid, record, tags, int(version), str(file_uid) if file_uid else None)
+        if deleted or not _insertable(db, citekey, report):
+            return False
+        entry = (uid, record, list(tags), int(version), str(file_uid) if file_uid else None)
+        if new is not None:
+            new.append(entry)
+        else:
+            local.apply_paper(db, *entry[:2], entry[2], entry[3], entry[4])
             report.received += 1
-        return
+        return True
     paper_id, base, dirty = found
     if base == version:
-        return  # this library's own change, or one it has already
+        return False  # this library's own change, or one it has already
     if dirty and prefer is not Prefer.THEIRS:
         if prefer is None:
             local.note_conflict(db, paper_id, None if deleted else record, int(version), _now())
-        return
+        return False
     if deleted:
         local.apply_deletion(db, paper_id, uid)
         report.deleted_here += 1
     else:
         local.apply_paper(db, uid, record, tags, int(version), str(file_uid) if file_uid else None)
         report.received += 1
+    return True
 
 
 def _insertable(db: sqlite_utils.Database, citekey: str, report: SyncReport) -> bool:
