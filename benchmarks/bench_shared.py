@@ -33,7 +33,8 @@ from citedesk import jobs  # noqa: E402
 
 
 def build_bib(path: Path, papers: int) -> Path:
-    """Real entries (the ACL Anthology's), repeated under new keys until there are `papers` of them."""
+    """Real entries (the ACL Anthology's), repeated under new keys (the copies without their DOIs) until there are
+    `papers` of them."""
     text = b"".join(gzip.decompress(part.read_bytes()) for part in sorted(ACL_PARTS.glob("*/all_*.bib.gz")))
     entries = list(
         {  # one per key: the Anthology lists some papers twice
@@ -48,13 +49,16 @@ def build_bib(path: Path, papers: int) -> Path:
             for entry in entries:
                 if written == papers:
                     break
-                out.write(re.sub(rb"^(@\w+\{)([^,\s]+),", rb"\1\2-c%d," % copy, entry, count=1) + b"\n")
+                renamed = re.sub(rb"^(@\w+\{)([^,\s]+),", rb"\1\2-c%d," % copy, entry, count=1)
+                if copy:  # a copy without the DOI, which the import would take for the same paper again
+                    renamed = re.sub(rb"\n\s*doi\s*=\s*[{\"][^\n]*", b"", renamed, flags=re.IGNORECASE)
+                out.write(renamed + b"\n")
                 written += 1
             copy += 1
     return path
 
 
-def timed(work):  # noqa: ANN001, ANN201
+def timed(work):
     start = time.perf_counter()
     result = work()
     return time.perf_counter() - start, result

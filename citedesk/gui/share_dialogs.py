@@ -3,6 +3,7 @@ sides shown field by field, each row's version chosen by the person (the merge d
 
 from __future__ import annotations
 
+import textwrap
 from urllib.parse import quote
 
 from PySide6.QtCore import Qt
@@ -144,6 +145,7 @@ class MergeDialog(QDialog):
         area = QScrollArea()
         area.setWidget(content)
         area.setWidgetResizable(True)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         return area
 
     def choose(self, name: str, theirs: bool) -> None:
@@ -159,7 +161,11 @@ class MergeDialog(QDialog):
         return values
 
 
+VALUE_CHARS = 46  # a value is wrapped on its button at this width, so both versions show whole
+
+
 def _value_button(value: str | None) -> QRadioButton:
-    button = QRadioButton(value if value is not None else "(no such field)")
+    shown = "(no such field)" if value is None else textwrap.fill(" ".join(value.split()), VALUE_CHARS)
+    button = QRadioButton(shown)
     button.setToolTip(value or "")
     return button

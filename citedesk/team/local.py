@@ -156,6 +156,32 @@ def forget_deletion(db: sqlite_utils.Database, uid: str) -> None:
 # -- taking the server's changes
 
 
+@dataclass(frozen=True)
+class PapersHere:
+    """What this library has of a batch of server rows: the local copies by server id, and the keys in use."""
+
+    by_uid: dict[str, tuple[int, int | None, bool]]  # uid -> (id, version in step with, changed here since)
+    keys: set[str]  # lower-cased keys of the batch that a paper here has
+
+
+def papers_here(db: sqlite_utils.Database, uids: Sequence[str], keys: Sequence[str]) -> PapersHere:
+    """Two queries a chunk instead of two a row."""
+    by_uid: dict[str, tuple[int, int | None, bool]] = {}
+    taken: set[str] = set()
+    for start in range(0, len(uids), 500):
+        chunk = list(uids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT shared_uid, id, shared_version, shared_dirty FROM papers WHERE shared_uid IN ({marks})"
+        for uid, paper_id, version, dirty in db.execute(sql, chunk):
+            by_uid[uid] = (paper_id, version, bool(dirty))
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT lower(citekey) FROM papers WHERE citekey COLLATE NOCASE IN ({marks})"
+        taken.update(row[0] for row in db.execute(sql, chunk))
+    return PapersHere(by_uid, taken)
+
+
 def paper_of_uid(db: sqlite_utils.Database, uid: str) -> tuple[int, int | None, bool] | None:
     """(id, version it was in step with, changed here since) of the local copy of a shared paper."""
     row = db.execute("SELECT id, shared_version, shared_dirty FROM papers WHERE shared_uid = ?", [uid]).fetchone()
@@ -181,7 +207,9 @@ def store_file(db: sqlite_utils.Database, uid: str, record: dict[str, Any], bloc
     return file_id
 
 
-def insert_new(db: sqlite_utils.Database, papers: Sequence[tuple[str, dict[str, Any], Sequence[str], int, str | None]]) -> None:
+def insert_new(
+    db: sqlite_utils.Database, papers: Sequence[tuple[str, dict[str, Any], Sequence[str], int, str | None]]
+) -> None:
     """Papers new to this library, from the server, in one statement each batch: (uid, record, tags, version,
     file uid). The caller has checked that none is here, by id or by key."""
     files = {uid: file_id_of_uid(db, uid) for uid in {paper[4] for paper in papers if paper[4]}}

@@ -21,7 +21,7 @@ from citedesk.team import local
 from citedesk.team.server import WRITE_LOCK
 
 _PAPER_FIELDS = "uid, citekey, source_file_uid, record, tags, version, deleted, seq"  # what _take_paper reads
-PULL_BATCH = 2_000  # server rows applied (and the last change noted) per local transaction
+PULL_BATCH = 10_000  # server rows applied (and the last change noted) per local transaction
 Connection = psycopg.Connection[tuple[Any, ...]]
 
 
@@ -291,8 +291,9 @@ def take(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
     for batch in _changed_papers(conn, last):
         with db.atomic():
             new: list[tuple[str, dict[str, Any], list[str], int, str | None]] = []
+            here = local.papers_here(db, [str(row[0]) for row in batch], [row[1] for row in batch])
             for row in batch:
-                _take_paper(db, row, prefer, report, new)
+                _take_paper(db, row, prefer, report, new, here)
             if new:
                 with fts_deferred(db, "papers"):  # only inserts from here on: indexed in one statement
                     local.insert_new(db, new)
@@ -314,13 +315,15 @@ def _take_paper(
     prefer: Prefer | None,
     report: SyncReport,
     new: list[tuple[str, dict[str, Any], list[str], int, str | None]] | None = None,
+    here: local.PapersHere | None = None,
 ) -> bool:
     """Apply one server row here; a paper new to this library goes to `new` (inserted with the batch's others)
-    when given. False when the row changed nothing."""
+    when given, `here` saying what of the batch this library has. False when the row changed nothing."""
     uid, citekey, file_uid, record, tags, version, deleted = str(row[0]), row[1], row[2], row[3], row[4], row[5], row[6]
-    found = local.paper_of_uid(db, uid)
+    found = here.by_uid.get(uid) if here is not None else local.paper_of_uid(db, uid)
     if found is None:
-        if deleted or not _insertable(db, citekey, report):
+        key_taken = citekey.lower() in here.keys if here is not None else None
+        if deleted or not _insertable(db, citekey, report, key_taken):
             return False
         entry = (uid, record, list(tags), int(version), str(file_uid) if file_uid else None)
         if new is not None:
@@ -345,9 +348,12 @@ def _take_paper(
     return True
 
 
-def _insertable(db: sqlite_utils.Database, citekey: str, report: SyncReport) -> bool:
-    """Whether a paper from the server can be added here: not if a paper of this library has its key."""
-    if db.execute("SELECT 1 FROM papers WHERE citekey = ? COLLATE NOCASE", [citekey]).fetchone() is None:
+def _insertable(db: sqlite_utils.Database, citekey: str, report: SyncReport, taken: bool | None = None) -> bool:
+    """Whether a paper from the server can be added here: not if a paper of this library has its key (`taken`,
+    when the caller knows)."""
+    if taken is None:
+        taken = db.execute("SELECT 1 FROM papers WHERE citekey = ? COLLATE NOCASE", [citekey]).fetchone() is not None
+    if not taken:
         return True
     report.problems.append(
         Problem("shared library", 0, f"{citekey} is not taken: a paper here has that key (rename one)", key=citekey)

@@ -138,3 +138,25 @@ def test_a_read_only_role_takes_the_library_and_its_writes_are_refused_in_one_se
     jobs.edit_paper(a, paper_id(a, other), fields={"note": "{from a writer}"})
     jobs.sync_shared(a)
     assert jobs.sync_shared(b).received == 1 and "from a writer" in records(b)[other][0]  # it still reads
+
+
+def test_a_member_role_with_the_grants_the_readme_names_can_send_and_take(tmp_path, postgres, shared_url):
+    a, b = client(tmp_path, "a"), client(tmp_path, "b")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    jobs.connect_shared(a, shared_url)  # the owner: creates the schema
+    database = shared_url.rsplit("/", 1)[1]
+    postgres.create_role("ann", "ann-secret")
+    for grant in (  # as the README says
+        'GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO "ann"',
+        'GRANT USAGE ON SEQUENCE citedesk_seq TO "ann"',
+    ):
+        postgres.sql(grant, database)
+    jobs.connect_shared(b, postgres.url(database, "ann", "ann-secret"))
+    key = sorted(records(b))[0]
+    jobs.edit_paper(b, paper_id(b, key), fields={"note": "{from a member}"})
+    (tmp_path / "new.bib").write_text("@misc{ann2026, title = {Added by a member}, year = 2026}\n", encoding="utf-8")
+    jobs.import_bibtex(b, [tmp_path / "new.bib"], workers=1)
+    report = jobs.sync_shared(b)
+    assert report.problems == [] and report.sent == 2
+    jobs.sync_shared(a)
+    assert records(a) == records(b)
