@@ -14,7 +14,7 @@ from keyring.errors import KeyringError
 
 from citedesk.jobs.base import PathLike, opened, writing
 from citedesk.model import CitedeskError
-from citedesk.team import conflicts, local, server
+from citedesk.team import citation_data, conflicts, local, server
 from citedesk.team.conflicts import Conflict, FieldChoice
 from citedesk.team.sync import Prefer, SyncReport, sync
 
@@ -63,6 +63,7 @@ def connect_shared(library: PathLike | None, url: str) -> SyncReport:
     with opened(library) as db:
         with writing(db):
             local.set_setting(db, local.URL_SETTING, shown)
+            citation_data.queue_everything(db)
     return sync_shared(library)
 
 

@@ -489,3 +489,38 @@ def m010_shared_library(db: sqlite_utils.Database) -> None:
         "CREATE TRIGGER papers_shared_restored AFTER INSERT ON papers WHEN NEW.shared_uid IS NOT NULL "
         "BEGIN DELETE FROM shared_deletions WHERE uid = NEW.shared_uid; END"
     )
+
+
+@migrations()
+def m011_shared_citation_data(db: sqlite_utils.Database) -> None:
+    """The citation data a connected library sends to its shared library: an outbox of the works, citations,
+    statements and source counts changed since the last sync (filled by triggers, whoever writes, except while
+    a sync applies the server's own), and each work's key there."""
+    db.execute("ALTER TABLE works ADD COLUMN shared_key TEXT")
+    db.execute("CREATE UNIQUE INDEX idx_works_shared_key ON works (shared_key)")
+    db.execute(
+        "CREATE TABLE shared_outbox (kind TEXT NOT NULL, row_id INTEGER NOT NULL, stamp INTEGER NOT NULL, "
+        "PRIMARY KEY (kind, row_id))"
+    )
+    db.execute("CREATE INDEX idx_shared_outbox_stamp ON shared_outbox (stamp)")  # the triggers' max(stamp)
+    sending = (
+        "(SELECT value FROM library_settings WHERE name = 'shared_url') IS NOT NULL "
+        "AND (SELECT value FROM library_settings WHERE name = 'shared_applying') IS NULL"
+    )
+    changes = {  # the columns a sync sends (not works.shared_key, which sending itself sets)
+        "works": (
+            "INSERT",
+            "UPDATE OF doi, s2_id, openalex_id, title, authors, year, venue, publication_type, abstract, "
+            "known_as, oa_url, paper_id",
+        ),
+        "citations": ("INSERT", "UPDATE OF is_influential, self_citation, sources"),
+        "statements": ("INSERT", "UPDATE OF stance, confidence, classifier_version, section, raw_section"),
+        "metrics": ("INSERT", "UPDATE"),
+    }
+    for table, events in changes.items():
+        for number, event in enumerate(events):
+            db.execute(
+                f"CREATE TRIGGER {table}_shared_{number} AFTER {event} ON {table} WHEN {sending} BEGIN "
+                f"INSERT OR REPLACE INTO shared_outbox (kind, row_id, stamp) VALUES ('{table}', NEW.id, "
+                "(SELECT coalesce(max(stamp), 0) + 1 FROM shared_outbox)); END"
+            )

@@ -52,6 +52,43 @@ MIGRATIONS: list[tuple[int, str]] = [
             FOR EACH STATEMENT EXECUTE FUNCTION citedesk_notify();
         """,
     ),
+    (
+        2,
+        """
+        CREATE TABLE works (
+            key text PRIMARY KEY,
+            record jsonb NOT NULL,
+            seq bigint NOT NULL DEFAULT nextval('citedesk_seq')
+        );
+        CREATE TABLE citations (
+            key text PRIMARY KEY,
+            citing text NOT NULL,
+            cited text NOT NULL,
+            record jsonb NOT NULL,
+            seq bigint NOT NULL DEFAULT nextval('citedesk_seq')
+        );
+        CREATE TABLE statements (
+            key text PRIMARY KEY,
+            citation text NOT NULL,
+            record jsonb NOT NULL,
+            seq bigint NOT NULL DEFAULT nextval('citedesk_seq')
+        );
+        CREATE TABLE metrics (
+            key text PRIMARY KEY,
+            work text NOT NULL,
+            record jsonb NOT NULL,
+            seq bigint NOT NULL DEFAULT nextval('citedesk_seq')
+        );
+        CREATE INDEX works_seq ON works (seq);
+        CREATE INDEX citations_seq ON citations (seq);
+        CREATE INDEX statements_seq ON statements (seq);
+        CREATE INDEX metrics_seq ON metrics (seq);
+        CREATE TRIGGER statements_notify AFTER INSERT OR UPDATE ON statements
+            FOR EACH STATEMENT EXECUTE FUNCTION citedesk_notify();
+        CREATE TRIGGER metrics_notify AFTER INSERT OR UPDATE ON metrics
+            FOR EACH STATEMENT EXECUTE FUNCTION citedesk_notify();
+        """,
+    ),
 ]
 
 

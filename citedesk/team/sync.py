@@ -17,7 +17,7 @@ from psycopg.types.json import Jsonb
 
 from citedesk.library.db import fts_deferred
 from citedesk.model import Problem, count
-from citedesk.team import local
+from citedesk.team import citation_data, local
 from citedesk.team.server import WRITE_LOCK
 
 _PAPER_FIELDS = "uid, citekey, source_file_uid, record, tags, version, deleted, seq"  # what _take_paper reads
@@ -41,15 +41,22 @@ class SyncReport:
     received: int = 0
     deleted_here: int = 0
     kept_here: int = 0  # changes the server refused (a role that may only read): kept in this library only
+    data_sent: int = 0  # works, citations, statements and source counts sent
+    data_received: int = 0  # and taken
     conflicts: list[str] = field(default_factory=list)  # citation keys changed here and there
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
         conflicts = f"; {count(len(self.conflicts), 'conflict')} to settle" if self.conflicts else ""
         problems = f"; {count(len(self.problems), 'problem')}" if self.problems else ""
+        data = (
+            f"; citation data: {self.data_sent:,} rows sent, {self.data_received:,} taken"
+            if self.data_sent or self.data_received
+            else ""
+        )
         return (
             f"Sent {count(self.sent, 'change')} and {count(self.deleted_there, 'deletion')}; received "
-            f"{count(self.received, 'change')} and {count(self.deleted_here, 'deletion')}{conflicts}{problems}."
+            f"{count(self.received, 'change')} and {count(self.deleted_here, 'deletion')}{data}{conflicts}{problems}."
         )
 
 
@@ -60,7 +67,9 @@ def sync(db: sqlite_utils.Database, conn: Connection, prefer: Prefer | None = No
     if prefer is Prefer.THEIRS:
         _take_theirs(db, conn, report)
     send(db, conn, report, prefer)
+    _send_citation_data(db, conn, report)
     take(db, conn, report, prefer)
+    report.data_received += citation_data.take(db, conn)
     report.conflicts = [
         row[0]
         for row in db.execute(
@@ -68,6 +77,18 @@ def sync(db: sqlite_utils.Database, conn: Connection, prefer: Prefer | None = No
         )
     ]
     return report
+
+
+def _send_citation_data(db: sqlite_utils.Database, conn: Connection, report: SyncReport) -> None:
+    """The works, citations, statements and counts fetched or classified here; a role that may only read them
+    has them kept here (said once, with its papers' refusal when there is one)."""
+    try:
+        report.data_sent += citation_data.send(db, conn)
+    except errors.InsufficientPrivilege as exc:
+        with db.atomic():
+            db.execute("DELETE FROM shared_outbox")
+        if not report.kept_here:
+            _keep_here(db, report, 0, exc)
 
 
 def _take_theirs(db: sqlite_utils.Database, conn: Connection, report: SyncReport) -> None:
@@ -138,12 +159,13 @@ def _keep_here(db: sqlite_utils.Database, report: SyncReport, changes: int, exc:
         db.execute("DELETE FROM shared_deletions")
     report.kept_here += changes
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    kept = f"{count(changes, 'change')} kept" if changes else "what was fetched here is kept"
     report.problems.append(
         Problem(
             "shared library",
             0,
             f"Your role may read the shared library but not write to it ({reason}): "
-            f"{count(changes, 'change')} kept in this library only; ask its owner for write access",
+            f"{kept} in this library only; ask its owner for write access",
         )
     )
 

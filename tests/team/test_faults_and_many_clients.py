@@ -35,6 +35,8 @@ def many_papers(path: Path, count: int, prefix: str) -> Path:
 
 def server_keys(url: str) -> list[str]:
     with psycopg.connect(url) as conn:
+        if conn.execute("SELECT to_regclass('papers')").fetchone()[0] is None:
+            return []  # killed before the schema was made
         return [row[0] for row in conn.execute("SELECT citekey FROM papers WHERE NOT deleted ORDER BY citekey")]
 
 
