@@ -79,3 +79,26 @@ def test_two_windows_show_each_others_imports_and_edits_live_and_a_conflict_open
     assert records(a)[key] == records(b)[key]
     first.close()
     second.close()
+
+
+def test_offline_the_window_says_how_many_changes_wait_and_sends_them_when_the_server_is_back(
+    qtbot, tmp_path, postgres, shared_url
+):
+    a = client(tmp_path, "a")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    jobs.connect_shared(a, shared_url)
+    win = window(qtbot, a)
+    qtbot.waitUntil(lambda: "in step" in win.sharing.label.text(), timeout=20_000)
+    postgres.stop()
+    try:
+        for key in sorted(records(a))[:3]:
+            jobs.edit_paper(a, paper_id(a, key), fields={"note": "{written offline}"})
+        win.reload_library()  # as after the window's own edits: a sync is tried, and fails
+        qtbot.waitUntil(lambda: "offline — 3 changes waiting" in win.sharing.label.text(), timeout=20_000)
+        assert win.dialogs.errors == []  # said in the status line, not in a dialog
+    finally:
+        postgres.restart()
+    win.sharing.sync_now()  # what the retry timer does
+    qtbot.waitUntil(lambda: "in step" in win.sharing.label.text(), timeout=20_000)
+    assert jobs.share_status(a).waiting == 0
+    win.close()
