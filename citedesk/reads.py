@@ -179,6 +179,10 @@ class Reads:
         """Up to `limit` rows of the list after the key (from the top for None)."""
         return listing.page(self.db, query, after, limit)
 
+    def rows_of(self, paper_ids: Sequence[int]) -> dict[int, ListRow]:
+        """The list rows of these papers, by id: to show in place what changed elsewhere."""
+        return listing.rows_of(self.db, paper_ids)
+
     def count(self, query: ListQuery) -> int:
         return listing.count(self.db, query)
 

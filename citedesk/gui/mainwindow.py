@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.citer = Citer(library, self.runner, settings, self.selected_ids, self.show_status, self)
         self.watched = Watched(library, self.runner, settings, self.selected_ids, self.show_status, self)
         self.full_text = FullText(self.commands, lambda: self.current_paper, self)
-        self.sharing = Sharing(library, self.runner, dialogs, self._changed_elsewhere, self)
+        self.sharing = Sharing(library, self.runner, dialogs, self._changed_elsewhere, self, self._show_changed_rows)
         self._build_panes(icon)
         self._build_menus()
         self._connect()
@@ -289,6 +289,16 @@ class MainWindow(QMainWindow):
         """Another process committed: show its rows and counts without a reload by hand."""
         self.reload_library()
         self.reload_report()
+
+    def _show_changed_rows(self, paper_ids: list[int]) -> bool:
+        """Another member edited these papers: their rows change in place (False: the list must be read again)."""
+        if not self.model.refresh_rows(paper_ids):
+            return False
+        self.watcher.seen()
+        self.sidebar.reload(self.reads.sidebar())  # a tag may have come or gone
+        if self.current_paper in paper_ids:
+            self.reload_report()
+        return True
 
     def _changed_elsewhere(self) -> None:
         """A sync took another member's changes: show them."""

@@ -41,9 +41,11 @@ class Sharing(QObject):
         dialogs: Dialogs,
         reload: Callable[[], None],
         parent: QWidget,
+        update_rows: Callable[[list[int]], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.library, self.runner, self.dialogs, self.reload, self.window = library, runner, dialogs, reload, parent
+        self.update_rows = update_rows  # shows changed papers in place; False when the list must be read again
         self.url: str | None = None
         self.status = jobs.ShareStatus(None, 0, 0, (), 0)
         self.label = QLabel()
@@ -157,8 +159,14 @@ class Sharing(QObject):
     def _synced(self, report: jobs.SyncReport) -> None:
         self._show_status()
         self.synced.emit(report)
+        only_edits = report.received and not report.added and not report.deleted_here
+        if only_edits and self.update_rows is not None and self.update_rows(report.changed):
+            return self._ask_conflicts(report)
         if report.received or report.deleted_here:
             self.reload()
+        self._ask_conflicts(report)
+
+    def _ask_conflicts(self, report: jobs.SyncReport) -> None:
         if report.conflicts and not self._asking:
             QTimer.singleShot(0, self.settle_conflicts)
 

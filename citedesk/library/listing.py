@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -175,6 +176,17 @@ def page(db: sqlite_utils.Database, query: ListQuery, after: SortKey | None = No
     found = cursor.fetchall()
     rows = [row_of(row) for row in found[:limit]]
     return Page(rows, SortKey(*key_of(found[limit - 1])) if len(found) > limit else None)
+
+
+def rows_of(db: sqlite_utils.Database, paper_ids: Sequence[int]) -> dict[int, ListRow]:
+    """The list rows of these papers, by id (those still in the library)."""
+    found: dict[int, ListRow] = {}
+    for start in range(0, len(paper_ids), 500):
+        chunk = list(paper_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        cursor = db.execute(f"SELECT papers.id AS id, {ROW_VALUES} FROM papers WHERE papers.id IN ({marks})", chunk)
+        found.update((row.id, row) for row in records(cursor, ListRow))
+    return found
 
 
 def count(db: sqlite_utils.Database, query: ListQuery) -> int:

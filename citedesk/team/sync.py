@@ -41,6 +41,8 @@ class SyncReport:
     received: int = 0
     deleted_here: int = 0
     kept_here: int = 0  # changes the server refused (a role that may only read): kept in this library only
+    added: int = 0  # of the received: papers new to this library
+    changed: list[int] = field(default_factory=list)  # of the received: the ids of papers changed in place
     data_sent: int = 0  # works, citations, statements and source counts sent
     data_received: int = 0  # and taken
     conflicts: list[str] = field(default_factory=list)  # citation keys changed here and there
@@ -320,6 +322,7 @@ def take(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
                 with fts_deferred(db, "papers"):  # only inserts from here on: indexed in one statement
                     local.insert_new(db, new)
                 report.received += len(new)
+                report.added += len(new)
             local.set_setting(db, local.SEQ_SETTING, str(batch[-1][7]))
 
 
@@ -353,6 +356,7 @@ def _take_paper(
         else:
             local.apply_paper(db, *entry[:2], entry[2], entry[3], entry[4])
             report.received += 1
+            report.added += 1
         return True
     paper_id, base, dirty = found
     if base == version:
@@ -367,6 +371,7 @@ def _take_paper(
     else:
         local.apply_paper(db, uid, record, tags, int(version), str(file_uid) if file_uid else None)
         report.received += 1
+        report.changed.append(paper_id)
     return True
 
 

@@ -93,3 +93,25 @@ def test_display_values(model):
     assert model.index(0, COLUMN_NAMES.index("year")).data(Qt.ItemDataRole.TextAlignmentRole) & int(
         Qt.AlignmentFlag.AlignRight
     )
+
+
+def test_changed_rows_are_shown_in_place_unless_the_change_moves_them(tmp_path, qtbot):
+    (tmp_path / "l.bib").write_text(
+        "".join(f"@misc{{k{n}, title = {{Title {n}}}, year = {2000 + n}}}\n" for n in range(5)), encoding="utf-8"
+    )
+    library = tmp_path / "l.sqlite"
+    jobs.import_bibtex(library, [tmp_path / "l.bib"], workers=1)
+    reads = Reads.open(library)
+    model = PaperTableModel(reads)
+    model.set_query(ListQuery(sort="year", descending=False))
+    ids = {row.citekey: row.id for row in model.rows}
+    changed, resets = [], []
+    model.dataChanged.connect(lambda first, last: changed.append((first.row(), last.column())))
+    model.modelReset.connect(lambda: resets.append(None))
+    jobs.edit_paper(library, ids["k2"], fields={"title": "{Retitled elsewhere}"})
+    assert model.refresh_rows([ids["k2"]]) is True
+    assert changed == [(2, len(listing.COLUMNS) - 1)] and resets == []
+    assert model.index(2, COLUMN_NAMES.index("title")).data() == "Retitled elsewhere"
+    jobs.edit_paper(library, ids["k0"], fields={"year": "{2010}"})  # now sorts last: the list is read again
+    assert model.refresh_rows([ids["k0"]]) is False
+    reads.close()

@@ -58,9 +58,12 @@ def test_two_windows_show_each_others_imports_and_edits_live_and_a_conflict_open
     assert seen_after < 5, seen_after  # import, send, NOTIFY, take and show
 
     key = "rashid2016"
+    resets: list[None] = []
+    second.model.modelReset.connect(lambda: resets.append(None))
     jobs.edit_paper(a, paper_id(a, key), fields={"title": "{Edited in the first window}"})
     first.reload_library()  # as the window's own edit does after saving
     qtbot.waitUntil(lambda: title_shown(second, key) == "Edited in the first window", timeout=10_000)
+    assert resets == []  # the row changed in place: the list was not read again (its scroll and selection kept)
 
     # the same paper edited in both while the second is not listening: its next sync meets a conflict
     second.sharing.stop()

@@ -51,6 +51,24 @@ class PaperTableModel(QAbstractTableModel):
         if scope != self.query.scope:
             self.set_query(dataclasses.replace(self.query, scope=scope))
 
+    def refresh_rows(self, paper_ids: list[int]) -> bool:
+        """Show these papers' new values in their rows, in place (no reset: the view keeps its scroll and
+        selection). False when a change moves a row (the list's sort or search may now place it elsewhere)
+        and the list must be read again."""
+        fresh = self.reads.rows_of(paper_ids)
+        if len(fresh) != len(set(paper_ids)):
+            return False
+        sort = self.query.sort
+        for index, row in enumerate(self.rows):
+            new = fresh.get(row.id)
+            if new is None:
+                continue
+            if new.value(sort) != row.value(sort) or self.query.search:
+                return False
+            self.rows[index] = new
+            self.dataChanged.emit(self.index(index, 0), self.index(index, len(COLUMNS) - 1))
+        return True
+
     def refresh(self) -> None:
         """Read the rows again (after an import or an edit), keeping as many loaded as before."""
         self.set_query(self.query, keep_rows=len(self.rows))
