@@ -149,6 +149,12 @@ def mark_sent(db: sqlite_utils.Database, versions: dict[int, int]) -> None:
         db.conn.executemany("DELETE FROM shared_conflicts WHERE paper_id = ?", [(paper_id,) for paper_id in versions])
 
 
+def adopt(db: sqlite_utils.Database, paper_id: int, uid: str, tags: Sequence[str]) -> None:
+    """This paper is the shared paper `uid` (same key, found there first); its tags become `tags`."""
+    db.execute("UPDATE papers SET shared_uid = ? WHERE id = ?", [uid, paper_id])
+    set_tags(db, paper_id, tags)
+
+
 def forget_deletion(db: sqlite_utils.Database, uid: str) -> None:
     db.execute("DELETE FROM shared_deletions WHERE uid = ?", [uid])
 

@@ -114,6 +114,7 @@ class _Sent:
     deletions: list[str] = field(default_factory=list)  # uids deleted there (or already gone)
     kept: list[str] = field(default_factory=list)  # uids whose deletion was refused: to be taken back
     latest: int | None = None  # the last change on the server, when all since the last take are this push's
+    adopted: dict[int, tuple[str, list[str], list[str]]] = field(default_factory=dict)  # id -> uid, tags, theirs
     conflicts: dict[int, tuple[dict[str, Any] | None, int]] = field(default_factory=dict)  # id -> theirs, version
 
 
@@ -121,6 +122,7 @@ def send(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
     """Every new and changed paper and every deletion, in one server transaction; then marked sent here."""
     with db.atomic():
         local.give_ids(db)
+        _adopt_files(db, conn)
     files, papers = local.files_to_send(db), local.papers_to_send(db)
     deletions, held = local.deletions_to_send(db), _conflicted(db)
     if not (files or papers or deletions):
@@ -182,6 +184,18 @@ def _take_back(db: sqlite_utils.Database, conn: Connection, uids: list[str], rep
                 _take_paper(db, row, None, report)
 
 
+def _adopt_files(db: sqlite_utils.Database, conn: Connection) -> None:
+    """A file not yet sent that the shared library has already (the same name and bytes, imported by another
+    member) becomes that file, so both members' papers of it are one file's and it exports as one."""
+    for uid, record, _ in local.files_to_send(db):
+        row = conn.execute(
+            "SELECT uid FROM source_files WHERE record->>'sha256' = %s AND record->>'name' = %s AND uid <> %s",
+            [record.get("sha256"), record.get("name"), uid],
+        ).fetchone()
+        if row is not None and record.get("sha256"):
+            db.execute("UPDATE source_files SET shared_uid = ? WHERE shared_uid = ?", [str(row[0]), uid])
+
+
 def _conflicted(db: sqlite_utils.Database) -> set[int]:
     return {row[0] for row in db.execute("SELECT paper_id FROM shared_conflicts")}
 
@@ -228,11 +242,26 @@ def _place_unsent(conn: Connection, paper: local.OutgoingPaper, sent: _Sent, rep
         else:
             sent.conflicts[paper.paper_id] = (row[1], int(row[0]))
         return
-    report.problems.append(
-        Problem(
-            "shared library", 0, f"{paper.citekey} is not sent: another paper has that key there", key=paper.citekey
-        )
-    )
+    _adopt(conn, paper, sent, report)
+
+
+def _adopt(conn: Connection, paper: local.OutgoingPaper, sent: _Sent, report: SyncReport) -> None:
+    """A paper new here whose key the shared library has already (two members who imported the same file): the
+    same entry becomes that paper, in step; a different one becomes that paper with both versions kept (a conflict
+    to settle). Tags are joined."""
+    row = conn.execute(
+        "SELECT uid, version, record, tags FROM papers WHERE lower(citekey) = lower(%s) AND NOT deleted",
+        [paper.citekey],
+    ).fetchone()
+    if row is None:  # the key was taken by a paper deleted meanwhile: sent next time
+        report.problems.append(Problem("shared library", 0, f"{paper.citekey} is not sent yet", key=paper.citekey))
+        return
+    uid, version, record, tags = str(row[0]), int(row[1]), row[2], list(row[3])
+    sent.adopted[paper.paper_id] = (uid, sorted({*tags, *paper.tags}), sorted(tags))
+    if record.get("raw") == paper.record.get("raw") and record.get("fields") == paper.record.get("fields"):
+        sent.versions[paper.paper_id] = version
+    else:
+        sent.conflicts[paper.paper_id] = (record, version)
 
 
 def _same(record: dict[str, Any], tags: list[str], paper: local.OutgoingPaper) -> bool:
@@ -289,11 +318,18 @@ def _send_deletion(
 def _note_sent(db: sqlite_utils.Database, sent: _Sent, report: SyncReport) -> None:
     now = _now()
     with db.atomic():
+        for paper_id, (uid, tags, _) in sent.adopted.items():
+            local.adopt(db, paper_id, uid, tags)
         local.mark_sent(db, sent.versions)
+        for paper_id, (_, tags, their_tags) in sent.adopted.items():
+            if tags != their_tags or paper_id in sent.conflicts:  # my tags (or entry) still to be sent over theirs
+                db.execute("UPDATE papers SET shared_dirty = 1 WHERE id = ?", [paper_id])
         for uid in sent.deletions:
             local.forget_deletion(db, uid)
         for paper_id, (theirs, version) in sent.conflicts.items():
             local.note_conflict(db, paper_id, theirs, version, now)
+            if paper_id in sent.adopted:  # in step with their version, mine kept beside it
+                db.execute("UPDATE papers SET shared_version = ? WHERE id = ?", [version, paper_id])
         if sent.latest is not None and not sent.conflicts and not sent.kept:
             local.set_setting(db, local.SEQ_SETTING, str(sent.latest))
     report.sent += len(sent.versions)

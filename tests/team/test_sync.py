@@ -160,3 +160,29 @@ def test_a_member_role_with_the_grants_the_readme_names_can_send_and_take(tmp_pa
     assert report.problems == [] and report.sent == 2
     jobs.sync_shared(a)
     assert records(a) == records(b)
+
+
+def test_two_members_who_imported_the_same_file_end_with_one_copy_and_a_changed_entry_is_a_conflict(
+    tmp_path, shared_url
+):
+    a, b = client(tmp_path, "a"), client(tmp_path, "b")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    jobs.import_bibtex(b, [GRAL], workers=1)
+    key, tagged = sorted(records(a))[:2]
+    jobs.edit_paper(b, paper_id(b, key), fields={"note": "{b's own copy}"})
+    jobs.tag_papers(b, [paper_id(b, tagged)], name="b-reading")
+    jobs.connect_shared(a, shared_url)
+    report = jobs.connect_shared(b, shared_url)
+    assert report.problems == [] and report.conflicts == [key]  # the one entry that differs
+    jobs.sync_shared(b, prefer=Prefer.MINE)
+    jobs.sync_shared(a)
+    assert records(a) == records(b)  # one copy of each paper, b's note and b's tag on both
+    assert "b's own copy" in records(a)[key][0] and records(a)[tagged][3] == "b-reading"
+    assert exported_file(a, "gral.bib", tmp_path / "a.bib") == exported_file(b, "gral.bib", tmp_path / "b.bib")
+    db = open_library(a)
+    assert db.execute("SELECT count(*) FROM source_files").fetchone()[0] == 1  # one file, both members' papers
+    db.close()
+    import psycopg
+
+    with psycopg.connect(shared_url) as conn:
+        assert conn.execute("SELECT count(*) FROM papers WHERE NOT deleted").fetchone()[0] == len(records(a))
