@@ -12,7 +12,7 @@ from citedesk import jobs
 from citedesk.jobs.sharing import Prefer
 from citedesk.library.db import open_library
 from citedesk.model import CitedeskError
-from citedesk.team import sync as sync_module
+from citedesk.team import sending
 
 
 def test_an_empty_library_takes_everything_and_exports_the_file_byte_for_byte(tmp_path, shared_url):
@@ -94,11 +94,11 @@ def test_a_push_cut_off_after_the_server_committed_is_finished_by_the_next_sync(
     def killed(*args, **kwargs):
         raise KeyboardInterrupt  # as if the process died between the server's commit and ours
 
-    noted = sync_module._note_sent
-    monkeypatch.setattr(sync_module, "_note_sent", killed)
+    noted = sending._note_sent
+    monkeypatch.setattr(sending, "_note_sent", killed)
     with pytest.raises(KeyboardInterrupt):
         jobs.connect_shared(a, shared_url)
-    monkeypatch.setattr(sync_module, "_note_sent", noted)
+    monkeypatch.setattr(sending, "_note_sent", noted)
     report = jobs.sync_shared(a)
     assert report.sent == len(records(a)) and report.conflicts == [] and report.problems == []
     jobs.connect_shared(b, shared_url)
