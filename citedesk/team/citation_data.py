@@ -289,12 +289,19 @@ def _id_taken(db: sqlite_utils.Database, column: str, value: object, other_than:
     return row is not None and row[0] != other_than
 
 
+def _both_works(db: sqlite_utils.Database, citing: str, cited: str) -> tuple[int, int] | None:
+    """The local works of a citation's two keys; None when either is not here (yet)."""
+    citing_id, cited_id = _work_id(db, citing), _work_id(db, cited)
+    return None if citing_id is None or cited_id is None else (citing_id, cited_id)
+
+
 def _apply_citation(
     db: sqlite_utils.Database, citing: str, cited: str, record: dict[str, Any], touched: set[int]
 ) -> int:
-    citing_id, cited_id = _work_id(db, citing), _work_id(db, cited)
-    if citing_id is None or cited_id is None:
+    works = _both_works(db, citing, cited)
+    if works is None:
         return 0
+    citing_id, cited_id = works
     values = [record.get(c) for c in CITATION_COLUMNS]
     db.execute(
         f"INSERT INTO citations (citing_work_id, cited_work_id, {', '.join(CITATION_COLUMNS)}) VALUES (?, ?, ?, ?, ?) "
@@ -309,9 +316,10 @@ def _apply_citation(
 
 def _apply_statement(db: sqlite_utils.Database, citation: str, record: dict[str, Any], touched: set[int]) -> int:
     citing, _, cited = citation.partition(">")
-    citing_id, cited_id = _work_id(db, citing), _work_id(db, cited)
-    if citing_id is None or cited_id is None:
+    works = _both_works(db, citing, cited)
+    if works is None:
         return 0
+    citing_id, cited_id = works
     row = db.execute(
         "SELECT id FROM citations WHERE citing_work_id = ? AND cited_work_id = ?", [citing_id, cited_id]
     ).fetchone()

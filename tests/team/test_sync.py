@@ -15,6 +15,15 @@ from citedesk.model import CitedeskError
 from citedesk.team import sending
 
 
+def two_members(tmp_path, shared_url):
+    """A with gral.bib and B empty, both connected: the same papers on both sides."""
+    a, b = client(tmp_path, "a"), client(tmp_path, "b")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    jobs.connect_shared(a, shared_url)
+    jobs.connect_shared(b, shared_url)
+    return a, b
+
+
 def test_an_empty_library_takes_everything_and_exports_the_file_byte_for_byte(tmp_path, shared_url):
     a, b = client(tmp_path, "a"), client(tmp_path, "b")
     jobs.import_bibtex(a, [GRAL], workers=1)
@@ -28,10 +37,7 @@ def test_an_empty_library_takes_everything_and_exports_the_file_byte_for_byte(tm
 
 
 def test_edits_tags_and_deletions_travel_and_a_second_sync_changes_nothing(tmp_path, shared_url):
-    a, b = client(tmp_path, "a"), client(tmp_path, "b")
-    jobs.import_bibtex(a, [GRAL], workers=1)
-    jobs.connect_shared(a, shared_url)
-    jobs.connect_shared(b, shared_url)
+    a, b = two_members(tmp_path, shared_url)
     keys = sorted(records(a))
     jobs.edit_paper(a, paper_id(a, keys[0]), fields={"note": "{Read in the group meeting}"})
     jobs.tag_papers(a, [paper_id(a, keys[1])], name="reading")
@@ -49,10 +55,7 @@ def test_edits_tags_and_deletions_travel_and_a_second_sync_changes_nothing(tmp_p
 
 
 def test_a_paper_edited_on_both_sides_is_a_conflict_and_both_versions_are_kept(tmp_path, shared_url):
-    a, b = client(tmp_path, "a"), client(tmp_path, "b")
-    jobs.import_bibtex(a, [GRAL], workers=1)
-    jobs.connect_shared(a, shared_url)
-    jobs.connect_shared(b, shared_url)
+    a, b = two_members(tmp_path, shared_url)
     key = sorted(records(a))[0]
     jobs.edit_paper(a, paper_id(a, key), fields={"note": "{A's note}"})
     jobs.edit_paper(b, paper_id(b, key), fields={"note": "{B's note}"})
@@ -73,10 +76,7 @@ def test_a_paper_edited_on_both_sides_is_a_conflict_and_both_versions_are_kept(t
 
 
 def test_prefer_mine_sends_my_version_over_theirs(tmp_path, shared_url):
-    a, b = client(tmp_path, "a"), client(tmp_path, "b")
-    jobs.import_bibtex(a, [GRAL], workers=1)
-    jobs.connect_shared(a, shared_url)
-    jobs.connect_shared(b, shared_url)
+    a, b = two_members(tmp_path, shared_url)
     key = sorted(records(a))[0]
     jobs.edit_paper(a, paper_id(a, key), fields={"note": "{A's note}"})
     jobs.edit_paper(b, paper_id(b, key), fields={"note": "{B's note}"})
