@@ -95,8 +95,8 @@ def share_status(library: PathLike | None) -> ShareStatus:
     """The shared library this one is connected to, its changes waiting to be sent and its conflicts."""
     with opened(library) as db:
         waiting = db.execute(
-            "SELECT (SELECT count(*) FROM papers WHERE (shared_version IS NULL AND shared_dirty = 0) "
-            "OR shared_dirty = 1) + (SELECT count(*) FROM shared_deletions)"
+            "SELECT (SELECT count(*) FROM papers WHERE shared_version IS NULL AND shared_dirty = 0) "
+            "+ (SELECT count(*) FROM papers WHERE shared_dirty = 1) + (SELECT count(*) FROM shared_deletions)"
         ).fetchone()[0]
         kept_here = db.execute("SELECT count(*) FROM papers WHERE shared_dirty = 2").fetchone()[0]
         conflicts = tuple(

@@ -463,6 +463,8 @@ def m010_shared_library(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE papers ADD COLUMN shared_dirty INTEGER NOT NULL DEFAULT 0")
     db.execute("CREATE UNIQUE INDEX idx_papers_shared_uid ON papers (shared_uid)")
     db.execute("CREATE INDEX idx_papers_shared_dirty ON papers (shared_dirty) WHERE shared_dirty = 1")
+    db.execute("CREATE INDEX idx_papers_shared_unsent ON papers (id) WHERE shared_version IS NULL")
+    db.execute("CREATE INDEX idx_papers_shared_kept ON papers (shared_dirty) WHERE shared_dirty = 2")  # refused
     db.execute("ALTER TABLE source_files ADD COLUMN shared_uid TEXT")
     db.execute("CREATE UNIQUE INDEX idx_source_files_shared_uid ON source_files (shared_uid)")
     db.execute("CREATE TABLE shared_deletions (uid TEXT PRIMARY KEY, version INTEGER)")
