@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
         self.details.show_paper(summary.paper, summary.tags, summary.links)
         self.watched.watch_action.setChecked(summary.paper.watched)
         self.citer.show_paper(summary.paper.id)
+        self.explanation.setVisible(summary.has_citation_data or bool(summary.external))  # else nothing to explain
         if changed:
             self.explanation.paper_changed()
         if summary.has_citation_data:

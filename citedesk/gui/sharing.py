@@ -49,6 +49,7 @@ class Sharing(QObject):
         self.url: str | None = None
         self.status = jobs.ShareStatus(None, 0, 0, (), 0)
         self.label = QLabel()
+        self.label.setContentsMargins(0, 0, 14, 0)  # apart from the paper count beside it
         self.label.hide()
         self.connect_action = QAction("Connect to &Shared Library…", parent)
         self.connect_action.triggered.connect(lambda _checked=False: self.ask_connect())
@@ -222,7 +223,8 @@ class Sharing(QObject):
             return
         where = status.url.split("@")[-1]
         if self.offline:
-            text = f"Shared library {where}: offline — {count(status.waiting, 'change')} waiting"
+            waiting = f" — {count(status.waiting, 'change')} waiting" if status.waiting else ""
+            text = f"Shared library {where}: offline{waiting}"
         elif status.conflicts:
             text = f"Shared library {where}: {count(len(status.conflicts), 'conflict')} to settle"
         elif status.kept_here and not status.waiting:
