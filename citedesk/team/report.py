@@ -10,9 +10,16 @@ from typing import Any
 import psycopg
 
 from citedesk.model import Problem, count
+from citedesk.team.local import PAPER_COLUMNS
 
 Connection = psycopg.Connection[tuple[Any, ...]]
-PAPER_FIELDS = "uid, citekey, source_file_uid, record, tags, version, deleted, seq"  # a server paper, as taken
+# A server paper as taken: its row, then its record's columns unpacked by the server (no JSON decoding here),
+# each as text (SQLite's column affinity makes numbers of the numeric ones).
+PAPER_SELECT = (
+    "SELECT p.uid, p.citekey, p.source_file_uid, p.tags, p.version, p.deleted, p.seq, r.* FROM papers p, "
+    f"jsonb_to_record(p.record) AS r({', '.join(f'{chr(34)}{c}{chr(34)} text' for c in PAPER_COLUMNS)})"
+)
+RECORD_AT = 7  # where a taken row's record columns begin
 
 
 class Prefer(enum.StrEnum):

@@ -13,7 +13,7 @@ from psycopg.types.json import Jsonb
 
 from citedesk.model import Problem, count
 from citedesk.team import local
-from citedesk.team.report import PAPER_FIELDS, Connection, Prefer, SyncReport, now
+from citedesk.team.report import PAPER_SELECT, Connection, Prefer, SyncReport, now
 from citedesk.team.server import WRITE_LOCK
 from citedesk.team.taking import take_paper
 
@@ -89,7 +89,7 @@ def _take_back(db: sqlite_utils.Database, conn: Connection, uids: list[str], rep
     change may be older than the last one taken, so the next take would not bring them)."""
     with db.atomic():
         for uid in uids:
-            row = conn.execute(f"SELECT {PAPER_FIELDS} FROM papers WHERE uid = %s", [uid]).fetchone()
+            row = conn.execute(f"{PAPER_SELECT} WHERE p.uid = %s", [uid]).fetchone()
             if row is not None:
                 take_paper(db, row, None, report)
 

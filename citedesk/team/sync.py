@@ -7,7 +7,7 @@ import sqlite_utils
 from psycopg import errors
 
 from citedesk.team import citation_data
-from citedesk.team.report import PAPER_FIELDS, Connection, Prefer, SyncReport
+from citedesk.team.report import PAPER_SELECT, Connection, Prefer, SyncReport
 from citedesk.team.sending import keep_here, send
 from citedesk.team.taking import take, take_paper
 
@@ -50,7 +50,7 @@ def _take_theirs(db: sqlite_utils.Database, conn: Connection, report: SyncReport
     held = db.execute("SELECT p.id, p.shared_uid FROM shared_conflicts c JOIN papers p ON p.id = c.paper_id").fetchall()
     with db.atomic():
         for paper_id, uid in held:
-            row = conn.execute(f"SELECT {PAPER_FIELDS} FROM papers WHERE uid = %s", [uid]).fetchone()
+            row = conn.execute(f"{PAPER_SELECT} WHERE p.uid = %s", [uid]).fetchone()
             if row is None:
                 db.execute("DELETE FROM shared_conflicts WHERE paper_id = ?", [paper_id])
             else:

@@ -11,7 +11,7 @@ import sqlite_utils
 from citedesk.library.db import fts_deferred
 from citedesk.model import Problem
 from citedesk.team import local
-from citedesk.team.report import PAPER_FIELDS, Connection, Prefer, SyncReport, now
+from citedesk.team.report import PAPER_SELECT, RECORD_AT, Connection, Prefer, SyncReport, now
 
 PULL_BATCH = 10_000  # server rows applied (and the last change noted) per local transaction
 
@@ -36,13 +36,13 @@ def take(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
                     local.insert_new(db, new)
                 report.received += len(new)
                 report.added += len(new)
-            local.set_setting(db, local.SEQ_SETTING, str(batch[-1][7]))
+            local.set_setting(db, local.SEQ_SETTING, str(batch[-1][6]))
 
 
 def _changed_papers(conn: Connection, last: int) -> Iterator[list[tuple[Any, ...]]]:
     with conn.transaction(), conn.cursor(name="citedesk_take") as cursor:
         cursor.itersize = PULL_BATCH
-        cursor.execute(f"SELECT {PAPER_FIELDS} FROM papers WHERE seq > %s ORDER BY seq", [last])
+        cursor.execute(f"{PAPER_SELECT} WHERE p.seq > %s ORDER BY p.seq", [last])
         while batch := cursor.fetchmany(PULL_BATCH):
             yield batch
 
@@ -57,7 +57,8 @@ def take_paper(
 ) -> bool:
     """Apply one server row here; a paper new to this library goes to `new` (inserted with the batch's others)
     when given, `here` saying what of the batch this library has. False when the row changed nothing."""
-    uid, citekey, file_uid, record, tags, version, deleted = str(row[0]), row[1], row[2], row[3], row[4], row[5], row[6]
+    uid, citekey, file_uid, tags, version, deleted = str(row[0]), row[1], row[2], row[3], row[4], row[5]
+    record = dict(zip(local.PAPER_COLUMNS, row[RECORD_AT:], strict=True))
     found = here.by_uid.get(uid) if here is not None else local.paper_of_uid(db, uid)
     if found is None:
         key_taken = citekey.lower() in here.keys if here is not None else None
