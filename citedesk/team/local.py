@@ -4,7 +4,6 @@ applies, and what it remembers of the server (its URL, the last change it has se
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -64,8 +63,15 @@ def give_ids(db: sqlite_utils.Database) -> None:
     """Give every file and paper not yet shared its id for the server, before anything is sent: a push cut off
     after the server committed finds its papers there under the same ids, and sends nothing twice."""
     for table in ("source_files", "papers"):
-        ids = [row[0] for row in db.execute(f"SELECT id FROM {table} WHERE shared_uid IS NULL")]
-        db.conn.executemany(f"UPDATE {table} SET shared_uid = ? WHERE id = ?", [(str(uuid.uuid4()), i) for i in ids])
+        db.execute(f"UPDATE {table} SET shared_uid = {_RANDOM_UUID} WHERE shared_uid IS NULL")
+
+
+# A random (version 4) UUID in the form PostgreSQL prints it, made by SQLite: one statement for 100,000 papers.
+_RANDOM_UUID = (
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2)"
+    " || '-' || substr('89ab', 1 + abs(random() % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || "
+    "lower(hex(randomblob(6)))"
+)
 
 
 def files_to_send(db: sqlite_utils.Database) -> list[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
