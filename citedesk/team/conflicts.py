@@ -4,6 +4,7 @@ one with the fields the person chose."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -77,14 +78,26 @@ def settle(db: sqlite_utils.Database, paper_id: int, chosen: Mapping[str, str | 
     theirs, version, uid, file_uid = found
     with db.atomic():
         if theirs is None:  # deleted there: keeping it is sending it again as mine
-            db.execute("UPDATE papers SET shared_dirty = 1, shared_version = ? WHERE id = ?", [version, paper_id])
-            db.execute("DELETE FROM shared_conflicts WHERE paper_id = ?", [paper_id])
+            _over_mine(db, paper_id, version)
             _edit(db, paper_id, chosen)
             return
         record = json.loads(theirs)
         tags = local.tags_by_paper(db, [paper_id]).get(paper_id, [])
-        local.apply_paper(db, uid, record, tags, version, file_uid)
+        try:
+            with db.atomic():
+                local.apply_paper(db, uid, record, tags, version, file_uid)
+        except sqlite3.IntegrityError as exc:  # their key is another paper's here
+            mine = db.execute("SELECT citekey FROM papers WHERE id = ?", [paper_id]).fetchone()[0]
+            if chosen.get(KEY) != mine:
+                raise CitedeskError(f"Another paper here has the key {record.get('citekey')}: rename it first") from exc
+            _over_mine(db, paper_id, version)  # my key kept: the choices are made over my version instead
         _edit(db, paper_id, chosen)
+
+
+def _over_mine(db: sqlite_utils.Database, paper_id: int, version: int) -> None:
+    """Settle on this library's version, to be sent over the server's `version`."""
+    db.execute("UPDATE papers SET shared_dirty = 1, shared_version = ? WHERE id = ?", [version, paper_id])
+    db.execute("DELETE FROM shared_conflicts WHERE paper_id = ?", [paper_id])
 
 
 def accept_deletion(db: sqlite_utils.Database, paper_id: int) -> None:

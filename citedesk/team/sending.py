@@ -46,7 +46,7 @@ def send(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer
             _send_new(conn, [paper for paper in papers if paper.base_version is None], sent, report)
             for paper in papers:
                 if paper.base_version is not None and (paper.paper_id not in held or prefer is not None):
-                    _send_change(conn, paper, prefer, sent)
+                    _send_change_unless_key_taken(conn, paper, prefer, sent, report)
             for uid, version in deletions:
                 _send_deletion(conn, uid, version, prefer, sent, report)
             if in_step:  # nobody else wrote since the last take: this push's own changes need not come back
@@ -176,6 +176,25 @@ def _adopt(conn: Connection, paper: local.OutgoingPaper, sent: _Sent, report: Sy
 
 def _same(record: dict[str, Any], tags: list[str], paper: local.OutgoingPaper) -> bool:
     return record == json.loads(json.dumps(paper.record)) and sorted(tags) == sorted(paper.tags)
+
+
+def _send_change_unless_key_taken(
+    conn: Connection, paper: local.OutgoingPaper, prefer: Prefer | None, sent: _Sent, report: SyncReport
+) -> None:
+    """An edit that gives a paper a key another shared paper has is not sent (the rest of the push is): said,
+    and kept here until one of them is renamed."""
+    try:
+        with conn.transaction():  # a savepoint: the push goes on without this one change
+            _send_change(conn, paper, prefer, sent)
+    except errors.UniqueViolation:
+        report.problems.append(
+            Problem(
+                "shared library",
+                0,
+                f"{paper.citekey} is not sent: another paper in the shared library has that key; rename one of them",
+                key=paper.citekey,
+            )
+        )
 
 
 def _send_change(conn: Connection, paper: local.OutgoingPaper, prefer: Prefer | None, sent: _Sent) -> None:

@@ -3,6 +3,7 @@ changed here too is a conflict, kept until the person chooses."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -82,11 +83,35 @@ def take_paper(
     if deleted:
         local.apply_deletion(db, paper_id, uid)
         report.deleted_here += 1
-    else:
-        local.apply_paper(db, uid, record, tags, int(version), str(file_uid) if file_uid else None)
-        report.received += 1
-        report.changed.append(paper_id)
+        return True
+    try:
+        with db.atomic():  # a savepoint: a key taken here leaves the rest of the batch to be applied
+            local.apply_paper(db, uid, record, tags, int(version), str(file_uid) if file_uid else None)
+    except sqlite3.IntegrityError:
+        _key_taken_here(db, paper_id, record, int(version), report)
+        return False
+    report.received += 1
+    report.changed.append(paper_id)
     return True
+
+
+def _key_taken_here(
+    db: sqlite_utils.Database, paper_id: int, record: dict[str, Any], version: int, report: SyncReport
+) -> None:
+    """The shared library renamed a paper to a key that another paper here has: both versions are kept (a
+    conflict), and the person is told to rename one."""
+    local.note_conflict(db, paper_id, record, version, now())
+    db.execute("UPDATE papers SET shared_dirty = 1 WHERE id = ?", [paper_id])
+    key = record.get("citekey")
+    report.problems.append(
+        Problem(
+            "shared library",
+            0,
+            f"a paper was renamed {key} in the shared library, but a paper here has that key: rename it here, "
+            "then settle the conflict",
+            key=str(key),
+        )
+    )
 
 
 def _insertable(db: sqlite_utils.Database, citekey: str, report: SyncReport, taken: bool | None = None) -> bool:

@@ -186,3 +186,29 @@ def test_two_members_who_imported_the_same_file_end_with_one_copy_and_a_changed_
 
     with psycopg.connect(shared_url) as conn:
         assert conn.execute("SELECT count(*) FROM papers WHERE NOT deleted").fetchone()[0] == len(records(a))
+
+
+def test_an_edit_that_takes_another_shared_papers_key_is_said_and_the_rest_is_sent(tmp_path, shared_url):
+    a, b = two_members(tmp_path, shared_url)
+    first, second, third = sorted(records(a))[:3]
+    jobs.edit_paper(a, paper_id(a, first), fields={}, citekey="renamed-here")
+    jobs.sync_shared(a)
+    jobs.edit_paper(b, paper_id(b, second), fields={}, citekey="renamed-here")  # b had not seen a's rename
+    jobs.edit_paper(b, paper_id(b, third), fields={"note": "{still sent}"})
+    report = jobs.sync_shared(b)
+    assert report.problems[0].reason == (
+        "renamed-here is not sent: another paper in the shared library has that key; rename one of them"
+    )
+    jobs.sync_shared(a)
+    assert "still sent" in records(a)[third][0]
+    # b also takes a's rename of the first paper to the key its own second paper has: kept as a conflict, said
+    assert any("renamed renamed-here in the shared library" in p.reason for p in report.problems)
+    [conflict] = jobs.shared_conflicts(b)
+    assert conflict.citekey == first
+    with pytest.raises(CitedeskError, match="Another paper here has the key renamed-here: rename it first"):
+        jobs.settle_conflict(b, conflict.paper_id, {c.name: c.theirs for c in conflict.fields})
+    jobs.settle_conflict(b, conflict.paper_id, {c.name: c.mine for c in conflict.fields})  # keep my key
+    jobs.edit_paper(b, paper_id(b, "renamed-here"), fields={}, citekey="second-renamed")
+    jobs.sync_shared(b)
+    jobs.sync_shared(a)
+    assert records(a) == records(b) and {first, "second-renamed"} <= set(records(a))
