@@ -62,7 +62,11 @@ def connect_shared(library: PathLike | None, url: str) -> SyncReport:
         _keep_password(shown, password)
     with opened(library) as db:
         with writing(db):
+            before = local.setting(db, local.URL_SETTING) or local.setting(db, local.LAST_URL_SETTING)
+            if before is not None and before != shown:
+                local.forget_server(db)  # another shared library: its ids and versions mean nothing there
             local.set_setting(db, local.URL_SETTING, shown)
+            local.set_setting(db, local.LAST_URL_SETTING, shown)
             citation_data.queue_everything(db)
     return sync_shared(library)
 

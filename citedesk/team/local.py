@@ -29,6 +29,7 @@ FILE_COLUMNS = ("path", "name", "encoding", "bom", "newline", "sha256", "size", 
 BLOCK_COLUMNS = ("position", "kind", "raw", "line", "error", "key")
 URL_SETTING = "shared_url"  # the server's URL, without its password
 SEQ_SETTING = "shared_seq"  # the last server change this library has taken
+LAST_URL_SETTING = "shared_url_last"  # the shared library it was last connected to (kept when disconnected)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,16 @@ def set_setting(db: sqlite_utils.Database, name: str, value: str | None) -> None
         "INSERT INTO library_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         [name, value],
     )
+
+
+def forget_server(db: sqlite_utils.Database) -> None:
+    """Connecting to another shared library: every paper, file and work is new there, nothing waits or conflicts."""
+    db.execute("UPDATE papers SET shared_uid = NULL, shared_version = NULL, shared_dirty = 0")
+    db.execute("UPDATE source_files SET shared_uid = NULL")
+    db.execute("UPDATE works SET shared_key = NULL")
+    for table in ("shared_deletions", "shared_conflicts", "shared_outbox"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("DELETE FROM library_settings WHERE name LIKE 'shared_seq%'")
 
 
 def give_ids(db: sqlite_utils.Database) -> None:

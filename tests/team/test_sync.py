@@ -212,3 +212,16 @@ def test_an_edit_that_takes_another_shared_papers_key_is_said_and_the_rest_is_se
     jobs.sync_shared(b)
     jobs.sync_shared(a)
     assert records(a) == records(b) and {first, "second-renamed"} <= set(records(a))
+
+
+def test_connecting_to_another_shared_library_sends_everything_there(tmp_path, postgres, shared_url):
+    a = client(tmp_path, "a")
+    jobs.import_bibtex(a, [GRAL], workers=1)
+    jobs.connect_shared(a, shared_url)
+    jobs.disconnect_shared(a)
+    other = postgres.url("another_lab")
+    report = jobs.connect_shared(a, other)
+    assert report.sent == len(records(a)) and report.problems == []
+    b = client(tmp_path, "b")
+    jobs.connect_shared(b, other)
+    assert records(b) == records(a)
