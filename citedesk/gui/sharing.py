@@ -78,7 +78,9 @@ class Sharing(QObject):
     def _status_read(self, status: jobs.ShareStatus) -> None:
         self.status = status
         self._show_status()
-        if status.url is not None and self.url is None:
+        if status.url is not None and status.url != self.url:  # connected now, or to another shared library
+            if self.url is not None:
+                self.stop()
             self.url = status.url
             self.sync_action.setEnabled(True)
             self._listen()
