@@ -3,6 +3,7 @@ sides shown field by field, each row's version chosen by the person (the merge d
 
 from __future__ import annotations
 
+import html
 import textwrap
 from urllib.parse import quote
 
@@ -95,12 +96,14 @@ class MergeDialog(QDialog):
         self.setWindowTitle(f"Changed here and in the shared library: {conflict.citekey}")
         self.resize(760, 420)
         self.groups: dict[str, QButtonGroup] = {}
+        who = html.escape(conflict.theirs_by or "someone else")
+        when = f" on {html.escape(conflict.theirs_at)}" if conflict.theirs_at else ""
         heading = QLabel(
-            f"<b>{conflict.citekey}</b> was deleted in the shared library and changed here: keep your version, or "
-            "delete it here too."
+            f"<b>{html.escape(conflict.citekey)}</b> was deleted in the shared library by {who}{when} and changed "
+            "here: keep your version, or delete it here too."
             if conflict.theirs_deleted
-            else f"<b>{conflict.citekey}</b> was changed here and by someone else. Choose each field's version; the "
-            "result is sent to everyone."
+            else f"<b>{html.escape(conflict.citekey)}</b> was changed here and by {who}{when}. Choose each field's "
+            "version; the result is sent to everyone."
         )
         heading.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -470,7 +470,8 @@ def m010_shared_library(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE shared_deletions (uid TEXT PRIMARY KEY, version INTEGER)")
     db.execute(
         "CREATE TABLE shared_conflicts (paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE, "
-        "theirs TEXT, theirs_version INTEGER NOT NULL, theirs_deleted INTEGER NOT NULL DEFAULT 0, found_at TEXT)"
+        "theirs TEXT, theirs_version INTEGER NOT NULL, theirs_deleted INTEGER NOT NULL DEFAULT 0, found_at TEXT, "
+        "theirs_by TEXT, theirs_at TEXT)"  # who changed (or deleted) it there, and when
     )
     # An edit here (not a sync, which always sets shared_version) marks a shared paper changed.
     db.execute(

@@ -38,20 +38,31 @@ class Conflict:
     citekey: str
     theirs_version: int
     theirs_deleted: bool
+    theirs_by: str | None  # the role that changed (or deleted) it there
+    theirs_at: str | None  # when, "YYYY-MM-DD HH:MM" in the server's time zone
     fields: tuple[FieldChoice, ...]  # the key and the type first, then every field of either side, mine's order first
 
 
 def conflicts(db: sqlite_utils.Database) -> list[Conflict]:
     """Every paper waiting for the person's choice."""
     rows = db.execute(
-        "SELECT c.paper_id, p.citekey, c.theirs, c.theirs_version, c.theirs_deleted, p.entry_type, p.fields "
+        "SELECT c.paper_id, p.citekey, c.theirs, c.theirs_version, c.theirs_deleted, p.entry_type, p.fields, "
+        "c.theirs_by, c.theirs_at "
         "FROM shared_conflicts c JOIN papers p ON p.id = c.paper_id ORDER BY p.citekey"
     ).fetchall()
     return [_conflict(*row) for row in rows]
 
 
 def _conflict(
-    paper_id: int, citekey: str, theirs: str | None, version: int, deleted: int, entry_type: str, fields: str
+    paper_id: int,
+    citekey: str,
+    theirs: str | None,
+    version: int,
+    deleted: int,
+    entry_type: str,
+    fields: str,
+    by: str | None,
+    at: str | None,
 ) -> Conflict:
     record = json.loads(theirs) if theirs else {}
     mine_fields = dict(json.loads(fields))
@@ -62,7 +73,7 @@ def _conflict(
         FieldChoice(TYPE, entry_type, record.get("entry_type")),
         *(FieldChoice(name, mine_fields.get(name), theirs_fields.get(name)) for name in names),
     ]
-    return Conflict(paper_id, citekey, version, bool(deleted), tuple(choices))
+    return Conflict(paper_id, citekey, version, bool(deleted), by, at, tuple(choices))
 
 
 def settle(db: sqlite_utils.Database, paper_id: int, chosen: Mapping[str, str | None]) -> None:

@@ -315,12 +315,19 @@ def apply_deletion(db: sqlite_utils.Database, paper_id: int, uid: str) -> None:
 
 
 def note_conflict(
-    db: sqlite_utils.Database, paper_id: int, theirs: dict[str, Any] | None, version: int, when: str
+    db: sqlite_utils.Database,
+    paper_id: int,
+    theirs: dict[str, Any] | None,
+    version: int,
+    when: str,
+    by: tuple[str | None, str | None] = (None, None),
 ) -> None:
-    """Keep the server's version of a paper also changed here, until the person chooses."""
+    """Keep the server's version of a paper also changed here (`by`: who changed it there, and when), until the
+    person chooses."""
     db.execute(
-        "INSERT INTO shared_conflicts (paper_id, theirs, theirs_version, theirs_deleted, found_at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (paper_id) DO UPDATE SET theirs = excluded.theirs, theirs_version = excluded.theirs_version, "
-        "theirs_deleted = excluded.theirs_deleted, found_at = excluded.found_at",
-        [paper_id, json.dumps(theirs) if theirs is not None else None, version, int(theirs is None), when],
+        "INSERT INTO shared_conflicts (paper_id, theirs, theirs_version, theirs_deleted, found_at, theirs_by, "
+        "theirs_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (paper_id) DO UPDATE SET theirs = excluded.theirs, "
+        "theirs_version = excluded.theirs_version, theirs_deleted = excluded.theirs_deleted, "
+        "found_at = excluded.found_at, theirs_by = excluded.theirs_by, theirs_at = excluded.theirs_at",
+        [paper_id, json.dumps(theirs) if theirs is not None else None, version, int(theirs is None), when, *by],
     )

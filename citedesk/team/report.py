@@ -16,10 +16,11 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 # A server paper as taken: its row, then its record's columns unpacked by the server (no JSON decoding here),
 # each as text (SQLite's column affinity makes numbers of the numeric ones).
 PAPER_SELECT = (
-    "SELECT p.uid, p.citekey, p.source_file_uid, p.tags, p.version, p.deleted, p.seq, r.* FROM papers p, "
+    "SELECT p.uid, p.citekey, p.source_file_uid, p.tags, p.version, p.deleted, p.seq, p.updated_by, "
+    "to_char(p.updated_at, 'YYYY-MM-DD HH24:MI'), r.* FROM papers p, "
     f"jsonb_to_record(p.record) AS r({', '.join(f'{chr(34)}{c}{chr(34)} text' for c in PAPER_COLUMNS)})"
 )
-RECORD_AT = 7  # where a taken row's record columns begin
+RECORD_AT = 9  # where a taken row's record columns begin (after who changed it there, and when)
 
 
 class Prefer(enum.StrEnum):

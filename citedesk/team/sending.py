@@ -17,6 +17,8 @@ from citedesk.team.report import PAPER_SELECT, Connection, Prefer, SyncReport, n
 from citedesk.team.server import WRITE_LOCK
 from citedesk.team.taking import take_paper
 
+_BY = "updated_by, to_char(updated_at, 'YYYY-MM-DD HH24:MI')"  # who changed a server paper last, and when
+
 
 @dataclass
 class _Sent:
@@ -25,7 +27,8 @@ class _Sent:
     kept: list[str] = field(default_factory=list)  # uids whose deletion was refused: to be taken back
     latest: int | None = None  # the last change on the server, when all since the last take are this push's
     adopted: dict[int, tuple[str, list[str], list[str]]] = field(default_factory=dict)  # id -> uid, tags, theirs
-    conflicts: dict[int, tuple[dict[str, Any] | None, int]] = field(default_factory=dict)  # id -> theirs, version
+    # id -> theirs (None: deleted there), its version, and who changed it there and when
+    conflicts: dict[int, tuple[dict[str, Any] | None, int, tuple[str | None, str | None]]] = field(default_factory=dict)
 
 
 def send(db: sqlite_utils.Database, conn: Connection, report: SyncReport, prefer: Prefer | None) -> None:
@@ -145,12 +148,12 @@ def _send_new(conn: Connection, papers: list[local.OutgoingPaper], sent: _Sent, 
 
 
 def _place_unsent(conn: Connection, paper: local.OutgoingPaper, sent: _Sent, report: SyncReport) -> None:
-    row = conn.execute("SELECT version, record, tags FROM papers WHERE uid = %s", [paper.uid]).fetchone()
+    row = conn.execute(f"SELECT version, record, tags, {_BY} FROM papers WHERE uid = %s", [paper.uid]).fetchone()
     if row is not None:  # sent before, not noted here: in step if it is the same, else a conflict
         if _same(row[1], row[2], paper):
             sent.versions[paper.paper_id] = int(row[0])
         else:
-            sent.conflicts[paper.paper_id] = (row[1], int(row[0]))
+            sent.conflicts[paper.paper_id] = (row[1], int(row[0]), (row[3], row[4]))
         return
     _adopt(conn, paper, sent, report)
 
@@ -160,7 +163,7 @@ def _adopt(conn: Connection, paper: local.OutgoingPaper, sent: _Sent, report: Sy
     same entry becomes that paper, in step; a different one becomes that paper with both versions kept (a conflict
     to settle). Tags are joined."""
     row = conn.execute(
-        "SELECT uid, version, record, tags FROM papers WHERE lower(citekey) = lower(%s) AND NOT deleted",
+        f"SELECT uid, version, record, tags, {_BY} FROM papers WHERE lower(citekey) = lower(%s) AND NOT deleted",
         [paper.citekey],
     ).fetchone()
     if row is None:  # the key was taken by a paper deleted meanwhile: sent next time
@@ -171,7 +174,7 @@ def _adopt(conn: Connection, paper: local.OutgoingPaper, sent: _Sent, report: Sy
     if record.get("raw") == paper.record.get("raw") and record.get("fields") == paper.record.get("fields"):
         sent.versions[paper.paper_id] = version
     else:
-        sent.conflicts[paper.paper_id] = (record, version)
+        sent.conflicts[paper.paper_id] = (record, version, (row[4], row[5]))
 
 
 def _same(record: dict[str, Any], tags: list[str], paper: local.OutgoingPaper) -> bool:
@@ -211,7 +214,9 @@ def _send_change(conn: Connection, paper: local.OutgoingPaper, prefer: Prefer | 
     if row is not None:
         sent.versions[paper.paper_id] = int(row[0])
         return
-    theirs = conn.execute("SELECT version, record, tags, deleted FROM papers WHERE uid = %s", [paper.uid]).fetchone()
+    theirs = conn.execute(
+        f"SELECT version, record, tags, deleted, {_BY} FROM papers WHERE uid = %s", [paper.uid]
+    ).fetchone()
     if theirs is not None and not theirs[3] and _same(theirs[1], theirs[2], paper):
         sent.versions[paper.paper_id] = int(theirs[0])  # the same change, already there
     elif prefer is Prefer.MINE or theirs is None:
@@ -219,7 +224,7 @@ def _send_change(conn: Connection, paper: local.OutgoingPaper, prefer: Prefer | 
         if forced is not None:
             sent.versions[paper.paper_id] = int(forced[0])
     elif prefer is None:
-        sent.conflicts[paper.paper_id] = (None if theirs[3] else theirs[1], int(theirs[0]))
+        sent.conflicts[paper.paper_id] = (None if theirs[3] else theirs[1], int(theirs[0]), (theirs[4], theirs[5]))
 
 
 def _send_deletion(
@@ -255,8 +260,8 @@ def _note_sent(db: sqlite_utils.Database, sent: _Sent, report: SyncReport) -> No
                 db.execute("UPDATE papers SET shared_dirty = 1 WHERE id = ?", [paper_id])
         for uid in sent.deletions:
             local.forget_deletion(db, uid)
-        for paper_id, (theirs, version) in sent.conflicts.items():
-            local.note_conflict(db, paper_id, theirs, version, found_at)
+        for paper_id, (theirs, version, by) in sent.conflicts.items():
+            local.note_conflict(db, paper_id, theirs, version, found_at, by)
             if paper_id in sent.adopted:  # in step with their version, mine kept beside it
                 db.execute("UPDATE papers SET shared_version = ? WHERE id = ?", [version, paper_id])
         if sent.latest is not None and not sent.conflicts and not sent.kept:

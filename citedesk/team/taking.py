@@ -78,7 +78,7 @@ def take_paper(
         return False  # this library's own change, or one it has already
     if dirty and prefer is not Prefer.THEIRS:
         if prefer is None:
-            local.note_conflict(db, paper_id, None if deleted else record, int(version), now())
+            local.note_conflict(db, paper_id, None if deleted else record, int(version), now(), (row[7], row[8]))
         return False
     if deleted:
         local.apply_deletion(db, paper_id, uid)
@@ -88,7 +88,7 @@ def take_paper(
         with db.atomic():  # a savepoint: a key taken here leaves the rest of the batch to be applied
             local.apply_paper(db, uid, record, tags, int(version), str(file_uid) if file_uid else None)
     except sqlite3.IntegrityError:
-        _key_taken_here(db, paper_id, record, int(version), report)
+        _key_taken_here(db, paper_id, record, int(version), report, (row[7], row[8]))
         return False
     report.received += 1
     report.changed.append(paper_id)
@@ -96,11 +96,16 @@ def take_paper(
 
 
 def _key_taken_here(
-    db: sqlite_utils.Database, paper_id: int, record: dict[str, Any], version: int, report: SyncReport
+    db: sqlite_utils.Database,
+    paper_id: int,
+    record: dict[str, Any],
+    version: int,
+    report: SyncReport,
+    by: tuple[str | None, str | None],
 ) -> None:
     """The shared library renamed a paper to a key that another paper here has: both versions are kept (a
     conflict), and the person is told to rename one."""
-    local.note_conflict(db, paper_id, record, version, now())
+    local.note_conflict(db, paper_id, record, version, now(), by)
     db.execute("UPDATE papers SET shared_dirty = 1 WHERE id = ?", [paper_id])
     key = record.get("citekey")
     report.problems.append(

@@ -225,3 +225,69 @@ def test_connecting_to_another_shared_library_sends_everything_there(tmp_path, p
     b = client(tmp_path, "b")
     jobs.connect_shared(b, other)
     assert records(b) == records(a)
+
+
+def test_a_conflict_settled_field_by_field_sends_the_mix_to_everyone(tmp_path, shared_url):
+    a, b = two_members(tmp_path, shared_url)
+    key = "rashid2016"
+    jobs.edit_paper(a, paper_id(a, key), fields={"note": "{A's note}", "year": "{2017}"})
+    jobs.edit_paper(b, paper_id(b, key), fields={"note": "{B's note}", "keywords": "{sensors}"})
+    jobs.sync_shared(a)
+    jobs.sync_shared(b)
+    [conflict] = jobs.shared_conflicts(b)
+    assert conflict.theirs_by == "citedesk_admin" and len(conflict.theirs_at or "") == len("2026-12-07 16:10")
+    rows = {choice.name: choice for choice in conflict.fields}
+    assert (rows["note"].mine, rows["note"].theirs) == ("{B's note}", "{A's note}")
+    assert rows["year"].theirs == "{2017}" and rows["keywords"].theirs is None and not rows["(key)"].differs
+    chosen = {choice.name: choice.mine for choice in conflict.fields}
+    chosen["year"] = rows["year"].theirs  # their year, my note and keywords
+    jobs.settle_conflict(b, conflict.paper_id, chosen)
+    assert jobs.shared_conflicts(b) == [] and jobs.sync_shared(b).conflicts == []
+    jobs.sync_shared(a)
+    raw = records(a)[key][0]
+    assert "{2017}" in raw and "B's note" in raw and "sensors" in raw and "A's note" not in raw
+    assert records(a) == records(b)
+
+
+def test_a_paper_deleted_there_and_edited_here_can_be_kept_or_let_go(tmp_path, shared_url):
+    a, b = two_members(tmp_path, shared_url)
+    kept, gone = sorted(records(a))[:2]
+    jobs.remove_papers(a, [paper_id(a, kept), paper_id(a, gone)])
+    jobs.sync_shared(a)
+    for key in (kept, gone):
+        jobs.edit_paper(b, paper_id(b, key), fields={"note": "{still useful}"})
+    jobs.sync_shared(b)
+    found = {conflict.citekey: conflict for conflict in jobs.shared_conflicts(b)}
+    assert set(found) == {kept, gone} and all(conflict.theirs_deleted for conflict in found.values())
+    jobs.settle_conflict(b, found[kept].paper_id, {c.name: c.mine for c in found[kept].fields})
+    jobs.accept_deletion(b, found[gone].paper_id)
+    assert jobs.sync_shared(b).conflicts == []
+    jobs.sync_shared(a)
+    assert kept in records(a) and "still useful" in records(a)[kept][0] and gone not in records(a)
+    assert records(a) == records(b)
+
+
+def test_a_listening_client_hears_another_members_change_within_a_second(tmp_path, shared_url):
+    import threading
+    import time
+
+    a, b = two_members(tmp_path, shared_url)
+    heard: list[float] = []
+    stop = threading.Event()
+    listener = threading.Thread(target=jobs.watch_shared, args=(b, lambda: heard.append(time.monotonic()), stop.is_set))
+    listener.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not heard and time.monotonic() < deadline:  # the first call: what was written while nobody listened
+            time.sleep(0.05)
+        before = len(heard)
+        jobs.edit_paper(a, paper_id(a, "rashid2016"), fields={"note": "{live}"})
+        jobs.sync_shared(a)
+        sent = time.monotonic()
+        while len(heard) == before and time.monotonic() < sent + 5:
+            time.sleep(0.02)
+        assert len(heard) > before and heard[-1] - sent < 1.0
+    finally:
+        stop.set()
+        listener.join(5)
+    assert not listener.is_alive()
