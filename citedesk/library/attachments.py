@@ -19,6 +19,7 @@ from citedesk.library.bibtex.values import evaluate
 from citedesk.library.editing import EntryState, edit_paper
 from citedesk.library.identifiers import doi_from_url, normalize_arxiv
 from citedesk.library.queries import Paper, paper_by_id
+from citedesk.library.settings import set_setting, setting
 from citedesk.model import CitedeskError
 
 __all__ = [
@@ -377,21 +378,14 @@ def attachment_folder(db: sqlite_utils.Database) -> Path:
     """Where relative attachment paths are looked up first: the library's setting, else a folder
     `attachments` beside the library file."""
     here = library_file(db).parent
-    row = db.execute("SELECT value FROM library_settings WHERE name = ?", [SETTING]).fetchone()
-    return here / Path(row[0]).expanduser() if row and row[0] else here / "attachments"
+    chosen = setting(db, SETTING)
+    return here / Path(chosen).expanduser() if chosen else here / "attachments"
 
 
 def set_attachment_folder(db: sqlite_utils.Database, path: str | os.PathLike[str] | None) -> None:
     """Keep the library's attachment folder (as an absolute path); None goes back to the default."""
     with db.atomic():
-        if path is None:
-            db.execute("DELETE FROM library_settings WHERE name = ?", [SETTING])
-            return
-        db.execute(
-            "INSERT INTO library_settings (name, value) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            [SETTING, str(Path(path).expanduser().absolute())],
-        )
+        set_setting(db, SETTING, None if path is None else str(Path(path).expanduser().absolute()))
 
 
 def library_file(db: sqlite_utils.Database) -> Path:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from citedesk.library.queries import Paper, paper_by_id
+from citedesk.library.settings import set_setting, setting
 from citedesk.library.statement_view import Direction, Item, load_items
 
 
@@ -67,17 +68,12 @@ _LAST_REFRESH = "watched_refreshed_at"
 
 def note_watched_refresh(db: sqlite_utils.Database, moment: str) -> None:
     """Remember when the watched papers were last refreshed (ISO 8601, UTC)."""
-    db.execute(
-        "INSERT INTO library_settings (name, value) VALUES (?, ?) "
-        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        [_LAST_REFRESH, moment],
-    )
+    set_setting(db, _LAST_REFRESH, moment)
 
 
 def last_watched_refresh(db: sqlite_utils.Database) -> str | None:
     """When the watched papers were last refreshed, None if never."""
-    row = db.execute("SELECT value FROM library_settings WHERE name = ?", [_LAST_REFRESH]).fetchone()
-    return str(row[0]) if row else None
+    return setting(db, _LAST_REFRESH)
 
 
 def is_new(item: Item, seen_statement_id: int | None) -> bool:

@@ -11,6 +11,8 @@ from typing import Any
 import sqlite_utils
 
 from citedesk.library.entries import DISPLAY_COLUMNS
+from citedesk.library.settings import set_setting as set_setting  # the team modules reach them through here
+from citedesk.library.settings import setting as setting
 
 # the papers columns a shared record holds: everything of the entry (tallies and marks are each library's own)
 PAPER_COLUMNS = (
@@ -43,21 +45,6 @@ class OutgoingPaper:
     file_uid: str | None
     record: dict[str, Any]
     tags: list[str]
-
-
-def setting(db: sqlite_utils.Database, name: str) -> str | None:
-    row = db.execute("SELECT value FROM library_settings WHERE name = ?", [name]).fetchone()
-    return None if row is None else str(row[0])
-
-
-def set_setting(db: sqlite_utils.Database, name: str, value: str | None) -> None:
-    if value is None:
-        db.execute("DELETE FROM library_settings WHERE name = ?", [name])
-        return
-    db.execute(
-        "INSERT INTO library_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        [name, value],
-    )
 
 
 def forget_server(db: sqlite_utils.Database) -> None:
