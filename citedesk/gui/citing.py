@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-from PySide6.QtCore import QMimeData, QObject, QSettings
+from PySide6.QtCore import QMimeData, QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 
 from citedesk import jobs
 from citedesk.gui.report_loader import READING
-from citedesk.gui.tasks import TaskRunner
 from citedesk.gui.widgets.citation_view import CitationView
+from citedesk.gui.window_parts import WindowParts
 from citedesk.model import count
 
 STYLE_KEY = "cite/style"
@@ -20,25 +17,11 @@ STYLE_KEY = "cite/style"
 class Citer(QObject):
     """Formats references on a worker thread, in the style the person chose last (kept in the settings)."""
 
-    def __init__(
-        self,
-        library: Path,
-        runner: TaskRunner,
-        settings: QSettings,
-        selected: Callable[[], list[int]],
-        status: Callable[[str], None],
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, parts: WindowParts, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.library, self.runner, self.settings, self.selected, self.status = (
-            library,
-            runner,
-            settings,
-            selected,
-            status,
-        )
+        self.parts = parts
         self.styles = jobs.citation_styles()
-        chosen = str(settings.value(STYLE_KEY, jobs.DEFAULT_STYLE))
+        chosen = str(parts.settings.value(STYLE_KEY, jobs.DEFAULT_STYLE))
         self.view = CitationView(self.styles, chosen)
         self.view.styleChosen.connect(self.set_style)
         self.view.citeRequested.connect(self.copy_selection)
@@ -55,7 +38,7 @@ class Citer(QObject):
 
     def set_style(self, name: str) -> None:
         """Use this style from now on, and show the paper's reference in it."""
-        self.settings.setValue(STYLE_KEY, name)
+        self.parts.settings.setValue(STYLE_KEY, name)
         self.show_paper(self.paper_id)
 
     def show_paper(self, paper_id: int | None) -> None:
@@ -65,8 +48,8 @@ class Citer(QObject):
             self.view.show_reference(None)
             return
         self.view.waiting()
-        library, style = self.library, self.style
-        self.runner.read(
+        library, style = self.parts.library, self.style
+        self.parts.runner.read(
             lambda progress, cancelled: jobs.cite_papers(library, [paper_id], style=style),
             READING,
             on_success=lambda references: self._formatted(paper_id, style, references),
@@ -79,15 +62,15 @@ class Citer(QObject):
 
     def copy_selection(self) -> None:
         """Put the selected papers' references on the clipboard, as plain text and as HTML."""
-        ids = self.selected() or ([self.paper_id] if self.paper_id is not None else [])
+        ids = self.parts.selected() or ([self.paper_id] if self.paper_id is not None else [])
         if not ids:
             return
-        library, style = self.library, self.style
-        self.runner.read(
+        library, style = self.parts.library, self.style
+        self.parts.runner.read(
             lambda progress, cancelled: jobs.cite_papers(library, ids, style=style),
             "Formatting references",
             on_success=self._copy,
-            on_failure=self.status,
+            on_failure=self.parts.status,
         )
 
     def _copy(self, references: list[jobs.Reference]) -> None:
@@ -97,4 +80,4 @@ class Citer(QObject):
         QGuiApplication.clipboard().setMimeData(data)
         self.copied = references
         title = next((style.title for style in self.styles if style.name == self.style), self.style)
-        self.status(f"Copied {count(len(references), 'reference')} in {title}")
+        self.parts.status(f"Copied {count(len(references), 'reference')} in {title}")

@@ -43,6 +43,7 @@ from citedesk.gui.widgets.search_box import SearchBox
 from citedesk.gui.widgets.sidebar import SidebarView
 from citedesk.gui.widgets.statements_pane import StatementsPane
 from citedesk.gui.widgets.welcome import WelcomePage
+from citedesk.gui.window_parts import WindowParts
 from citedesk.plugins import Registry, build_registry
 from citedesk.reads import COLUMNS
 
@@ -91,8 +92,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{library.stem} — CiteDesk")
         self.setAcceptDrops(True)
         self.commands = Commands(self, self)
-        self.citer = Citer(library, self.runner, settings, self.selected_ids, self.show_status, self)
-        self.watched = Watched(library, self.runner, settings, self.selected_ids, self.show_status, self)
+        parts = WindowParts(library, self.runner, settings, self.selected_ids, self.show_status)
+        self.citer, self.watched = Citer(parts, self), Watched(parts, self)
         self.full_text = FullText(self.commands, lambda: self.current_paper, self)
         self.sharing = Sharing(library, self.runner, dialogs, self._changed_elsewhere, self, self._show_changed_rows)
         self._build_panes(icon)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from citedesk import jobs, reads
-from citedesk.gui.tasks import TaskRunner
+from citedesk.gui.window_parts import WindowParts
 from citedesk.model import RefreshReport, count
 
 ON_START_KEY = "watch/refresh_on_start"
@@ -24,23 +21,9 @@ class Watched(QObject):
     changed = Signal()  # watching or seen marks changed: the list, the sidebar and the report need reading again
     refreshed = Signal(object)  # a RefreshReport of the watched papers
 
-    def __init__(
-        self,
-        library: Path,
-        runner: TaskRunner,
-        settings: QSettings,
-        selected: Callable[[], list[int]],
-        status: Callable[[str], None],
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, parts: WindowParts, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.library, self.runner, self.settings, self.selected, self.status = (
-            library,
-            runner,
-            settings,
-            selected,
-            status,
-        )
+        self.parts = parts
         self.paper: reads.Paper | None = None  # the paper shown
         self.watch_action = QAction("&Watch Paper", parent)
         self.watch_action.setCheckable(True)
@@ -51,13 +34,15 @@ class Watched(QObject):
         self.refresh_action.triggered.connect(lambda _checked=False: self.refresh())
         self.on_start_action = QAction(f"Refresh Watched Papers on Start (after {self.days():g} days)", parent)
         self.on_start_action.setCheckable(True)
-        self.on_start_action.setChecked(settings.value(ON_START_KEY, "false") in (True, "true"))
-        self.on_start_action.toggled.connect(lambda on: settings.setValue(ON_START_KEY, "true" if on else "false"))
+        self.on_start_action.setChecked(parts.settings.value(ON_START_KEY, "false") in (True, "true"))
+        self.on_start_action.toggled.connect(
+            lambda on: parts.settings.setValue(ON_START_KEY, "true" if on else "false")
+        )
         self.tray: QSystemTrayIcon | None = None
 
     def days(self) -> float:
         try:
-            return float(self.settings.value(DAYS_KEY, DEFAULT_DAYS))  # type: ignore[arg-type]
+            return float(self.parts.settings.value(DAYS_KEY, DEFAULT_DAYS))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return DEFAULT_DAYS
 
@@ -70,8 +55,8 @@ class Watched(QObject):
         self.watch_action.setChecked(bool(paper and paper.watched))
         if paper is None or (paper.seen_statement_id is not None and not paper.new_statements):
             return
-        library, had_new = self.library, bool(paper.new_statements)
-        self.runner.write(
+        library, had_new = self.parts.library, bool(paper.new_statements)
+        self.parts.runner.write(
             lambda progress, cancelled: jobs.mark_seen(library, [paper.id]),
             "Marking the paper seen",
             on_success=lambda _: self.changed.emit() if had_new else None,
@@ -79,20 +64,20 @@ class Watched(QObject):
 
     def set_watched(self, watched: bool) -> None:
         """Watch (or stop watching) the selected papers, or the one shown."""
-        ids = self.selected() or ([self.paper.id] if self.paper is not None else [])
+        ids = self.parts.selected() or ([self.paper.id] if self.paper is not None else [])
         if not ids:
             return
-        library = self.library
-        self.runner.write(
+        library = self.parts.library
+        self.parts.runner.write(
             lambda progress, cancelled: jobs.watch_papers(library, ids, watched=watched),
             "Watching" if watched else "Not watching",
             on_success=lambda changed: self._watched(changed, watched),
-            on_failure=self.status,
+            on_failure=self.parts.status,
         )
 
     def _watched(self, changed: int, watched: bool) -> None:
         verb = "Watching" if watched else "Stopped watching"
-        self.status(f"{verb} {count(changed, 'paper')}" if changed else "Nothing to change")
+        self.parts.status(f"{verb} {count(changed, 'paper')}" if changed else "Nothing to change")
         self.changed.emit()
 
     # -- refreshing
@@ -101,8 +86,8 @@ class Watched(QObject):
         """On start, when asked to: refresh the watched papers if their last refresh is older than the days set."""
         if not self.on_start_action.isChecked():
             return
-        library, days = self.library, self.days()
-        self.runner.read(
+        library, days = self.parts.library, self.days()
+        self.parts.runner.read(
             lambda progress, cancelled: jobs.days_since_watched_refresh(library),
             "Checking the watched papers",
             on_success=lambda since: self.refresh() if since is not None and since >= days else None,
@@ -110,12 +95,12 @@ class Watched(QObject):
 
     def refresh(self) -> None:
         """Fetch the watched papers' citation data in the background; say what is new when it is done."""
-        library = self.library
-        self.runner.fetch(
+        library = self.parts.library
+        self.parts.runner.fetch(
             lambda progress, cancelled: jobs.refresh_watched(library, progress=progress, cancelled=cancelled),
             "Refreshing the watched papers",
             on_success=self._refreshed,
-            on_failure=self.status,
+            on_failure=self.parts.status,
         )
 
     def _refreshed(self, report: RefreshReport) -> None:
@@ -126,7 +111,7 @@ class Watched(QObject):
             if report.new_statements
             else "Nothing new on the watched papers"
         )
-        self.status(message)
+        self.parts.status(message)
         if report.new_statements:
             self.notify("CiteDesk", message)
 
