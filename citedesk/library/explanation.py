@@ -277,8 +277,8 @@ def say_totals(figures: Explanation) -> str:
     silent = figures.publications - figures.with_statements
     if silent:
         sentences.append(
-            f"Of the publications, {silent:,} {_comes(silent)} with no statement, only the fact that "
-            f"{_it_they(silent)} {_cite(silent)} it."
+            f"Of the publications, {silent:,} {_agree(silent, 'comes', 'come')} with no statement, only the fact that "
+            f"{_agree(silent, 'it', 'they')} {_agree(silent, 'cites', 'cite')} it."
         )
     sentences.append(say_types(figures))
     if figures.statements < FEW_STATEMENTS:
@@ -300,7 +300,7 @@ def say_types(figures: Explanation) -> str:
     if figures.classified == 0:
         return (
             f"None of them has a stance: the classifier was not sure enough of any for {figures.unsure:,}, and "
-            f"{figures.not_yet_classified:,} {_have(figures.not_yet_classified)} not been classified yet, so they "
+            f"{figures.not_yet_classified:,} {_agree(figures.not_yet_classified, 'has', 'have')} not been classified yet, so they "
             "say nothing about support or contrast."
         )
     parts = [
@@ -346,12 +346,12 @@ def compare(standing: Standing, stance: str) -> str:
     if standing.value == 0:
         same = f"{standing.same:,} of them ({_percent(standing.same, standing.others)})"
         return (
-            f"{lead} {same} {_have(standing.same)} none either and {standing.more:,} {_have(standing.more)} some; "
+            f"{lead} {same} {_agree(standing.same, 'has', 'have')} none either and {standing.more:,} {_agree(standing.more, 'has', 'have')} some; "
             f"{median}."
         )
     fewer = f"{standing.fewer:,} of them ({_percent(standing.fewer, standing.others)})" if standing.fewer else "none"
     return (
-        f"{lead} {fewer} {_have(standing.fewer)} fewer than this paper's {value}, "
+        f"{lead} {fewer} {_agree(standing.fewer, 'has', 'have')} fewer than this paper's {value}, "
         f"{_none_or(standing.same)} as many and {_none_or(standing.more)} more; {median}."
     )
 
@@ -367,8 +367,8 @@ def say_years(figures: Explanation) -> str:
         sentences.append(say_trend(figures.years))
     if figures.undated:
         sentences.append(
-            f"The other {count(figures.undated, 'statement')} {_comes(figures.undated)} from citing works with no "
-            f"known year and {_are(figures.undated)} left out of these years."
+            f"The other {count(figures.undated, 'statement')} {_agree(figures.undated, 'comes', 'come')} from citing works with no "
+            f"known year and {_agree(figures.undated, 'is', 'are')} left out of these years."
         )
     return join_sentences(sentences)
 
@@ -417,7 +417,7 @@ def say_self_citations(figures: Explanation) -> str:
     if figures.self_citations:
         said = (
             f"Of the {count(known, 'citing publication')} whose authors are known, {figures.self_citations:,} "
-            f"({_percent(figures.self_citations, known)}) {_share(figures.self_citations)} an author with this "
+            f"({_percent(figures.self_citations, known)}) {_agree(figures.self_citations, 'shares', 'share')} an author with this "
             f"paper ({'a self-citation' if figures.self_citations == 1 else 'self-citations'})"
         )
     elif known == 1:
@@ -455,7 +455,7 @@ def say_confidence(figures: Explanation) -> str:
     if figures.unsure:
         sentences.append(
             f"The classifier was not sure enough of any stance for {count(figures.unsure, 'statement')}, which "
-            f"{_are(figures.unsure)} left unclassified."
+            f"{_agree(figures.unsure, 'is', 'are')} left unclassified."
         )
     if figures.not_yet_classified:
         sentences.append(f"No classifier has labelled {count(figures.not_yet_classified, 'statement')} yet.")
@@ -475,7 +475,7 @@ def say_mean_confidence(figures: Explanation) -> str:
     without = figures.classified - figures.with_confidence
     return (
         f"The mean confidence of the {count(figures.with_confidence, 'classified statement')} that "
-        f"{_have(figures.with_confidence)} one is {mean}; {without:,} came without one."
+        f"{_agree(figures.with_confidence, 'has', 'have')} one is {mean}; {without:,} came without one."
     )
 
 
@@ -507,10 +507,12 @@ def say_labellers(figures: Explanation, classifier: str) -> str:
         parts.append(f"{classifier} gave {figures.by_citedesk:,} of them their stances")
     if figures.given:
         parts.append(
-            f"{figures.given:,} came with {_its_their(figures.given)} stance from {_its_their(figures.given)} source"
+            f"{figures.given:,} came with {_agree(figures.given, 'its', 'their')} stance from {_agree(figures.given, 'its', 'their')} source"
         )
     if figures.not_yet_classified:
-        parts.append(f"{figures.not_yet_classified:,} {_have(figures.not_yet_classified)} not been classified yet")
+        parts.append(
+            f"{figures.not_yet_classified:,} {_agree(figures.not_yet_classified, 'has', 'have')} not been classified yet"
+        )
     return "; ".join(parts) + "."
 
 
@@ -528,7 +530,7 @@ def say_external(figures: Explanation, labels: Mapping[str, str]) -> list[str]:
         if figures.statements and None not in total:
             sentences.append(
                 f"{name} counts {count(sum(n or 0 for n in total), 'statement')} where "
-                f"{figures.statements:,} {_are(figures.statements)} stored here."
+                f"{figures.statements:,} {_agree(figures.statements, 'is', 'are')} stored here."
             )
     return sentences
 
@@ -573,33 +575,10 @@ def _none_or(number: int) -> str:
     return f"{number:,}" if number else "none"
 
 
+def _agree(number: int, one: str, many: str) -> str:
+    """The word that agrees with a number: "is" for 1, "are" for the rest (and so "has", "comes", "its"...)."""
+    return one if number == 1 else many
+
+
 def _span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}–{last}"
-
-
-def _are(number: int) -> str:
-    return "is" if number == 1 else "are"
-
-
-def _have(number: int) -> str:
-    return "has" if number == 1 else "have"
-
-
-def _comes(number: int) -> str:
-    return "comes" if number == 1 else "come"
-
-
-def _cite(number: int) -> str:
-    return "cites" if number == 1 else "cite"
-
-
-def _share(number: int) -> str:
-    return "shares" if number == 1 else "share"
-
-
-def _it_they(number: int) -> str:
-    return "it" if number == 1 else "they"
-
-
-def _its_their(number: int) -> str:
-    return "its" if number == 1 else "their"
