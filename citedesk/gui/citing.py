@@ -30,6 +30,8 @@ class Citer(QObject):
         self.copy_action.setStatusTip("Copy the selected papers' references in the chosen citation style")
         self.copy_action.triggered.connect(lambda _checked=False: self.copy_selection())
         self.paper_id: int | None = None  # the paper whose reference the details pane shows
+        self._entry = ""  # its BibTeX text, when it was formatted
+        self._shown: tuple[int, str, str] | None = None  # (paper, entry, style) of the reference on screen
         self.copied: list[jobs.Reference] = []  # what the last copy put on the clipboard
 
     @property
@@ -39,14 +41,19 @@ class Citer(QObject):
     def set_style(self, name: str) -> None:
         """Use this style from now on, and show the paper's reference in it."""
         self.parts.settings.setValue(STYLE_KEY, name)
-        self.show_paper(self.paper_id)
+        self.show_paper(self.paper_id, self._entry)
 
-    def show_paper(self, paper_id: int | None) -> None:
-        """Format the paper's reference for the details pane, off the window's thread."""
-        self.paper_id = paper_id
+    def show_paper(self, paper_id: int | None, entry: str = "") -> None:
+        """Format the paper's reference for the details pane, off the window's thread; not again when the paper
+        and its entry (`entry`, its BibTeX text) are those on screen already (a report read again)."""
+        if paper_id is not None and (paper_id, entry, self.style) == self._shown:
+            return
+        self.paper_id, self._entry = paper_id, entry
         if paper_id is None:
+            self._shown = None
             self.view.show_reference(None)
             return
+        self._shown = (paper_id, entry, self.style)
         self.view.waiting()
         library, style = self.parts.library, self.style
         self.parts.runner.read(

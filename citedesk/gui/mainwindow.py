@@ -401,7 +401,7 @@ class MainWindow(QMainWindow):
         changed = shown is None or shown.id != summary.paper.id
         self.details.show_paper(summary.paper, summary.tags, summary.links)
         self.watched.watch_action.setChecked(summary.paper.watched)
-        self.citer.show_paper(summary.paper.id)
+        self.citer.show_paper(summary.paper.id, summary.paper.raw)
         self.explanation.setVisible(summary.has_citation_data or bool(summary.external))  # else nothing to explain
         if changed:
             self.explanation.paper_changed()
