@@ -56,7 +56,6 @@ class FullText(QObject):
         self.folder_action = QAction("Attachment &Folder…", parent)
         self.folder_action.setStatusTip("Choose the folder that attachments' relative paths are read from")
         self.folder_action.triggered.connect(lambda _checked=False: self.ask_folder())
-        self.opened: list[QUrl] = []  # what was asked to open (the tests read it)
 
     def update_enabled(self) -> None:
         shown = self.current() is not None
@@ -80,9 +79,7 @@ class FullText(QObject):
         if link is None:
             self.commands.window.show_status(NO_FULL_TEXT)
             return
-        url = url_of(link)
-        self.opened.append(url)
-        if not QDesktopServices.openUrl(url):
+        if not QDesktopServices.openUrl(url_of(link)):
             self.commands.window.show_status(f"Nothing on this computer opens {link.target}")
 
     def ask_folder(self) -> None:
