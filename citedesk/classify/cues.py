@@ -53,6 +53,7 @@ FAMILIES: tuple[CueFamily, ...] = (
         r"\b(?:\W+\w+){0,3}\W+(?:results?|findings?|observations?|reports?|conclusions?|effects?|gains?|claims?)\b"
         r"|\b(?:confirming|corroborating|supporting) (?:the |an? |earlier |previous |prior )?(?:results?|findings?|observations?|reports?|hypothesis)\b"
         r"|\bas (?:previously |also |earlier )?(?:reported|observed|found|shown|noted) (?:by|in|for)\b"
+        r"(?! (?:the )?(?:figure|fig\.|table|section|eq\.|equation|appendix|example)s?\b)"
         r"|\b(?:(?:we|they|also) )(?:also )?(?:found|observed) (?:a )?(?:similar|the same)\b",
     ),
     _family(
@@ -88,6 +89,16 @@ FAMILIES: tuple[CueFamily, ...] = (
     ),
 )
 FAMILY_NAMES = tuple(family.name for family in FAMILIES)
+# Findings language: the guide's stances are about the cited *findings*, and a cue phrase without it mostly
+# compares designs ("in contrast to X, we use a discriminative model"): the citing work's own findings, or
+# results, data or estimates named as such.
+FINDINGS = re.compile(
+    r"\b(?:we|our|this study|the present study|these|here)\b[^.;]{0,80}\b(?:find|found|finding|findings|observ\w*"
+    r"|result\w*|show\w*|report\w*|data|detect\w*|estimat\w*|measur\w*|obtain\w*|noted?|see|saw|reproduc\w*"
+    r"|replicat\w*|confirm\w*)\b|\b(?:results?|findings?|observations?|data|estimates?)\b",
+    re.IGNORECASE,
+)
+NOT_ABOUT_FINDINGS = frozenset({"unlike"})  # a family that contrasts designs even beside findings language
 
 
 def fired(text: str) -> list[CueFamily]:
@@ -98,6 +109,16 @@ def fired(text: str) -> list[CueFamily]:
 def cue_vector(text: str) -> list[float]:
     """One 0/1 value per family, in FAMILIES order (a feature of the encoder model's head)."""
     return [1.0 if family.fires(text) else 0.0 for family in FAMILIES]
+
+
+def findings_stance(text: str) -> Stance | None:
+    """The stance the cue families say about findings: the families of one stance fire ("unlike" aside)
+    in a sentence with findings language; None when none does, when both stances' families fire, or when
+    the sentence names no findings."""
+    if not FINDINGS.search(text):
+        return None
+    stances = {family.stance for family in fired(text) if family.name not in NOT_ABOUT_FINDINGS}
+    return stances.pop() if len(stances) == 1 else None
 
 
 def cue_stance(text: str) -> Stance:

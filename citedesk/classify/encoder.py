@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from citedesk.classify.cues import cue_vector
+from citedesk.classify.cues import cue_vector, findings_stance
 from citedesk.classify.labels import STANCES
 from citedesk.classify.model import Prediction, resource
 from citedesk.model import CitedeskError, Stance
@@ -33,6 +33,9 @@ class Settings:
     threshold: float
     window: int = WINDOW
     decision: tuple[float, float, float] = (0.0, 0.0, 0.0)  # added to the scaled logits to choose the label
+    # Per stance (STANCES order), the measured precision of the cue families about findings
+    # (cues.findings_stance): where they say that stance, it is the label and this its confidence; 0 is off.
+    findings: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 class Tokens:
@@ -91,7 +94,7 @@ class EncoderModel:
 
     def predict_many(self, texts: Sequence[str], markers: Sequence[Marker] | None = None) -> list[Prediction]:
         """Predictions for many sentences."""
-        return [self._prediction(row) for row in self.logits(texts, markers)]
+        return [self._prediction(row, text) for row, text in zip(self.logits(texts, markers), texts)]
 
     def logits(self, texts: Sequence[str], markers: Sequence[Marker] | None = None) -> np.ndarray:
         """The network's raw scores for many sentences, computed a length-sorted batch at a time."""
@@ -104,12 +107,6 @@ class EncoderModel:
             logits[chosen] = self._logits([ids[i] for i in chosen], [texts[i] for i in chosen])
         return logits
 
-    def probabilities_of(self, logits: np.ndarray) -> np.ndarray:
-        z = logits / self.settings.temperature + np.asarray(self.settings.offsets)
-        z = np.exp(z - z.max(axis=-1, keepdims=True))
-        probabilities: np.ndarray = z / z.sum(axis=-1, keepdims=True)
-        return probabilities
-
     def _logits(self, rows: list[list[int]], texts: list[str]) -> np.ndarray:
         width = max(map(len, rows))
         ids = np.zeros((len(rows), width), dtype=np.int64)
@@ -121,14 +118,31 @@ class EncoderModel:
         logits: np.ndarray = self.session.run(["logits"], {"ids": ids, "mask": mask, "cues": cues})[0]
         return logits
 
-    def _prediction(self, logits: np.ndarray) -> Prediction:
-        """The label is the highest scaled logit moved by the decision offsets (part way from the balanced
-        classes the network was trained on towards the real mix, so rare stances are not drowned by mentions);
-        its calibrated probability is the confidence, and under the threshold it is unclassified."""
-        probs = self.probabilities_of(logits)
-        best = int((logits / self.settings.temperature + np.asarray(self.settings.decision)).argmax())
+    def _prediction(self, logits: np.ndarray, text: str) -> Prediction:
+        best, probs = decide(self.settings, logits, text)
         stance = STANCES[best] if probs[best] >= self.settings.threshold else Stance.UNCLASSIFIED
         return Prediction(stance, float(probs[best]), (float(probs[0]), float(probs[1]), float(probs[2])))
+
+
+def decide(settings: Settings, logits: np.ndarray, text: str) -> tuple[int, np.ndarray]:
+    """The chosen class (an index into STANCES) and the calibrated probabilities of one sentence.
+
+    Where the cue families say a stance about findings, that stance is chosen with their measured precision
+    as its probability (the network's odds kept between the other two). Otherwise the label is the highest
+    scaled logit moved by the decision offsets (part way from the balanced classes the network was trained on
+    towards the real mix, so rare stances are not drowned by mentions), and its calibrated probability is the
+    confidence. A caller says unclassified under the threshold."""
+    z = logits / settings.temperature + np.asarray(settings.offsets)
+    z = np.exp(z - z.max())
+    probs: np.ndarray = z / z.sum()
+    ruled = findings_stance(text)
+    if ruled is not None and settings.findings[STANCES.index(ruled)] > 0:
+        chosen, precision = STANCES.index(ruled), settings.findings[STANCES.index(ruled)]
+        others = probs.sum() - probs[chosen]
+        probs = probs * ((1.0 - precision) / others if others > 0 else 0.0)
+        probs[chosen] = precision
+        return chosen, probs
+    return int((logits / settings.temperature + np.asarray(settings.decision)).argmax()), probs
 
 
 def read_settings(path: Path) -> Settings:
@@ -143,6 +157,7 @@ def read_settings(path: Path) -> Settings:
             float(data["threshold"]),
             int(data["window"]),
             tuple(data["decision"]),
+            tuple(data.get("findings", (0.0, 0.0, 0.0))),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CitedeskError(f"The stance model settings {path} cannot be read ({exc}); reinstall CiteDesk") from None
@@ -157,6 +172,7 @@ def write_settings(settings: Settings, path: Path) -> None:
         "threshold": settings.threshold,
         "window": settings.window,
         "decision": list(settings.decision),
+        "findings": list(settings.findings),
     }
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 

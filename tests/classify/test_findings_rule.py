@@ -1,0 +1,59 @@
+"""The accurate layer's findings rule: cue families count only in sentences about findings, and where they
+speak their measured precision is the label's confidence."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from citedesk.classify.cues import findings_stance
+from citedesk.classify.encoder import Settings, decide, read_settings, write_settings
+from citedesk.classify.labels import STANCES
+from citedesk.model import Stance
+
+SETTINGS = Settings("test", 1.0, (0.0, 0.0, 0.0), 0.3, findings=(0.7, 0.0, 0.45))
+MENTION_LOGITS = np.array([0.0, 3.0, -1.0], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("Our estimates agree closely with those reported by Kim et al. (2019).", Stance.SUPPORTING),
+        ("These results contrast with previous studies of interleaved study [3].", Stance.CONTRASTING),
+        ("We could not reproduce the gains reported by Alvarez and Chen (2020).", Stance.CONTRASTING),
+        ("In contrast to (Lee et al., 2015), we use a discriminative model.", None),  # a design, not findings
+        ("Unlike X, our results are reported per sentence.", None),  # "unlike" contrasts designs
+        ("Our results are consistent with [4] but contradict [5].", None),  # both stances: not the rule's call
+        ("The parser of Collins (1997) is widely used.", None),
+    ],
+)
+def test_the_families_speak_only_about_findings(text, stance):
+    assert findings_stance(text) is stance
+
+
+def test_the_rule_overrides_the_network_with_its_measured_precision():
+    best, probs = decide(SETTINGS, MENTION_LOGITS, "In contrast to [4], we found no association.")
+    assert STANCES[best] is Stance.CONTRASTING
+    assert probs[best] == pytest.approx(0.45) and probs.sum() == pytest.approx(1.0)
+    # the network's odds of the other two classes are kept
+    network = np.exp(MENTION_LOGITS) / np.exp(MENTION_LOGITS).sum()
+    assert probs[0] / probs[1] == pytest.approx(network[0] / network[1], rel=1e-5)
+
+
+def test_without_the_rule_the_network_decides():
+    best, probs = decide(SETTINGS, MENTION_LOGITS, "The parser of Collins (1997) is widely used.")
+    assert STANCES[best] is Stance.MENTIONING and probs.sum() == pytest.approx(1.0)
+    off = dataclasses.replace(SETTINGS, findings=(0.0, 0.0, 0.0))
+    best, _ = decide(off, MENTION_LOGITS, "In contrast to [4], we found no association.")
+    assert STANCES[best] is Stance.MENTIONING
+
+
+def test_settings_keep_the_rule_and_read_older_files_without_it(tmp_path):
+    path = tmp_path / "stance-encoder.json"
+    write_settings(SETTINGS, path)
+    assert read_settings(path) == SETTINGS
+    older = path.read_text(encoding="utf-8").replace('"findings"', '"unused"')
+    path.write_text(older, encoding="utf-8")
+    assert read_settings(path).findings == (0.0, 0.0, 0.0)
