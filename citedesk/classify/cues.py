@@ -36,7 +36,7 @@ FAMILIES: tuple[CueFamily, ...] = (
         "agreement",
         Stance.SUPPORTING,
         r"\b(?<!not )(?:agrees?|agreed|agreeing) (?:well |closely |very well |nicely )?with\b"
-        r"|\bin (?:good |close |full |excellent )?(?:agreement|accord(?:ance)?) with\b",
+        r"|(?<!not )\bin (?:good |close |full |excellent )?(?:agreement|accord(?:ance)?) with\b",
     ),
     _family(
         "consistency",
@@ -59,8 +59,10 @@ FAMILIES: tuple[CueFamily, ...] = (
     _family(
         "contrast",
         Stance.CONTRASTING,
-        r"\bin (?:contrast|contradiction|opposition) (?:to|with)\b|\bcontrasts? (?:sharply )?with\b"
-        r"|\bin contrast,? (?:we|our|these|this|the present)\b",
+        r"\bin (?:direct |sharp |stark |marked )?(?:contrast|contradiction|opposition) (?:to|with)\b"
+        r"|\bcontrasts? (?:sharply )?(?:with\b|(?:the )?(?:findings|results)\b)"
+        r"|\bin contrast,? (?:we|our|these|this|the present|in (?:a|an|the) (?:previous|earlier|prior))\b"
+        r"|\bcontrasting (?:results|findings|evidence|observations)\b",
     ),
     _family(
         "failure to replicate",
@@ -75,7 +77,8 @@ FAMILIES: tuple[CueFamily, ...] = (
         r"\b(?:inconsistent|incompatible|at odds|in conflict|conflicts?|conflicting) with\b"
         rf"|\b{_NOT} (?:consistent|in (?:line|agreement|accord(?:ance)?)) with\b"
         r"|\bcontradict(?:s|ed|ing|ory)?\b|\bdisagree(?:s|d|ment)? with\b"
-        r"|\b(?:differs?|differed|different) (?:\w+ ){0,2}from (?:those|that|the (?:results|findings))",
+        r"|\b(?:differs?|differed|different|differences?|diverges?|diverged) (?:\w+ ){0,2}from (?:those|that"
+        r"|the (?:results|findings)|our (?:\w+ )?(?:results|findings|data))",
     ),
     _family("unlike", Stance.CONTRASTING, r"\bunlike\b"),
     _family(
@@ -85,7 +88,9 @@ FAMILIES: tuple[CueFamily, ...] = (
         "poor performance",
         Stance.CONTRASTING,
         r"\bperform(?:s|ed)? (?:very |rather |quite |relatively )?(?:poorly|badly|worse)\b"
-        r"|\b(?:poor|low) (?:performance|accuracy|quality)\b|\bbreaks? down\b",
+        r"|\b(?:poor|low) (?:performance|accuracy|quality)\b|\bbreaks? down\b"
+        r"|\b(?:did|do|does) not work(?: well)?\b|\b(?:were|was) unsuccessful\b"
+        r"|\b(?:not able|unable) to generali[sz]e\b|\bquestion(?:s|ed)? the (?:results|findings|claims?|conclusions?)\b",
     ),
 )
 FAMILY_NAMES = tuple(family.name for family in FAMILIES)

@@ -25,6 +25,8 @@ MENTION_LOGITS = np.array([0.0, 3.0, -1.0], dtype=np.float32)
         ("We could not reproduce the gains reported by Alvarez and Chen (2020).", Stance.CONTRASTING),
         ("In contrast to (Lee et al., 2015), we use a discriminative model.", None),  # a design, not findings
         ("Unlike X, our results are reported per sentence.", None),  # "unlike" contrasts designs
+        ("This is in direct contrast to recent reported results (Shen et al., 2008).", Stance.CONTRASTING),
+        ("The results of the present study are not in agreement with Clombini et al. [13].", Stance.CONTRASTING),
         ("Our results are consistent with [4] but contradict [5].", None),  # both stances: not the rule's call
         ("The parser of Collins (1997) is widely used.", None),
     ],
