@@ -252,7 +252,8 @@ def main() -> None:
         logits = onnx_logits(
             args.out / ENCODER_NAME, calibration_items, folder / "tokenizer.json"
         )  # the shipped, quantized one
-    settings = calibrated(version.split("-f")[0], logits, calibration_items)
+    network = "-".join(version.split("-")[:2])  # minilm3-<crc of the network>, without the rule's digest
+    settings = calibrated(network, logits, calibration_items)
     write_settings(settings, args.out / SETTINGS_NAME)
     print("wrote", settings, "to", args.out)
 
