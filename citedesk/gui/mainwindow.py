@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
             self.runner, library, lambda: self.statements.order, tuple(self.registry.facets.values()), self
         )
         self.source_labels: dict[str, str] | None = None  # read from the installed sources when first needed
+        self._action_message = ""  # the last outcome of a person's action shown (see show_background_status)
         self.setWindowIcon(icon)
         self.setWindowTitle(f"{library.stem} — CiteDesk")
         self.setAcceptDrops(True)
@@ -258,7 +259,7 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.commands.update_enabled())
         self.table.activated.connect(lambda _: self.commands.edit_entry.trigger())
         self.statements.addToLibraryRequested.connect(self.commands.add_work)
-        self.statements.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.statements.statusMessage.connect(lambda text: self.show_status(text, 5000))
         self.report_pane.yearClicked.connect(self.statements.show_year)
         self.runner.started.connect(self._task_started)
         self.reports.summaryRead.connect(self._show_summary)
@@ -364,6 +365,15 @@ class MainWindow(QMainWindow):
         self.sidebar.setVisible(shown)
 
     def show_status(self, message: str, msecs: int = 8000) -> None:
+        self.statusBar().showMessage(message, msecs)
+        self._action_message = message
+
+    def show_background_status(self, message: str, msecs: int = 8000) -> None:
+        """What background work (the classifier's re-labelling) did, added to the outcome of the person's own
+        action while that is still on show, never replacing it ("Refreshed …: 4 new statements · Classified …")."""
+        shown = self.statusBar().currentMessage()
+        if shown and shown == self._action_message:
+            message = f"{shown} · {message}"
         self.statusBar().showMessage(message, msecs)
 
     # -- the selected paper

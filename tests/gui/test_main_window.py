@@ -392,3 +392,13 @@ def test_on_start_the_accurate_layer_relabels_in_the_background(qtbot, small_lib
     qtbot.waitUntil(lambda: window.commands.classifying is None)
     assert window.dialogs.errors == [] and window.report_pane.showing() == "report"
     window.close()
+
+
+def test_background_work_adds_to_the_outcome_of_an_action_and_never_hides_it(window):
+    window.show_status("Refreshed BLEU: 4 new statements")
+    window.show_background_status("Classified 4 statements with minilm3.")
+    shown = window.statusBar().currentMessage()
+    assert "4 new statements" in shown and "Classified 4 statements" in shown
+    window.statusBar().clearMessage()  # the action's outcome has gone: background work speaks alone
+    window.show_background_status("Classified 2 statements with minilm3.")
+    assert window.statusBar().currentMessage() == "Classified 2 statements with minilm3."
