@@ -222,7 +222,7 @@ def findings_precision(labelled: list[Labelled]) -> dict[Stance, tuple[int, int]
     """Per stance: how often cues.findings_stance says it rightly, and how often it says it, on these."""
     counts = {Stance.SUPPORTING: [0, 0], Stance.CONTRASTING: [0, 0]}
     for item in labelled:
-        said = findings_stance(item.sentence.text)
+        said = findings_stance(item.sentence.text, item.sentence.marker)
         if said is not None:
             counts[said][1] += 1
             counts[said][0] += said is item.stance

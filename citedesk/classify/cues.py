@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from citedesk.classify.marker_sentence import Marker, marker_sentence
 from citedesk.model import Stance
 
 
@@ -116,10 +117,11 @@ def cue_vector(text: str) -> list[float]:
     return [1.0 if family.fires(text) else 0.0 for family in FAMILIES]
 
 
-def findings_stance(text: str) -> Stance | None:
+def findings_stance(text: str, marker: Marker = None) -> Stance | None:
     """The stance the cue families say about findings: the families of one stance fire ("unlike" aside)
-    in a sentence with findings language; None when none does, when both stances' families fire, or when
-    the sentence names no findings."""
+    in the marker's sentence, and it has findings language; None when none does, when both stances' families
+    fire, or when the sentence names no findings."""
+    text = marker_sentence(text, marker)
     if not FINDINGS.search(text):
         return None
     stances = {family.stance for family in fired(text) if family.name not in NOT_ABOUT_FINDINGS}

@@ -12,6 +12,7 @@ import numpy as np
 
 from citedesk.classify.cues import cue_vector, findings_stance
 from citedesk.classify.labels import STANCES
+from citedesk.classify.marker_sentence import Marker
 from citedesk.classify.model import Prediction, resource
 from citedesk.model import CitedeskError, Stance
 
@@ -19,8 +20,6 @@ ENCODER_NAME, TOKENIZER_NAME, SETTINGS_NAME = "stance-encoder.onnx", "stance-tok
 WINDOW = 48  # tokens the encoder reads, [CLS] and [SEP] included, centred on the cited marker
 TARGET_TOKEN = "[unused0]"  # stands for the cited marker, so the model knows which citation is meant
 BATCH = 64  # sentences per call of the network (sorted by length, so little padding)
-
-Marker = tuple[int, int] | None
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,9 @@ class EncoderModel:
 
     def predict_many(self, texts: Sequence[str], markers: Sequence[Marker] | None = None) -> list[Prediction]:
         """Predictions for many sentences."""
-        return [self._prediction(row, text) for row, text in zip(self.logits(texts, markers), texts)]
+        markers = list(markers) if markers is not None else [None] * len(texts)
+        rows = self.logits(texts, markers)
+        return [self._prediction(row, text, marker) for row, text, marker in zip(rows, texts, markers)]
 
     def logits(self, texts: Sequence[str], markers: Sequence[Marker] | None = None) -> np.ndarray:
         """The network's raw scores for many sentences, computed a length-sorted batch at a time."""
@@ -118,24 +119,24 @@ class EncoderModel:
         logits: np.ndarray = self.session.run(["logits"], {"ids": ids, "mask": mask, "cues": cues})[0]
         return logits
 
-    def _prediction(self, logits: np.ndarray, text: str) -> Prediction:
-        best, probs = decide(self.settings, logits, text)
+    def _prediction(self, logits: np.ndarray, text: str, marker: Marker) -> Prediction:
+        best, probs = decide(self.settings, logits, text, marker)
         stance = STANCES[best] if probs[best] >= self.settings.threshold else Stance.UNCLASSIFIED
         return Prediction(stance, float(probs[best]), (float(probs[0]), float(probs[1]), float(probs[2])))
 
 
-def decide(settings: Settings, logits: np.ndarray, text: str) -> tuple[int, np.ndarray]:
+def decide(settings: Settings, logits: np.ndarray, text: str, marker: Marker = None) -> tuple[int, np.ndarray]:
     """The chosen class (an index into STANCES) and the calibrated probabilities of one sentence.
 
-    Where the cue families say a stance about findings, that stance is chosen with their measured precision
-    as its probability (the network's odds kept between the other two). Otherwise the label is the highest
+    Where the cue families say a stance about findings in the marker's sentence, that stance is chosen with
+    their measured precision as its probability (the network's odds kept between the other two). Otherwise the label is the highest
     scaled logit moved by the decision offsets (part way from the balanced classes the network was trained on
     towards the real mix, so rare stances are not drowned by mentions), and its calibrated probability is the
     confidence. A caller says unclassified under the threshold."""
     z = logits / settings.temperature + np.asarray(settings.offsets)
     z = np.exp(z - z.max())
     probs: np.ndarray = z / z.sum()
-    ruled = findings_stance(text)
+    ruled = findings_stance(text, marker)
     if ruled is not None and settings.findings[STANCES.index(ruled)] > 0:
         chosen, precision = STANCES.index(ruled), settings.findings[STANCES.index(ruled)]
         others = probs.sum() - probs[chosen]

@@ -11,6 +11,7 @@ import pytest
 from citedesk.classify.cues import findings_stance
 from citedesk.classify.encoder import Settings, decide, read_settings, write_settings
 from citedesk.classify.labels import STANCES
+from citedesk.classify.marker_sentence import marker_sentence
 from citedesk.model import Stance
 
 SETTINGS = Settings("test", 1.0, (0.0, 0.0, 0.0), 0.3, findings=(0.7, 0.0, 0.45))
@@ -59,3 +60,42 @@ def test_settings_keep_the_rule_and_read_older_files_without_it(tmp_path):
     older = path.read_text(encoding="utf-8").replace('"findings"', '"unused"')
     path.write_text(older, encoding="utf-8")
     assert read_settings(path).findings == (0.0, 0.0, 0.0)
+
+
+BLEU_TWO_SENTENCES = (
+    "The reordered sentence is then re-tokenized to be consistent with the baseline system, which uses a different "
+    "tokenization scheme.3 We use BLEU scores as the performance measure in our evaluation (Papineni et al., 2002)."
+)
+BLEU_LIST = (
+    "Word Error Rate (WER), which penalizes the edit distance (Su et al. , 1992) BLEU: the geometric mean of n-gram "
+    "precision for the translation results found in reference translations (Papineni et al. , 2002) Translation "
+    "Accuracy (ACC): judged blindly by a native speaker (Sumita et al. , 1999) In contrast to WER, higher BLEU and "
+    "ACC scores indicate better translations."
+)
+
+
+def marker_of(text: str, reference: str) -> tuple[int, int]:
+    start = text.index(reference)
+    return start, start + len(reference)
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "sentence"),
+    [
+        (BLEU_TWO_SENTENCES, "Papineni et al., 2002", "We use BLEU scores as the performance measure"),
+        (BLEU_LIST, "Papineni et al. , 2002", "BLEU: the geometric mean of n-gram"),
+        ("As noted by Smith et al. (2001), e.g. in Fig. 2, results agree. Next.", "Smith et al. (2001)", "As noted"),
+    ],
+)
+def test_the_marker_sentence_is_the_one_that_holds_the_reference(text, reference, sentence):
+    found = marker_sentence(text, marker_of(text, reference))
+    assert found.startswith(sentence) and reference in found
+    assert marker_sentence(text, None) == text
+
+
+def test_cues_in_other_sentences_than_the_reference_say_nothing_about_it():
+    assert findings_stance(BLEU_TWO_SENTENCES) is Stance.SUPPORTING  # the whole text, marker unknown
+    assert findings_stance(BLEU_TWO_SENTENCES, marker_of(BLEU_TWO_SENTENCES, "Papineni et al., 2002")) is None
+    assert findings_stance(BLEU_LIST, marker_of(BLEU_LIST, "Papineni et al. , 2002")) is None
+    agreeing = "We tried this too. Our results agree closely with those of Kim et al. (2019)."
+    assert findings_stance(agreeing, marker_of(agreeing, "Kim et al. (2019)")) is Stance.SUPPORTING
