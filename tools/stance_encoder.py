@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import stance_data
 from stance_training import calibrate, choose_threshold, expected_calibration_error
 
-from citedesk.classify.cues import FAMILIES, FINDINGS, cue_vector
+from citedesk.classify.cues import FAMILIES, FINDINGS, LONGEST_SENTENCE, cue_vector
 from citedesk.classify.encoder import (
     ENCODER_NAME,
     SETTINGS_NAME,
@@ -299,7 +299,7 @@ def calibrated(version: str, logits: np.ndarray, items: list) -> Settings:
 def _findings_digest(settings: Settings) -> int:
     """A short hash of the findings rule and its confidences: a new rule is a new classifier version."""
     rule = FINDINGS.pattern + "|".join(f.pattern.pattern for f in FAMILIES) + repr(settings.findings)
-    rule += SENTENCE_END.pattern
+    rule += SENTENCE_END.pattern + str(LONGEST_SENTENCE)
     return zlib.crc32(rule.encode()) & 0xFFFF
 
 

@@ -105,6 +105,9 @@ FINDINGS = re.compile(
     re.IGNORECASE,
 )
 NOT_ABOUT_FINDINGS = frozenset({"unlike"})  # a family that contrasts designs even beside findings language
+# Longer than this, the marker's "sentence" is text that lost its full stops (a page of a badly read PDF): its
+# cues cannot be told to be about the cited work. On the training side's labels every rule call over it was wrong.
+LONGEST_SENTENCE = 500
 
 
 def fired(text: str) -> list[CueFamily]:
@@ -120,9 +123,9 @@ def cue_vector(text: str) -> list[float]:
 def findings_stance(text: str, marker: Marker = None) -> Stance | None:
     """The stance the cue families say about findings: the families of one stance fire ("unlike" aside)
     in the marker's sentence, and it has findings language; None when none does, when both stances' families
-    fire, or when the sentence names no findings."""
+    fire, when the sentence names no findings, or when it is too long to be one."""
     text = marker_sentence(text, marker)
-    if not FINDINGS.search(text):
+    if len(text) > LONGEST_SENTENCE or not FINDINGS.search(text):
         return None
     stances = {family.stance for family in fired(text) if family.name not in NOT_ABOUT_FINDINGS}
     return stances.pop() if len(stances) == 1 else None

@@ -99,3 +99,8 @@ def test_cues_in_other_sentences_than_the_reference_say_nothing_about_it():
     assert findings_stance(BLEU_LIST, marker_of(BLEU_LIST, "Papineni et al. , 2002")) is None
     agreeing = "We tried this too. Our results agree closely with those of Kim et al. (2019)."
     assert findings_stance(agreeing, marker_of(agreeing, "Kim et al. (2019)")) is Stance.SUPPORTING
+
+
+def test_a_sentence_too_long_to_be_one_says_nothing():
+    garbled = "Tables 2 and 3 list every figure " * 20 + "and our results agree closely with Kim et al. (2019)"
+    assert findings_stance(garbled, marker_of(garbled, "Kim et al. (2019)")) is None

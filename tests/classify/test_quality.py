@@ -8,11 +8,12 @@ import pytest
 from citedesk.model import Stance
 
 # Measured with tools/evaluate_classifier.py for the shipped models (see the README); a little slack for ties.
-# The targets (macro-F1 0.70, contrasting precision 0.6) are not reached: see the README.
+# The macro-F1 target (0.70) is not reached, and contrasting precision is exactly its 0.6 (12 of 20): see
+# the README.
 FLOORS = {
     "accurate_macro_f1": 0.61,
     "accurate_supporting_f1": 0.62,
-    "accurate_contrasting_precision": 0.5,
+    "accurate_contrasting_precision": 0.55,
     "fast_macro_f1": 0.30,
     "ece": 0.05,
     "s2ag_called_mentioning": 0.9,
