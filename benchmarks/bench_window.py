@@ -81,7 +81,7 @@ def window_on_bleu():
     until(lambda: win.model.rowCount() > 0)
     win.search.setText("key:P02-1040")
     win.search.emit_now()
-    return win, win.model.row_of(win.db.execute("SELECT id FROM papers WHERE citekey = 'P02-1040'").fetchone()[0])
+    return win, win.model.row_of(win.reads.paper_id_of_key("P02-1040"))
 
 def window(folder):
     settings = QSettings(folder + "/settings.ini", QSettings.Format.IniFormat)
@@ -147,11 +147,12 @@ begin = time.perf_counter()
 win.table.selectRow(row)
 until(statements_painted)
 seconds = showing[0] - begin
-detail = f"{len(win.report.cited_by):,} statements from {win.report.counts['cited_by']:,} papers, grouped, with filter counts"
+report = win.reports.report
+detail = f"{report.counts.citation_statements:,} statements from {report.counts.cited_by:,} papers, grouped, with filter counts"
 """,
     "reclassify 10,000 statements in the window: peak memory": """
 import resource, shutil, tempfile
-from citedesk.jobs.classifying import accurate_classifier
+from citedesk.jobs.classifying import chosen_classifier
 copy = tempfile.mkdtemp() + "/library.sqlite"
 shutil.copyfile(LIBRARY, copy)
 db = open_library(copy)
@@ -165,12 +166,12 @@ began, ticks = time.perf_counter(), []
 beat = QTimer(interval=10)
 beat.timeout.connect(lambda: ticks.append(time.perf_counter()))
 beat.start()
-until(lambda: win.classifying is not None)
-until(lambda: win.classifying is None, limit=300)
+until(lambda: win.commands.classifying is not None)
+until(lambda: win.commands.classifying is None, limit=300)
 beat.stop()
 stall = max(b - a for a, b in zip(ticks, ticks[1:]))
 seconds = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # megabytes, for this step
-detail = (f"with the accurate model ({accurate_classifier().version}) loaded; "
+detail = (f"with the accurate model ({chosen_classifier().version}) loaded; "
           f"the 10,000 re-labelled in {time.perf_counter() - began:.0f} s; the event loop never waited over {stall * 1000:.0f} ms")
 """,
 }
