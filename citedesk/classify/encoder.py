@@ -129,10 +129,10 @@ def decide(settings: Settings, logits: np.ndarray, text: str, marker: Marker = N
     """The chosen class (an index into STANCES) and the calibrated probabilities of one sentence.
 
     Where the cue families say a stance about findings in the marker's sentence, that stance is chosen with
-    their measured precision as its probability (the network's odds kept between the other two). Otherwise the label is the highest
-    scaled logit moved by the decision offsets (part way from the balanced classes the network was trained on
-    towards the real mix, so rare stances are not drowned by mentions), and its calibrated probability is the
-    confidence. A caller says unclassified under the threshold."""
+    their measured precision as its probability (the network's odds kept between the other two). Otherwise
+    the label is the highest scaled logit moved by the decision offsets (part way from the balanced classes
+    the network was trained on towards the real mix, so rare stances are not drowned by mentions), and its
+    calibrated probability is the confidence. A caller says unclassified under the threshold."""
     z = logits / settings.temperature + np.asarray(settings.offsets)
     z = np.exp(z - z.max())
     probs: np.ndarray = z / z.sum()
