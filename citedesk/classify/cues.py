@@ -11,7 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from citedesk.classify.marker_sentence import Marker, marker_sentence
+from citedesk.classify.marker_sentence import marker_sentence
+from citedesk.classify.plugin import Marker
 from citedesk.model import Stance
 
 

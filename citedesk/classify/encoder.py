@@ -12,8 +12,8 @@ import numpy as np
 
 from citedesk.classify.cues import cue_vector, findings_stance
 from citedesk.classify.labels import STANCES
-from citedesk.classify.marker_sentence import Marker
 from citedesk.classify.model import Prediction, resource
+from citedesk.classify.plugin import Marker
 from citedesk.model import CitedeskError, Stance
 
 ENCODER_NAME, TOKENIZER_NAME, SETTINGS_NAME = "stance-encoder.onnx", "stance-tokenizer.json", "stance-encoder.json"

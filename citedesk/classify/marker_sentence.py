@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-Marker = tuple[int, int] | None
+from citedesk.classify.plugin import Marker
 
 # A sentence ends at . ! or ? (a footnote number, a quote or a bracket may follow) before a space and a capital,
 # except after the abbreviations citing sentences are full of ("et al.", "e.g.", "Fig.", an initial); or where a

@@ -9,13 +9,15 @@ from typing import ClassVar
 
 from citedesk.model import Stance
 
+Marker = tuple[int, int] | None  # a citation marker's character offsets in its sentence, when known
+
 
 @dataclass(frozen=True)
 class Sentence:
     """A citing sentence to classify, with where its citation marker is (character offsets) when known."""
 
     text: str
-    marker: tuple[int, int] | None = None
+    marker: Marker = None
     section: str | None = None
 
 

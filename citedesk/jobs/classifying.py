@@ -14,7 +14,7 @@ import sqlite_utils
 
 from citedesk.classify import choice
 from citedesk.classify.builtin import FAST
-from citedesk.classify.plugin import Sentence, StanceClassifier, Verdict
+from citedesk.classify.plugin import Marker, Sentence, StanceClassifier, Verdict
 from citedesk.classify.sections import normalize_section
 from citedesk.jobs.base import IsCancelled, PathLike, Progress, never, no_progress
 from citedesk.library.db import open_library
@@ -23,7 +23,6 @@ from citedesk.library.tallies import update_tallies
 from citedesk.model import GIVEN_STANCE, Cancelled, CitedeskError, Stance, count
 from citedesk.plugins import Registry, build_registry
 
-Marker = tuple[int, int] | None
 BATCH = 256  # statements per transaction: under a second of the accurate model, so a chosen paper soon goes first
 
 _SECTION_DUE = "(s.classifier_version = :given AND s.section = 'unknown' AND s.raw_section IS NOT NULL)"
